@@ -1,0 +1,49 @@
+"""What every command shares: global options, settings loading and the error type."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from deskui.settings import Settings, load_settings
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2 unless said otherwise."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Options accepted before the command name and, via ``parents``, after it."""
+    parser.add_argument("--config", type=Path, help="TOML settings file", default=None)
+    parser.add_argument("--db", dest="database_url", help="database URL", default=None)
+
+
+def global_options_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="TOML settings")
+    parent.add_argument("--db", dest="database_url", default=argparse.SUPPRESS, help="database URL")
+    return parent
+
+
+def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
+    """Settings for this invocation; a bad setting is a ``CommandError`` naming it."""
+    try:
+        return load_settings(
+            getattr(args, "config", None),
+            database_url=getattr(args, "database_url", None),
+            **overrides,
+        )
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise CommandError(f"bad setting: {problems}") from exc

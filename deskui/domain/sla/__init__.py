@@ -1,0 +1,1 @@
+"""SLA policies, targets, per-ticket clocks and their explanations."""

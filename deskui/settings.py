@@ -1,0 +1,93 @@
+"""Configuration: ``DESKUI_*`` environment variables over a TOML file over defaults.
+
+The TOML file is the one given with ``--config``, else ``config.toml`` in the platform's user
+config directory if it exists. The default database is SQLite in the user data directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, ClassVar
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from deskui.domain.timesource import FrozenTime, SystemTime, TimeSource
+
+APP_NAME = "deskui"
+
+
+def user_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir(APP_NAME))
+    return f"sqlite:///{data_dir / 'deskui.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="DESKUI_", extra="forbid")
+    _toml_file: ClassVar[Path | None] = None
+
+    database_url: str = Field(default_factory=default_database_url)
+    now: dt.datetime | None = None
+    agent: str | None = None
+    theme: str = "deskui-dark"
+    desk_name: str = "deskui"
+    reference_prefix: str = "DSK"
+    refresh_seconds: float = Field(default=1.0, gt=0)
+    warning_minutes: int = Field(default=60, ge=0)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "support@deskui.invalid"
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("DESKUI_NOW needs a UTC offset, like 2026-12-28T15:00:00-04:00")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls._toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls._toml_file))
+        return tuple(sources)
+
+    def time_source(self) -> TimeSource:
+        return FrozenTime(self.now) if self.now is not None else SystemTime()
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from ``config_file`` (or the user config file if present), env and overrides.
+
+    ``None`` overrides are ignored so CLI flags that were not given do not mask the env.
+    """
+    toml = config_file if config_file is not None else user_config_file()
+    if config_file is not None and not config_file.is_file():
+        raise FileNotFoundError(f"config file {config_file} does not exist")
+
+    class _Configured(Settings):
+        _toml_file: ClassVar[Path | None] = toml if toml.is_file() else None
+
+    values = {k: v for k, v in overrides.items() if v is not None}
+    loaded = _Configured(**values)
+    return Settings.model_construct(**loaded.model_dump())
