@@ -1,0 +1,52 @@
+"""Make customer-written text safe to show: control characters become visible tokens.
+
+Ticket subjects, bodies, names and email addresses come from outside. Terminal escape
+sequences (ESC, C0/C1 controls), bidi overrides and zero-width characters must never reach the
+terminal raw; they are replaced with visible stand-ins so an agent can see they were there.
+The UI wraps the result in a ``Content``/``Text`` object so it is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+_BIDI_AND_INVISIBLE = frozenset(
+    [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E]
+    + [0x2066, 0x2067, 0x2068, 0x2069]
+    + [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]
+)
+
+
+def _stand_in(code: int) -> str:
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode control pictures: ESC shows as ␛
+    if code == 0x7F:
+        return "␡"
+    return f"<U+{code:04X}>"
+
+
+def _needs_stand_in(code: int, keep_newlines: bool) -> bool:
+    if code in (0x0A, 0x09) and keep_newlines:
+        return False
+    return code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI_AND_INVISIBLE
+
+
+def visible_text(text: str | None, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control, bidi or invisible character replaced by a visible token.
+
+    With ``keep_newlines`` (message bodies), line feeds and tabs stay so long bodies wrap;
+    otherwise (subjects, names, table cells) they are shown as tokens too.
+    """
+    if not text:
+        return ""
+    if keep_newlines:
+        text = text.replace("\r\n", "\n")
+    return "".join(
+        _stand_in(ord(ch)) if _needs_stand_in(ord(ch), keep_newlines) else ch for ch in text
+    )
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """A single visible line (for table cells), cut with an ellipsis past ``limit`` characters."""
+    line = visible_text(text)
+    if limit is not None and len(line) > limit:
+        return line[: max(limit - 1, 0)] + "…"
+    return line

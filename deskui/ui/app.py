@@ -1,0 +1,56 @@
+"""The desk application: themes, the frozen-or-real clock, and the queue as its first screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.app import App
+
+from deskui.services.desk import DeskService
+from deskui.ui.screens.queue import QueueScreen
+from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+
+
+class DeskApp(App[None]):
+    """One agent's desk. All data access goes through ``DeskService``."""
+
+    TITLE = "deskui"
+
+    def __init__(
+        self,
+        desk: DeskService,
+        *,
+        theme_name: str = DEFAULT_THEME,
+        theme_dirs: tuple[Path, ...] = (),
+        refresh_seconds: float = 1.0,
+        warning_minutes: int = 60,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.refresh_seconds = refresh_seconds
+        self.warning_seconds = warning_minutes * 60
+        self._wanted_theme = theme_name
+        self._theme_dirs = (bundled_themes_dir(), *theme_dirs)
+
+    def now(self) -> dt.datetime:
+        return self.desk.now()
+
+    def on_mount(self) -> None:
+        loaded = load_themes(*self._theme_dirs)
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        for problem in loaded.problems:
+            self.notify(problem, title="Theme file skipped", severity="warning", markup=False)
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        else:
+            if self._wanted_theme != DEFAULT_THEME:
+                self.notify(
+                    f"Unknown theme {self._wanted_theme!r}; using {DEFAULT_THEME}",
+                    severity="warning",
+                    markup=False,
+                )
+            if DEFAULT_THEME in self.available_themes:
+                self.theme = DEFAULT_THEME
+        self.push_screen(QueueScreen())

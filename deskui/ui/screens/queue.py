@@ -1,0 +1,245 @@
+"""The queue screen: live panes of open tickets, ordered by priority and time to breach.
+
+Data is fetched in a thread worker and diffed into the table by row key, so a refresh never
+moves the cursor off its ticket. Countdowns re-tick every second from rows in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
+
+from deskui.services.views import QueuePage, QueueRow
+from deskui.ui.formatting import age, business_remaining
+from deskui.ui.safe import safe_cell
+from deskui.ui.widgets.desk_header import DeskHeader
+
+if TYPE_CHECKING:
+    from deskui.ui.app import DeskApp
+
+
+@dataclass(frozen=True)
+class Pane:
+    key: str
+    title: str
+
+
+PANES: tuple[Pane, ...] = (
+    Pane("mine", "My tickets"),
+    Pane("unassigned", "Unassigned"),
+    Pane("open", "All open"),
+    Pane("waiting", "Waiting on customer"),
+)
+
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("ref", "Ref", 11),
+    ("priority", "Priority", 9),
+    ("subject", "Subject", None),
+    ("org", "Organisation", 16),
+    ("status", "Status", 12),
+    ("assignee", "Assignee", 9),
+    ("clock", "Next", 5),
+    ("breach", "To breach", 9),
+    ("age", "Age", 7),
+)
+
+CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
+
+
+class QueueScreen(Screen[None]):
+    """Four panes (mine, unassigned, all open, waiting) over the same live data."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pane('mine')", "Mine", show=False),
+        Binding("2", "pane('unassigned')", "Unassigned", show=False),
+        Binding("3", "pane('open')", "All open", show=False),
+        Binding("4", "pane('waiting')", "Waiting", show=False),
+        Binding("tab", "next_pane", "Next pane"),
+        Binding("s", "toggle_order", "Sort"),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    DEFAULT_CSS = """
+    QueueScreen #filter { display: none; height: 3; }
+    QueueScreen #filter.shown { display: block; }
+    QueueScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order = "priority"
+        self.text_filter = ""
+        self.live = True
+        self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
+
+    @property
+    def desk_app(self) -> DeskApp:
+        from deskui.ui.app import DeskApp
+
+        assert isinstance(self.app, DeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        desk = self.desk_app.desk
+        yield DeskHeader(desk.desk_name, desk.agent_label, desk.agent_zone)
+        with Vertical():
+            yield Input(placeholder="filter: reference, subject, organisation…", id="filter")
+            with TabbedContent(id="panes"):
+                for pane in PANES:
+                    with TabPane(pane.title, id=f"pane-{pane.key}"):
+                        yield DataTable(
+                            id=f"table-{pane.key}", cursor_type="row", zebra_stripes=True
+                        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for pane in PANES:
+            table = self.query_one(f"#table-{pane.key}", DataTable)
+            for key, label, width in COLUMNS:
+                table.add_column(label, key=key, width=width)
+        self.tick()
+        self.set_interval(1.0, self.tick)
+        self.refresh_data()
+
+    # ----------------------------------------------------------------- data
+    @property
+    def active_pane(self) -> str:
+        active = self.query_one(TabbedContent).active or "pane-open"
+        return active.removeprefix("pane-")
+
+    @work(thread=True, exclusive=True, group="queue-refresh")
+    def refresh_data(self) -> None:
+        desk = self.desk_app.desk
+        try:
+            pages = {
+                pane.key: desk.queue_page(pane.key, order=self.order, text=self.text_filter)
+                for pane in PANES
+            }
+        except Exception as exc:  # the database is away: keep what we have, show stale
+            self.app.call_from_thread(self._went_stale, str(exc))
+        else:
+            self.app.call_from_thread(self._apply_pages, pages)
+        finally:
+            self.app.call_from_thread(self._schedule_refresh)
+
+    def _schedule_refresh(self) -> None:
+        if self.is_attached:
+            self.set_timer(self.desk_app.refresh_seconds, self.refresh_data)
+
+    def _went_stale(self, reason: str) -> None:
+        self.live = False
+        self.tick()
+
+    def _apply_pages(self, pages: dict[str, QueuePage]) -> None:
+        self.live = True
+        tabs = self.query_one(TabbedContent)
+        for pane in PANES:
+            page = pages[pane.key]
+            self._rows[pane.key] = page.rows
+            self._fill(self.query_one(f"#table-{pane.key}", DataTable), page.rows)
+            tabs.get_tab(f"pane-{pane.key}").label = f"{pane.title} ({page.total})"
+        self.tick()
+
+    def _fill(self, table: DataTable[object], rows: list[QueueRow]) -> None:
+        """Diff rows into the table by key; the cursor stays on the same ticket."""
+        wanted = [row.reference for row in rows]
+        current = [str(key.value) for key in table.rows]
+        cursor_key = (
+            current[table.cursor_row] if current and table.cursor_row < len(current) else None
+        )
+        now = self.desk_app.now()
+        with self.app.batch_update():
+            if wanted != current:
+                table.clear()
+                for row in rows:
+                    table.add_row(*self._cells(row, now), key=row.reference)
+                if cursor_key in wanted:
+                    table.move_cursor(row=wanted.index(cursor_key), animate=False)
+            else:
+                for row in rows:
+                    for (column, _, _), cell in zip(COLUMNS, self._cells(row, now), strict=True):
+                        table.update_cell(row.reference, column, cell)
+
+    def _cells(self, row: QueueRow, now: dt.datetime) -> list[object]:
+        remaining = self.desk_app.desk.business_remaining(row, now)
+        return [
+            Text(row.reference),
+            Text(row.priority_label),
+            safe_cell(row.subject),
+            safe_cell(row.organisation, limit=16),
+            Text(row.status),
+            safe_cell(row.assignee or "—"),
+            Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
+            self._breach_cell(remaining),
+            Text(age(row.opened_at, now)),
+        ]
+
+    def _breach_cell(self, remaining: int | None) -> Text:
+        variables = self.app.theme_variables
+        if remaining is None:
+            colour = ""
+        elif remaining < 0:
+            colour = variables.get("sla-breached", "red")
+        elif remaining <= self.desk_app.warning_seconds:
+            colour = variables.get("sla-warning", "yellow")
+        else:
+            colour = variables.get("sla-safe", "green")
+        return Text(business_remaining(remaining), style=colour, justify="right")
+
+    def tick(self) -> None:
+        """Re-render the header and the countdown column from data in memory."""
+        now = self.desk_app.now()
+        desk = self.desk_app.desk
+        self.query_one(DeskHeader).show(now, open_now=desk.is_open(now), live=self.live)
+        for pane in PANES:
+            table = self.query_one(f"#table-{pane.key}", DataTable)
+            for row in self._rows[pane.key]:
+                if row.reference in table.rows:
+                    remaining = desk.business_remaining(row, now)
+                    table.update_cell(row.reference, "breach", self._breach_cell(remaining))
+                    table.update_cell(row.reference, "age", Text(age(row.opened_at, now)))
+
+    # -------------------------------------------------------------- actions
+    def action_pane(self, key: str) -> None:
+        self.query_one(TabbedContent).active = f"pane-{key}"
+        self.query_one(f"#table-{key}", DataTable).focus()
+
+    def action_next_pane(self) -> None:
+        keys = [pane.key for pane in PANES]
+        self.action_pane(keys[(keys.index(self.active_pane) + 1) % len(keys)])
+
+    def action_toggle_order(self) -> None:
+        self.order = "due" if self.order == "priority" else "priority"
+        self.notify(
+            "Sorted by time to breach" if self.order == "due" else "Sorted by priority, then breach"
+        )
+        self.refresh_data()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("shown")
+        self.text_filter = ""
+        self.query_one(f"#table-{self.active_pane}", DataTable).focus()
+        self.refresh_data()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.text_filter = event.value
+            self.refresh_data()

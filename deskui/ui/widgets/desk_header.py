@@ -1,0 +1,43 @@
+"""The top line: desk name, signed-in agent, local time, open/after hours, live/stale badge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class DeskHeader(Static):
+    """Re-rendered every second by the screen that owns it."""
+
+    DEFAULT_CSS = """
+    DeskHeader { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    live: reactive[bool] = reactive(True)
+
+    def __init__(self, desk_name: str, agent: str, zone: dt.tzinfo) -> None:
+        super().__init__("", markup=False)
+        self._desk_name = desk_name
+        self._agent = agent
+        self._zone = zone
+
+    def show(self, now: dt.datetime, *, open_now: bool, live: bool) -> None:
+        local = now.astimezone(self._zone).strftime("%a %d %b %H:%M:%S %Z")
+        hours = "OPEN" if open_now else "AFTER HOURS"
+        badge = ("● live", "$success") if live else ("● stale", "$error")
+        self.update(
+            Content.assemble(
+                (self._desk_name, "bold"),
+                "  ·  ",
+                Content(self._agent),
+                "  ·  ",
+                local,
+                "  ·  ",
+                (hours, "bold $success" if open_now else "bold $warning"),
+                "  ·  ",
+                badge,
+            )
+        )
