@@ -33,9 +33,7 @@ class MinuteOracle:
             if spec.always_open:
                 self.hours.append([(0, 24 * 60)])
             else:
-                self.hours.append(
-                    [(i.start_minute, i.end_minute) for i in spec.hours.get(day, ())]
-                )
+                self.hours.append([(i.start_minute, i.end_minute) for i in spec.hours.get(day, ())])
         self.closed_days = {c.date for c in spec.closures if c.start is None}
         self.partials = [
             (dt.datetime.combine(c.date, c.start), dt.datetime.combine(c.date, c.end))

@@ -15,9 +15,9 @@ from functools import cache
 import numpy as np
 import pytest
 from calendar_oracle import MinuteOracle
-from sample_specs import sample_calendar_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sample_specs import sample_calendar_specs
 from synthetic_calendars import SYNTHETIC
 
 from deskui.domain.calendar.compiled import CompiledCalendar, compile_calendar
