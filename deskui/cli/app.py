@@ -1,15 +1,79 @@
-"""`deskui` commands: app (placeholder until its issue lands)."""
+"""`deskui`, `deskui run` and `deskui demo`: open the desk app (the demo on a fresh database)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.settings import Settings
 
 
 def register(commands: Any) -> None:
-    """Add this group's sub-commands to the ``deskui`` parser."""
+    """Add ``run`` and ``demo`` to the ``deskui`` parser."""
+    parent = global_options_parent()
+    run = commands.add_parser("run", parents=[parent], help="open the desk (the default)")
+    _app_options(run)
+    run.set_defaults(handler=run_default)
+
+    demo = commands.add_parser(
+        "demo", parents=[parent], help="build a fresh demo database, then open the desk"
+    )
+    _app_options(demo)
+    demo.add_argument(
+        "--data", type=Path, default=Path("sample_data"), help="sample data directory"
+    )
+    demo.add_argument(
+        "--no-app", action="store_true", help="build the demo database and stop (for scripts)"
+    )
+    demo.set_defaults(handler=run_demo)
+
+
+def _app_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="agent", default=None, help="the signed-in agent's handle")
+    parser.add_argument("--theme", default=None, help="theme name (see themes/)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return settings_from(
+        args, agent=getattr(args, "agent", None), theme=getattr(args, "theme", None)
+    )
+
+
+def _open_app(settings: Settings) -> int:
+    from deskui.services.desk import DeskService, DeskSetupError
+    from deskui.ui.app import DeskApp
+
+    try:
+        desk = DeskService.open(settings)
+    except DeskSetupError as exc:
+        raise CommandError(str(exc)) from exc
+    app = DeskApp(
+        desk,
+        theme_name=settings.theme,
+        refresh_seconds=settings.refresh_seconds,
+        warning_minutes=settings.warning_minutes,
+        on_theme_change=desk.remember_theme,
+    )
+    app.run()
+    return 0
 
 
 def run_default(args: argparse.Namespace) -> int:
-    print("deskui: no command given; try 'deskui --help'")
-    return 0
+    return _open_app(_settings(args))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from deskui.services.demo import build_demo_database
+    from deskui.services.errors import ServiceError
+
+    settings = _settings(args)
+    try:
+        summary = build_demo_database(settings, args.data)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(summary)
+    if args.no_app:
+        return 0
+    return _open_app(settings.model_copy(update={"agent": settings.agent or summary.agent}))

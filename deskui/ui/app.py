@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.theme import Theme
 
 from deskui.services.desk import DeskService
 from deskui.ui.screens.queue import QueueScreen
@@ -25,6 +27,7 @@ class DeskApp(App[None]):
         theme_dirs: tuple[Path, ...] = (),
         refresh_seconds: float = 1.0,
         warning_minutes: int = 60,
+        on_theme_change: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -32,6 +35,7 @@ class DeskApp(App[None]):
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name
         self._theme_dirs = (bundled_themes_dir(), *theme_dirs)
+        self._on_theme_change = on_theme_change
 
     def now(self) -> dt.datetime:
         return self.desk.now()
@@ -53,4 +57,9 @@ class DeskApp(App[None]):
                 )
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(QueueScreen())
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self._on_theme_change is not None:
+            self._on_theme_change(theme.name)
