@@ -31,7 +31,7 @@ import datetime as dt
 import math
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -40,6 +40,8 @@ import numpy as np
 import numpy.typing as npt
 
 from deskui.domain.calendar.errors import CalendarError
+from deskui.domain.calendar.fastpath import SlowPaths, make_fast_paths
+from deskui.domain.calendar.grid import Grid, build_grid, positions
 from deskui.domain.calendar.holidays import holiday_names
 from deskui.domain.calendar.localtime import (
     first_instant,
@@ -89,35 +91,6 @@ class _Year:
     ends: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Grid:
-    """An immutable snapshot of the compiled years; swapped whole when the horizon grows.
-
-    Index 0 of the interval lists is an empty sentinel at ``lo`` so that every covered instant
-    has an interval starting at or before it (no ``i < 0`` branch in the hot path).
-    """
-
-    first_year: int
-    last_year: int
-    lo: int
-    hi: int
-    starts: list[int]
-    ends: list[int]
-    pos_start: list[int]
-    pos_end: list[int]
-    a_starts: Epochs
-    a_ends: Epochs
-    a_pos_start: Epochs
-    a_pos_end: Epochs
-    pos_lo: int
-    pos_hi: int
-    piece_days: list[int]
-    piece_starts: list[int]
-    piece_ends: list[int]
-    work_days: list[int]
-    work_close: list[int]
-
-
 def _merge_minutes(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(intervals):
@@ -146,14 +119,26 @@ def _subtract(
 
 
 class CompiledCalendar:
-    """Business-time arithmetic for one calendar; safe to share between threads."""
+    """Business-time arithmetic for one calendar; safe to share between threads.
+
+    The four scalar hot paths are attributes holding closures over the current grid (see
+    ``fastpath``), all on epoch seconds:
+
+    - ``position_epoch(t)``: business seconds from this calendar's anchor to ``t`` (stable
+      for the life of the object; differences of positions are elapsed times);
+    - ``elapsed_epoch(start, end)``: business seconds in ``[start, end)``, negative when
+      ``end < start``;
+    - ``add_epoch(start, seconds)``: earliest instant ``seconds`` business seconds after
+      ``start`` (``start`` itself for 0; a negative amount is a ``ValueError``);
+    - ``is_open_epoch(t)``.
+    """
 
     def __init__(self, spec: CalendarSpec) -> None:
         self.spec = spec
         self.name = spec.name
         self.zone = ZoneInfo(spec.timezone)
         self._lock = threading.Lock()
-        self._grid: _Grid | None = None
+        self._grid: Grid | None = None
         self._anchor: int | None = None
         self._years: dict[int, _Year] = {}
         self._holiday_years: dict[int, dict[dt.date, str]] = {}
@@ -205,6 +190,15 @@ class CompiledCalendar:
                 (partial.start, partial.end)
             )
 
+        # The hot paths start on their slow versions; the first grid installs closures.
+        self._slow = SlowPaths(
+            self._position_slow, self._elapsed_slow, self._add_slow, self._is_open_slow
+        )
+        self.position_epoch: Callable[[int], int] = self._position_slow
+        self.elapsed_epoch: Callable[[int, int], int] = self._elapsed_slow
+        self.add_epoch: Callable[[int, int], int] = self._add_slow
+        self.is_open_epoch: Callable[[int], bool] = self._is_open_slow
+
     def __repr__(self) -> str:
         return f"CompiledCalendar({self.name!r}, {self.spec.timezone})"
 
@@ -255,14 +249,13 @@ class CompiledCalendar:
         self._years[year] = compiled
         return compiled
 
-    def _build(self, first_year: int, last_year: int) -> _Grid:
+    def _build(self, first_year: int, last_year: int) -> Grid:
         if first_year < _MIN_YEAR or last_year > _MAX_YEAR:
             raise CalendarError(
                 f"calendar {self.name!r}: years {first_year}-{last_year} are out of range"
             )
-        zone = self.zone
-        lo = first_instant(dt.datetime(first_year, 1, 1), zone)
-        hi = first_instant(dt.datetime(last_year + 1, 1, 1), zone)
+        lo = first_instant(dt.datetime(first_year, 1, 1), self.zone)
+        hi = first_instant(dt.datetime(last_year + 1, 1, 1), self.zone)
         piece_days: list[int] = []
         piece_starts: list[int] = []
         piece_ends: list[int] = []
@@ -272,60 +265,21 @@ class CompiledCalendar:
             piece_days.extend(compiled.days)
             piece_starts.extend(compiled.starts)
             piece_ends.extend(compiled.ends)
-
-        starts: list[int] = [lo]
-        ends: list[int] = [lo]
-        for start, end in zip(piece_starts, piece_ends, strict=True):
-            start, end = max(start, lo), min(end, hi)
-            if end <= start:
-                continue
-            if start <= ends[-1] and len(starts) > 1:
-                if end > ends[-1]:
-                    ends[-1] = end
-            else:
-                starts.append(start)
-                ends.append(end)
-
-        pos_start: list[int] = [0] * len(starts)
-        pos_end: list[int] = [0] * len(starts)
-        total = 0
-        for i in range(1, len(starts)):
-            pos_start[i] = total
-            total += ends[i] - starts[i]
-            pos_end[i] = total
         if self._anchor is None:
             self._anchor = lo
-        shift = _position(starts, ends, pos_start, self._anchor)
-        if shift:
-            pos_start = [p - shift for p in pos_start]
-            pos_end = [p - shift for p in pos_end]
-
-        work_close: dict[int, int] = {}
-        for day, end in zip(piece_days, piece_ends, strict=True):
-            if end > work_close.get(day, end - 1):
-                work_close[day] = end
-        work_days = sorted(work_close)
-        return _Grid(
-            first_year=first_year,
-            last_year=last_year,
-            lo=lo,
-            hi=hi,
-            starts=starts,
-            ends=ends,
-            pos_start=pos_start,
-            pos_end=pos_end,
-            a_starts=np.array(starts, dtype=np.int64),
-            a_ends=np.array(ends, dtype=np.int64),
-            a_pos_start=np.array(pos_start, dtype=np.int64),
-            a_pos_end=np.array(pos_end, dtype=np.int64),
-            pos_lo=pos_start[0],
-            pos_hi=pos_end[-1],
-            piece_days=piece_days,
-            piece_starts=piece_starts,
-            piece_ends=piece_ends,
-            work_days=work_days,
-            work_close=[work_close[d] for d in work_days],
+        return build_grid(
+            first_year, last_year, lo, hi, piece_days, piece_starts, piece_ends, self._anchor
         )
+
+    def _install(self, grid: Grid) -> Grid:
+        """Make ``grid`` current and point the hot paths at it (caller holds the lock)."""
+        fast = make_fast_paths(grid, self._slow)
+        self._grid = grid
+        self.position_epoch = fast.position
+        self.elapsed_epoch = fast.elapsed
+        self.add_epoch = fast.add
+        self.is_open_epoch = fast.is_open
+        return grid
 
     def _local_year(self, instant: int) -> int:
         try:
@@ -333,7 +287,7 @@ class CompiledCalendar:
         except (OverflowError, ValueError, OSError) as exc:
             raise CalendarError(f"instant {instant} is out of range") from exc
 
-    def _cover(self, low: int, high: int) -> _Grid:
+    def _cover(self, low: int, high: int) -> Grid:
         """The grid, grown so that ``lo <= low`` and ``high < hi``."""
         with self._lock:
             grid = self._grid
@@ -345,9 +299,15 @@ class CompiledCalendar:
                     if last <= grid.last_year and high >= grid.hi:
                         last = grid.last_year + 1
                     first, last = min(first, grid.first_year), max(last, grid.last_year)
-                grid = self._build(first, last)
-                self._grid = grid
+                grid = self._install(self._build(first, last))
             return grid
+
+    def snapshot(self, low: int, high: int) -> Grid:
+        """The current grid, grown to cover ``[low, high]`` (for vectorised work elsewhere)."""
+        grid = self._grid
+        if grid is None or low < grid.lo or high >= grid.hi:
+            grid = self._cover(low, high)
+        return grid
 
     def compile_years(self, first_year: int, last_year: int) -> None:
         """Compile a range of local years now (otherwise done lazily by the first query)."""
@@ -355,32 +315,33 @@ class CompiledCalendar:
         high = first_instant(dt.datetime(last_year, 12, 31, 12), self.zone)
         self._cover(low, high)
 
-    def _grow_forward(self, grid: _Grid, reason: str) -> _Grid:
-        """One or more further years; refuses a calendar that never opens again."""
+    def _grow_forward(self, grid: Grid, reason: str) -> Grid:
+        """At least one more year; refuses a calendar that never opens again."""
         with self._lock:
             current = self._grid
             if current is not None and current.last_year > grid.last_year:
                 return current
-            per_year = (grid.pos_hi - grid.pos_lo) / (grid.last_year - grid.first_year + 1)
-            if per_year == 0 and grid.last_year - grid.first_year >= _MAX_EMPTY_YEARS:
+            years = grid.last_year - grid.first_year + 1
+            if grid.pos_hi == grid.pos_lo and years >= _MAX_EMPTY_YEARS:
                 raise CalendarError(f"calendar {self.name!r} is never open: {reason}")
-            grown = self._build(grid.first_year, grid.last_year + 1)
-            self._grid = grown
-            return grown
+            return self._install(self._build(grid.first_year, grid.last_year + 1))
 
-    def _grow_to_position(self, grid: _Grid, target: int) -> _Grid:
+    def _grow_to_position(self, target: int) -> Grid:
+        """Grow forward until the business position ``target`` is inside the grid."""
+        grid = self._grid
+        assert grid is not None
         empty_years = 0
         while target > grid.pos_hi:
             before = grid.pos_hi
-            per_year = (grid.pos_hi - grid.pos_lo) / (grid.last_year - grid.first_year + 1)
+            years = grid.last_year - grid.first_year + 1
+            per_year = (grid.pos_hi - grid.pos_lo) / years
             extra = max(1, math.ceil((target - grid.pos_hi) / per_year)) if per_year else 1
             with self._lock:
                 current = self._grid
                 if current is not None and current.last_year > grid.last_year:
                     grid = current
                     continue
-                grid = self._build(grid.first_year, grid.last_year + extra)
-                self._grid = grid
+                grid = self._install(self._build(grid.first_year, grid.last_year + extra))
             empty_years = empty_years + extra if grid.pos_hi == before else 0
             if empty_years >= _MAX_EMPTY_YEARS:
                 raise CalendarError(
@@ -388,51 +349,31 @@ class CompiledCalendar:
                 )
         return grid
 
-    # ---- epoch-second API --------------------------------------------------------------
+    # ---- epoch-second API: slow paths behind the closures in ``fastpath`` ----------------
 
-    def position_epoch(self, instant: int) -> int:
-        """Business seconds from this calendar's anchor to ``instant`` (stable per object)."""
-        grid = self._grid
-        if grid is None or instant < grid.lo or instant >= grid.hi:
-            grid = self._cover(instant, instant)
-        return _position(grid.starts, grid.ends, grid.pos_start, instant)
+    def _position_slow(self, instant: int) -> int:
+        self._cover(instant, instant)
+        return self.position_epoch(instant)
 
-    def elapsed_epoch(self, start: int, end: int) -> int:
-        """Business seconds in ``[start, end)``; ``-elapsed(end, start)`` when ``end < start``."""
-        grid = self._grid
-        if grid is None or start < grid.lo or end < grid.lo or start >= grid.hi or end >= grid.hi:
-            grid = self._cover(min(start, end), max(start, end))
-        starts, ends, pos_start = grid.starts, grid.ends, grid.pos_start
-        i = bisect_right(starts, start) - 1
-        stop = ends[i]
-        before = pos_start[i] + (start if start < stop else stop) - starts[i]
-        i = bisect_right(starts, end) - 1
-        stop = ends[i]
-        return pos_start[i] + (end if end < stop else stop) - starts[i] - before
+    def _elapsed_slow(self, start: int, end: int) -> int:
+        self._cover(min(start, end), max(start, end))
+        return self.elapsed_epoch(start, end)
 
-    def add_epoch(self, start: int, seconds: int) -> int:
-        """Earliest instant at which ``seconds`` business seconds have passed since ``start``."""
+    def _add_slow(self, start: int, seconds: int) -> int:
         if seconds <= 0:
             if seconds == 0:
                 return start
             raise ValueError(f"cannot add a negative business time ({seconds} s)")
         grid = self._grid
         if grid is None or start < grid.lo or start >= grid.hi:
-            grid = self._cover(start, start)
-        starts = grid.starts
-        i = bisect_right(starts, start) - 1
-        stop = grid.ends[i]
-        target = grid.pos_start[i] + (start if start < stop else stop) - starts[i] + seconds
-        if target > grid.pos_hi:
-            grid = self._grow_to_position(grid, target)
-        j = bisect_left(grid.pos_end, target)
-        return grid.starts[j] + target - grid.pos_start[j]
+            self._cover(start, start)
+        else:
+            self._grow_to_position(self.position_epoch(start) + seconds)
+        return self.add_epoch(start, seconds)
 
-    def is_open_epoch(self, instant: int) -> bool:
-        grid = self._grid
-        if grid is None or instant < grid.lo or instant >= grid.hi:
-            grid = self._cover(instant, instant)
-        return instant < grid.ends[bisect_right(grid.starts, instant) - 1]
+    def _is_open_slow(self, instant: int) -> bool:
+        self._cover(instant, instant)
+        return self.is_open_epoch(instant)
 
     def next_open_epoch(self, instant: int) -> int:
         """``instant`` if open, else the next opening."""
@@ -447,7 +388,7 @@ class CompiledCalendar:
                 return grid.starts[i]
             grid = self._grow_forward(grid, f"no opening after {instant}")
 
-    def _business_day(self, grid: _Grid, instant: int) -> int:
+    def _business_day(self, grid: Grid, instant: int) -> int:
         """Ordinal of the local day whose interval contains open ``instant`` (earliest day)."""
         k = bisect_right(grid.piece_starts, instant) - 1
         best: int | None = None
@@ -472,9 +413,7 @@ class CompiledCalendar:
         if working_days < 0:
             raise ValueError(f"working_days must not be negative ({working_days})")
         opening = self.next_open_epoch(instant)
-        grid = self._grid
-        if grid is None or opening < grid.lo or opening >= grid.hi:
-            grid = self._cover(opening, opening)
+        grid = self._cover(opening, opening)
         day = self._business_day(grid, opening)
         while True:
             k = bisect_left(grid.work_days, day) + working_days
@@ -493,11 +432,15 @@ class CompiledCalendar:
 
     def elapsed(self, start: dt.datetime, end: dt.datetime) -> int:
         """Business seconds in ``[start, end)``; negative when ``end`` is before ``start``."""
-        return self.elapsed_epoch(to_epoch(start), to_epoch(end))
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("elapsed needs aware datetimes (with a UTC offset)")
+        return self.elapsed_epoch(_floor(start.timestamp()), _floor(end.timestamp()))
 
     def add(self, start: dt.datetime, seconds: int) -> dt.datetime:
         """Earliest instant (in this calendar's zone) ``seconds`` business seconds after start."""
-        return from_epoch(self.add_epoch(to_epoch(start), seconds), self.zone)
+        if start.tzinfo is None:
+            raise ValueError(f"{start.isoformat()} has no UTC offset; pass an aware datetime")
+        return _fromtimestamp(self.add_epoch(_floor(start.timestamp()), seconds), self.zone)
 
     def is_open(self, instant: dt.datetime) -> bool:
         return self.is_open_epoch(to_epoch(instant))
@@ -511,7 +454,7 @@ class CompiledCalendar:
 
     # ---- batch API ---------------------------------------------------------------------
 
-    def _cover_array(self, values: Epochs) -> _Grid:
+    def _cover_array(self, values: Epochs) -> Grid:
         grid = self._grid
         low, high = int(values.min()), int(values.max())
         if grid is None or low < grid.lo or high >= grid.hi:
@@ -523,7 +466,7 @@ class CompiledCalendar:
         values = np.asarray(instants, dtype=np.int64)
         if values.size == 0:
             return values.copy()
-        return _positions(self._cover_array(values), values)
+        return positions(self._cover_array(values), values)
 
     def elapsed_many(self, starts: ArrayLike, ends: ArrayLike) -> Epochs:
         """``elapsed_epoch`` element-wise (arrays broadcast)."""
@@ -534,7 +477,7 @@ class CompiledCalendar:
             return a.copy()
         self._cover_array(a)
         grid = self._cover_array(b)
-        return _positions(grid, b) - _positions(grid, a)
+        return positions(grid, b) - positions(grid, a)
 
     def add_many(self, starts: ArrayLike, seconds: ArrayLike) -> Epochs:
         """``add_epoch`` element-wise (arrays broadcast)."""
@@ -546,10 +489,10 @@ class CompiledCalendar:
         if (d < 0).any():
             raise ValueError("cannot add a negative business time")
         grid = self._cover_array(t)
-        target = _positions(grid, t) + d
+        target = positions(grid, t) + d
         highest = int(target.max())
         if highest > grid.pos_hi:
-            grid = self._grow_to_position(grid, highest)
+            grid = self._grow_to_position(highest)
         j = np.searchsorted(grid.a_pos_end, target, side="left")
         result = grid.a_starts[j] + target - grid.a_pos_start[j]
         return np.where(d == 0, t, result)
@@ -595,15 +538,8 @@ class CompiledCalendar:
         return [p for p in self._partials if p.start < end and p.end > start]
 
 
-def _position(starts: list[int], ends: list[int], pos_start: list[int], instant: int) -> int:
-    i = bisect_right(starts, instant) - 1
-    stop = ends[i]
-    return pos_start[i] + (instant if instant < stop else stop) - starts[i]
-
-
-def _positions(grid: _Grid, values: Epochs) -> Epochs:
-    i = np.searchsorted(grid.a_starts, values, side="right") - 1
-    return grid.a_pos_start[i] + np.minimum(values, grid.a_ends[i]) - grid.a_starts[i]
+_floor = math.floor
+_fromtimestamp = dt.datetime.fromtimestamp
 
 
 def compile_calendar(spec: CalendarSpec) -> CompiledCalendar:
