@@ -1,0 +1,172 @@
+"""Read a sample-data directory: every ``*.yaml`` file, parsed with the line of each field.
+
+PyYAML composes each file into a node tree (every node knows where it starts); we build the
+plain data from that tree ourselves so that each mapping key and list item's line is kept,
+keyed by its field path. Validation (``deskui.domain.catalog``) reports problems by field
+path, and the path is mapped back to a line here: the field's own line, or its parent
+mapping's line when the field is missing.
+
+Mapping keys are kept as the text written (``1:`` is the key ``"1"``, ``on:`` is ``"on"``),
+so step numbers and weekday names need no quoting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deskui.domain.catalog.assemble import Assembly, assemble
+from deskui.domain.catalog.errors import Path as FieldPath
+from deskui.domain.catalog.errors import Problem, SampleDataError
+from deskui.domain.catalog.parts import CatalogParts
+
+PATTERNS = ("*.yaml", "*.yml")
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """One parsed file: its data and the 1-based line of every field path in it."""
+
+    file: str
+    data: Any
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The line of ``path``, else of its nearest ancestor that exists."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+class _Builder:
+    """Plain data from a composed node tree, recording lines and duplicate keys."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.lines: dict[FieldPath, int] = {}
+        self.problems: list[Problem] = []
+        self._open: set[int] = set()
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in self._open:
+            self.problems.append(
+                Problem(self.file, node.start_mark.line + 1, path, "an alias refers to itself")
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            self._open.add(id(node))
+            try:
+                return self._mapping(node, path)
+            finally:
+                self._open.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            self._open.add(id(node))
+            try:
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        # Resolve "<<: *anchor" merge keys the way SafeLoader does.
+        self.loader.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.file, line, path, "a key must be plain text"))
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                reason = f"key given twice (first on line {self.lines[child]})"
+                self.problems.append(Problem(self.file, line, child, reason))
+                continue
+            self.lines[child] = line
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one file; on a syntax error, ``None`` and the parser's problem with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, None, (), f"cannot read: {exc}")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(display, None), []
+        builder = _Builder(loader, display)
+        data = builder.build(node, ())
+        return YamlDocument(display, data, builder.lines), builder.problems
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(display, exc)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, None, (), f"not valid YAML: {exc}")]
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = " ".join(part for part in (exc.context, exc.problem) if part)
+    return Problem(display, line, (), f"not valid YAML: {what or 'syntax error'}")
+
+
+def sample_files(directory: Path) -> list[Path]:
+    """The sample-data files of ``directory``, in name order."""
+    found = {p for pattern in PATTERNS for p in directory.glob(pattern) if p.is_file()}
+    return sorted(found)
+
+
+def read_directory(directory: Path) -> tuple[list[YamlDocument], list[Problem], bool]:
+    """Every file's document, every reading problem, and whether some file was unreadable."""
+    documents: list[YamlDocument] = []
+    problems: list[Problem] = []
+    unreadable = False
+    for path in sample_files(directory):
+        document, found = read_yaml(path, str(directory / path.name))
+        problems.extend(found)
+        if document is None:
+            unreadable = True
+        else:
+            documents.append(document)
+    return documents, problems, unreadable
+
+
+def load_parts(directory: Path) -> CatalogParts:
+    """The validated contents of ``directory``; ``SampleDataError`` lists every problem."""
+    if not directory.is_dir():
+        raise SampleDataError([Problem(str(directory), None, (), "not a directory")])
+    documents, problems, unreadable = read_directory(directory)
+    if not documents and not problems:
+        raise SampleDataError([Problem(str(directory), None, (), "no *.yaml files")])
+    assembly = assemble([(d.file, d.data) for d in documents], some_unreadable=unreadable)
+    problems.extend(_locate(assembly, documents, str(directory)))
+    if problems:
+        raise SampleDataError(problems)
+    return assembly.parts
+
+
+def _locate(assembly: Assembly, documents: Sequence[YamlDocument], directory: str) -> list[Problem]:
+    by_file = {d.file: d for d in documents}
+    located: list[Problem] = []
+    for item in assembly.findings:
+        document = by_file.get(item.source) if item.source is not None else None
+        if document is None:
+            located.append(Problem(directory, None, item.finding.path, item.finding.reason))
+            continue
+        line = document.line_of(item.finding.path)
+        located.append(Problem(document.file, line, item.finding.path, item.finding.reason))
+    return located
