@@ -44,18 +44,22 @@ def wall_time(seconds: int, zone: ZoneInfo) -> dt.datetime:
 
 def first_instant(wall: dt.datetime, zone: ZoneInfo) -> int:
     """Epoch second at which the clock in ``zone`` first reads ``wall`` (naive) or later."""
-    wall = wall.replace(microsecond=0, tzinfo=None)
+    # Building the aware datetime directly is about twice as fast as ``replace``; comparing
+    # datetimes that share a tzinfo compares their wall-clock fields only.
+    aware = dt.datetime(
+        wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, tzinfo=zone
+    )
     # fold=0 is the first occurrence of an ambiguous time, which is what we want.
-    guess = floor_seconds(wall.replace(tzinfo=zone, fold=0).timestamp())
-    if wall_time(guess, zone) == wall:
+    guess = floor_seconds(aware.timestamp())
+    if dt.datetime.fromtimestamp(guess, zone) == aware:
         return guess
     # ``wall`` was skipped by a forward jump. Between the two fold readings the wall clock
     # only moves forward, so bisect for the first second reading ``wall`` or later (the jump).
-    other = floor_seconds(wall.replace(tzinfo=zone, fold=1).timestamp())
+    other = floor_seconds(aware.replace(fold=1).timestamp())
     low, high = min(guess, other), max(guess, other)
     while high - low > 1:
         middle = (low + high) // 2
-        if wall_time(middle, zone) >= wall:
+        if dt.datetime.fromtimestamp(middle, zone) >= aware:
             high = middle
         else:
             low = middle
