@@ -120,8 +120,14 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
 def _syntax_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
-    what = " ".join(part for part in (exc.context, exc.problem) if part)
-    return Problem(display, line, (), f"not valid YAML: {what or 'syntax error'}")
+    problem = exc.problem or "syntax error"
+    context = exc.context or ""
+    # The parser notices a problem where it stops making sense; say where the construct it
+    # was reading began, which is often where the mistake is.
+    if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+        context += f" that starts on line {exc.context_mark.line + 1}"
+    reason = f"{problem} ({context})" if context else problem
+    return Problem(display, line, (), f"not valid YAML: {reason}")
 
 
 def sample_files(directory: Path) -> list[Path]:

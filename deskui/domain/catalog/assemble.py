@@ -48,7 +48,7 @@ def assemble(documents: Sequence[tuple[str, Any]], *, some_unreadable: bool = Fa
     for source, data in documents:
         _document(result, source, data)
     if some_unreadable:
-        result.parts.unverifiable = set(SECTIONS) - set(result.section_sources)
+        result.parts.unverifiable |= set(SECTIONS) - set(result.section_sources)
     for finding in check_references(result.parts):
         section = finding.path[0] if finding.path else None
         source = result.section_sources.get(section) if isinstance(section, str) else None
@@ -72,9 +72,13 @@ def _document(result: Assembly, source: str, data: Any) -> None:
             report(Finding((key,), f"unknown section {key!r} (known: {known})"))
             continue
         if key in result.section_sources:
-            report(Finding((key,), f"section {key!r} is already in {result.section_sources[key]}"))
+            first = result.section_sources[key]
+            report(Finding((key,), f"section {key!r} is already in {first}; keep one of them"))
+            # Which copy is meant is unclear, so references into it are not judged.
+            result.parts.unverifiable.add(key)
             continue
         result.section_sources[key] = source
+        result.parts.seen.add(key)
         if not section.many:
             spec, findings = validate_entry(section.model, value, (key,))
             for finding in findings:

@@ -50,6 +50,8 @@ class CatalogParts:
     # Names of entries that failed validation, per section: a reference to one of them is
     # not reported again as unknown (the entry's own problem is already listed).
     invalid_names: dict[str, set[str]] = field(default_factory=dict)
+    # Sections some file holds (valid or not), so a required one is known to be there.
+    seen: set[str] = field(default_factory=set)
     # Sections that may exist in a file that could not be parsed: references into them
     # cannot be judged, so they are not checked.
     unverifiable: set[str] = field(default_factory=set)

@@ -77,9 +77,10 @@ def _required_sections(c: _Checker) -> None:
     for key, section in SECTIONS.items():
         if not section.required or key in c.parts.unverifiable:
             continue
-        present = c.parts.desk is not None if key == "desk" else bool(c.names.get(key))
-        if not present:
+        if key not in c.parts.seen:
             c.add((key,), "missing: no file defines it")
+        elif section.many and not c.names.get(key):
+            c.add((key,), "has no entries")
 
 
 def _duplicates(c: _Checker) -> None:
