@@ -10,19 +10,14 @@
 - ``is_open``, ``next_open``, ``close_of_business``, ``working_day_seconds``.
 
 Each has an epoch-seconds twin (``add_epoch`` …) and numpy batch versions (``add_many`` …)
-built on ``np.searchsorted``; scalar calls use ``bisect`` on plain lists, which is faster than
-numpy for one value. Everything works on whole seconds: datetimes are floored to the second.
+built on ``np.searchsorted``; the scalar epoch calls are closures over a bucket table (see
+``fastpath``). Everything works on whole seconds: datetimes are floored to the second.
 
 Years are compiled lazily, one local calendar year at a time, in both directions, as queries
-reach them; there is no fixed horizon. The rules that turn a spec into intervals:
-
-- an interval belongs to the local day it starts on, even when it runs past midnight;
-- a public holiday or a whole-day closure drops the intervals that *start* on that day (the
-  tail of the previous evening's interval still runs into it);
-- a partial closure removes its local time span from whatever is open then;
-- overlapping or touching intervals are merged;
-- local wall times become instants by the rule in ``localtime`` (first instant the clock
-  reads that time), so business time counts real seconds across DST changes.
+reach them; there is no fixed horizon. ``days`` turns the spec into each local day's open
+pieces (holidays, closures, past-midnight intervals, the DST rule of ``localtime``); here
+they are merged (overlapping or touching intervals become one) into an immutable ``Grid``
+that is swapped whole when the horizon grows.
 """
 
 from __future__ import annotations
@@ -31,91 +26,30 @@ import datetime as dt
 import math
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
+from deskui.domain.calendar.days import DayRules, DayStatus, PartialClosure
 from deskui.domain.calendar.errors import CalendarError
 from deskui.domain.calendar.fastpath import SlowPaths, make_fast_paths
 from deskui.domain.calendar.grid import Grid, build_grid, positions
-from deskui.domain.calendar.holidays import holiday_names
 from deskui.domain.calendar.localtime import (
     first_instant,
     from_epoch,
     to_epoch,
     wall_time,
 )
-from deskui.domain.calendar.spec import WEEKDAYS, CalendarSpec
+from deskui.domain.calendar.spec import CalendarSpec
 
 Epochs = npt.NDArray[np.int64]
 ArrayLike = npt.ArrayLike
 
-_DAY_MINUTES = 24 * 60
 # A calendar that stays shut this many years in a row is treated as never opening again.
 _MAX_EMPTY_YEARS = 50
 _MIN_YEAR, _MAX_YEAR = 2, 9997
-
-DayKind = Literal["open", "holiday", "closure", "no-hours"]
-
-
-@dataclass(frozen=True, slots=True)
-class DayStatus:
-    """Why a local date is open or shut: a holiday or closure carries its name or reason."""
-
-    day: dt.date
-    kind: DayKind
-    name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PartialClosure:
-    """A partial-day closure as real instants (epoch seconds), with its reason."""
-
-    day: dt.date
-    start: int
-    end: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Year:
-    """One local year's open pieces: (day ordinal, start, end), sorted, closures removed."""
-
-    year: int
-    days: tuple[int, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-
-def _merge_minutes(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _subtract(
-    pieces: list[tuple[int, int]], cuts: Sequence[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    for cut_start, cut_end in cuts:
-        remaining: list[tuple[int, int]] = []
-        for start, end in pieces:
-            if cut_end <= start or cut_start >= end:
-                remaining.append((start, end))
-                continue
-            if start < cut_start:
-                remaining.append((start, cut_start))
-            if cut_end < end:
-                remaining.append((cut_end, end))
-        pieces = remaining
-    return pieces
 
 
 class CompiledCalendar:
@@ -140,55 +74,8 @@ class CompiledCalendar:
         self._lock = threading.Lock()
         self._grid: Grid | None = None
         self._anchor: int | None = None
-        self._years: dict[int, _Year] = {}
-        self._holiday_years: dict[int, dict[dt.date, str]] = {}
-
-        full_day = ((0, _DAY_MINUTES),)
-        self._hours: tuple[tuple[tuple[int, int], ...], ...] = tuple(
-            full_day
-            if spec.always_open
-            else tuple(
-                _merge_minutes([(i.start_minute, i.end_minute) for i in spec.hours.get(day, ())])
-            )
-            for day in WEEKDAYS
-        )
-        self.working_day_seconds: int = max(
-            sum(end - start for start, end in day) * 60 for day in self._hours
-        )
-        self._closed_days: dict[dt.date, str] = {}
-        partials: list[PartialClosure] = []
-        for closure in spec.closures:
-            if closure.start is None or closure.end is None:
-                reason = self._closed_days.get(closure.date)
-                self._closed_days[closure.date] = (
-                    f"{reason}; {closure.reason}" if reason else closure.reason
-                )
-                continue
-            day = dt.datetime.combine(closure.date, dt.time())
-            start = first_instant(
-                day
-                + dt.timedelta(
-                    hours=closure.start.hour,
-                    minutes=closure.start.minute,
-                    seconds=closure.start.second,
-                ),
-                self.zone,
-            )
-            end = first_instant(
-                day
-                + dt.timedelta(
-                    hours=closure.end.hour, minutes=closure.end.minute, seconds=closure.end.second
-                ),
-                self.zone,
-            )
-            if end > start:
-                partials.append(PartialClosure(closure.date, start, end, closure.reason))
-        self._partials = tuple(sorted(partials, key=lambda p: p.start))
-        self._partials_by_day: dict[int, list[tuple[int, int]]] = {}
-        for partial in self._partials:
-            self._partials_by_day.setdefault(partial.day.toordinal(), []).append(
-                (partial.start, partial.end)
-            )
+        self._days = DayRules(spec)
+        self.working_day_seconds: int = self._days.working_day_seconds
 
         # The hot paths start on their slow versions; the first grid installs closures.
         self._slow = SlowPaths(
@@ -206,48 +93,7 @@ class CompiledCalendar:
 
     def holidays_in_year(self, year: int) -> dict[dt.date, str]:
         """Public holiday names by date for one year (empty without a holiday source)."""
-        cached = self._holiday_years.get(year)
-        if cached is None:
-            source = self.spec.holidays
-            cached = holiday_names(source, year, year) if source is not None else {}
-            self._holiday_years[year] = cached
-        return cached
-
-    def _compile_year(self, year: int) -> _Year:
-        cached = self._years.get(year)
-        if cached is not None:
-            return cached
-        holidays = self.holidays_in_year(year)
-        days: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        zone = self.zone
-        day = dt.date(year, 1, 1)
-        one_day = dt.timedelta(days=1)
-        while day.year == year:
-            hours = self._hours[day.weekday()]
-            if hours and day not in holidays and day not in self._closed_days:
-                midnight = dt.datetime(day.year, day.month, day.day)
-                pieces = []
-                for start_minute, end_minute in hours:
-                    start = first_instant(midnight + dt.timedelta(minutes=start_minute), zone)
-                    end = first_instant(midnight + dt.timedelta(minutes=end_minute), zone)
-                    if end > start:
-                        pieces.append((start, end))
-                ordinal = day.toordinal()
-                cuts = self._partials_by_day.get(ordinal, []) + self._partials_by_day.get(
-                    ordinal + 1, []
-                )
-                if cuts:
-                    pieces = _subtract(pieces, cuts)
-                for start, end in pieces:
-                    days.append(ordinal)
-                    starts.append(start)
-                    ends.append(end)
-            day += one_day
-        compiled = _Year(year, tuple(days), tuple(starts), tuple(ends))
-        self._years[year] = compiled
-        return compiled
+        return self._days.holidays_in_year(year)
 
     def _build(self, first_year: int, last_year: int) -> Grid:
         if first_year < _MIN_YEAR or last_year > _MAX_YEAR:
@@ -261,7 +107,7 @@ class CompiledCalendar:
         piece_ends: list[int] = []
         # The year before contributes its last evening's interval running past midnight.
         for year in range(first_year - 1, last_year + 1):
-            compiled = self._compile_year(year)
+            compiled = self._days.year(year)
             piece_days.extend(compiled.days)
             piece_starts.extend(compiled.starts)
             piece_ends.extend(compiled.ends)
@@ -523,19 +369,11 @@ class CompiledCalendar:
 
     def day_status(self, day: dt.date) -> DayStatus:
         """Whether a local date has opening hours, and if not, why (holiday name, reason)."""
-        name = self.holidays_in_year(day.year).get(day)
-        if name is not None:
-            return DayStatus(day, "holiday", name)
-        reason = self._closed_days.get(day)
-        if reason is not None:
-            return DayStatus(day, "closure", reason)
-        if not self._hours[day.weekday()]:
-            return DayStatus(day, "no-hours", WEEKDAYS[day.weekday()])
-        return DayStatus(day, "open")
+        return self._days.day_status(day)
 
     def partial_closures(self, start: int, end: int) -> list[PartialClosure]:
         """Partial-day closures overlapping ``[start, end)``."""
-        return [p for p in self._partials if p.start < end and p.end > start]
+        return self._days.partial_closures(start, end)
 
 
 _floor = math.floor
