@@ -5,6 +5,7 @@ all problems at once."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -606,3 +607,190 @@ def test_reader_refuses_recursive_aliases(tmp_path: Path) -> None:
 def test_problem_format_without_line_or_field() -> None:
     assert str(Problem("d", None, (), "not a directory")) == "d: not a directory"
     assert str(Problem("f.yaml", 3, ("a", 0, "b"), "bad")) == "f.yaml:3: a[0].b: bad"
+
+
+def test_contact_email_shared_by_two_organisations(copy: Path) -> None:
+    orgs = copy / "organisations.yaml"
+    index = index_of(orgs, "organisations", "slug", "glenbrook-academy")
+    line = edit(
+        orgs,
+        "        email: f.grant@glenbrook-academy.example\n",
+        "        email: r.hale@oakfield-music.example\n",
+    )
+    messages = problems(copy)
+    assert messages[0] == (
+        f"{orgs}:{line}: organisations[{index}].contacts[0].email: "
+        "'r.hale@oakfield-music.example' is already a contact of organisation "
+        "'oakfield-music-service'"
+    )
+    # Glenbrook's liaisons now name an address that is not among its contacts.
+    assert all("is not a contact of organisation 'glenbrook-academy'" in m for m in messages[1:])
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field", "reason"),
+    [
+        (
+            "triage.yaml",
+            "      5:\n        text: Is it data related?",
+            "      6:\n        text: Is it data related?",
+            "triage_checklists[0].steps",
+            "steps must be numbered 1, 2, 3, 4, 5 in order",
+        ),
+        (
+            "triage.yaml",
+            "          5b:\n",
+            "          5d:\n",
+            "triage_checklists[0].steps",
+            "sub-steps of step 5 must be 5a, 5b, 5c in order",
+        ),
+        (
+            "triage.yaml",
+            "          - when: the client's hardware or network is at fault\n"
+            "            reclassify: hardware-network\n",
+            "          - when: the client's hardware or network is at fault\n",
+            "triage_checklists[0].steps.2.outcomes[0]",
+            "an outcome needs reclassify or start",
+        ),
+        (
+            "triage.yaml",
+            "            reclassify: training\n            note: Goes",
+            "            reclassify: trainng\n            note: Goes",
+            "triage_checklists[0].steps.1.outcomes[0].reclassify",
+            "input should be 'technical'",
+        ),
+        (
+            "triage.yaml",
+            "    policy: itworks-standard\n    title: IT Works technical triage",
+            "    policy: itworks-standard\n    team: itworks\n    title: IT Works technical triage",
+            "triage_checklists[0]",
+            "give exactly one of policy or team",
+        ),
+        (
+            "oncall.yaml",
+            "starts: 2026-01-05",
+            "starts: 2026-01-06",
+            "oncall_rotations[0]",
+            "starts 2026-01-06 is a tue, not the handover weekday mon",
+        ),
+        (
+            "oncall.yaml",
+            "supervisor_after_minutes: 30",
+            "supervisor_after_minutes: 10",
+            "oncall_rotations[0].escalation",
+            "supervisor_after_minutes must be later",
+        ),
+        (
+            "oncall.yaml",
+            "end: 2026-11-30 09:00",
+            "end: 2026-11-20 09:00",
+            "oncall_rotations[0].overrides[0]",
+            "end must be after start",
+        ),
+        (
+            "organisations.yaml",
+            "active_to: 2025-03-31",
+            "active_to: 2023-03-31",
+            "organisations[2].contracts[0]",
+            "active_to 2023-03-31 is before active_from",
+        ),
+        (
+            "organisations.yaml",
+            "email: kevin.park@northwind-logistics.example",
+            "email: kevin.park-at-northwind",
+            "organisations[2].contacts[0].email",
+            "'kevin.park-at-northwind' is not an email",
+        ),
+        (
+            "agents.yaml",
+            "roles: [agent, supervisor, approver]\n    teams: [itworks]",
+            "roles: [agent, supervisor, agent]\n    teams: [itworks]",
+            "agents[5].roles",
+            "'agent' is listed twice",
+        ),
+        (
+            "agents.yaml",
+            "ssh_keys: []\n\n  # ---- The whole desk",
+            "ssh_keys: [not-a-key]\n\n  # ---- The whole desk",
+            "agents[15].ssh_keys[0]",
+            "not an OpenSSH public key line",
+        ),
+        (
+            "routing.yaml",
+            "fallback: {strategy: on-call}",
+            "fallback: {strategy: on-call, agent: x}",
+            "routing_rules[10].fallback",
+            "give exactly one of strategy or agent",
+        ),
+        (
+            "desk.yaml",
+            "reopen_window: 5d",
+            "reopen_window: 5 days",
+            "desk.reopen_window",
+            "'5 days' is not a duration",
+        ),
+    ],
+)
+def test_entry_problems(copy: Path, file: str, old: str, new: str, field: str, reason: str) -> None:
+    path = copy / file
+    edit(path, old, new)
+    message = only(problems(copy))
+    match = LINE.match(message)
+    assert match, message
+    assert match["file"] == str(path)
+    assert match["field"] == field
+    assert reason in match["reason"], message
+    # The line shown is where that field (or the mapping holding it) starts.
+    document, _ = read_yaml(path, str(path))
+    assert document is not None
+    parts = tuple(int(p) if p.isdigit() and not after_dot else p for p, after_dot in _split(field))
+    assert int(match["line"]) == document.line_of(parts)
+
+
+def _split(field: str) -> list[tuple[str, bool]]:
+    """``a[0].b.1`` → ``[("a", True), ("0", False), ("b", True), ("1", True)]``: list
+    positions are in brackets, mapping keys after dots."""
+    out: list[tuple[str, bool]] = []
+    for segment in field.split("."):
+        name, *indexes = segment.replace("]", "").split("[")
+        out.append((name, True))
+        out.extend((index, False) for index in indexes)
+    return out
+
+
+def test_every_spec_round_trips_through_json(shipped: Catalog) -> None:
+    """What the store keeps as JSON reads back into the same spec."""
+    groups: list[object] = [
+        shipped.calendars,
+        shipped.policies,
+        shipped.teams,
+        shipped.products,
+        shipped.organisations,
+        shipped.agents,
+        shipped.triage_checklists,
+        shipped.oncall_rotations,
+        shipped.modification_steps,
+    ]
+    specs = [spec for group in groups for spec in group.values()]  # type: ignore[attr-defined]
+    specs += [shipped.desk, *shipped.routing_rules]
+    for spec in specs:
+        dumped = json.loads(json.dumps(spec.model_dump(mode="json")))
+        assert type(spec).model_validate(dumped) == spec
+
+
+def test_contract_dates_and_routing_matches(shipped: Catalog) -> None:
+    glenbrook = shipped.organisations["glenbrook-academy"]
+    assert [c.reference for c in glenbrook.active_contracts(dt.date(2025, 9, 15))] == []
+    assert [c.reference for c in glenbrook.active_contracts(dt.date(2025, 8, 31))] == [
+        "PAR-GLEN-2023"
+    ]
+    assert [c.reference for c in glenbrook.active_contracts(dt.date(2030, 1, 1))] == [
+        "PAR-GLEN-2025"
+    ]
+    contact = glenbrook.contact("F.Grant@Glenbrook-Academy.example")
+    assert contact is not None
+    assert glenbrook.contact_timezone(contact) == "Europe/London"
+    rule = shipped.routing_rules[0]
+    assert rule.matches("kenco", "technical", entitled=False)
+    assert not rule.matches("kenco", "technical", entitled=True)
+    assert not rule.matches("itworks", "technical", entitled=False)

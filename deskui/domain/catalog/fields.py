@@ -22,7 +22,8 @@ SPEC_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 _T = TypeVar("_T")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+# Seconds are accepted so a stored spec (dumped as "09:00:00") reads back unchanged.
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _SSH_KEY = re.compile(r"^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-\S+)\s+[A-Za-z0-9+/=]+(\s.*)?$")
 
 
@@ -51,9 +52,9 @@ def _parse_time(value: Any) -> Any:
         raise ValueError("write times of day in quotes, like '17:00'")
     if isinstance(value, str):
         match = _TIME.fullmatch(value.strip())
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        if not match or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3] or 0) > 59:
             raise ValueError(f"{value!r} is not a time of day like '09:00'")
-        return dt.time(int(match[1]), int(match[2]))
+        return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
     return value
 
 
@@ -78,6 +79,8 @@ def distinct(values: tuple[_T, ...]) -> tuple[_T, ...]:
     seen: set[_T] = set()
     for value in values:
         if value in seen:
-            raise ValueError(f"{value!r} is listed twice")
+            # str() first: an enum member reads as the word written, not <Role.AGENT: …>.
+            shown = str(value) if isinstance(value, str) else value
+            raise ValueError(f"{shown!r} is listed twice")
         seen.add(value)
     return values

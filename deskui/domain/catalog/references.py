@@ -141,9 +141,18 @@ def _teams_and_products(c: _Checker) -> None:
 
 
 def _organisations(c: _Checker) -> None:
+    # Incoming mail is matched to a contact by address, so an address names one contact.
+    owner: dict[str, str] = {}
     for entry in c.parts.organisations:
         org, base = entry.spec, ("organisations", entry.index)
         c.need("agents", org.project_manager, (*base, "project_manager"))
+        for k, contact in enumerate(org.contacts):
+            first = owner.setdefault(contact.email, org.slug)
+            if first != org.slug:
+                c.add(
+                    (*base, "contacts", k, "email"),
+                    f"{contact.email!r} is already a contact of organisation {first!r}",
+                )
         emails = {contact.email for contact in org.contacts}
         for k, contract in enumerate(org.contracts):
             path = (*base, "contracts", k)
