@@ -20,8 +20,7 @@ from typing import Any
 import yaml
 
 from deskui.domain.catalog.assemble import Assembly, assemble
-from deskui.domain.catalog.errors import Path as FieldPath
-from deskui.domain.catalog.errors import Problem, SampleDataError
+from deskui.domain.catalog.errors import FieldPath, Problem, SampleDataError
 from deskui.domain.catalog.parts import CatalogParts
 
 PATTERNS = ("*.yaml", "*.yml")

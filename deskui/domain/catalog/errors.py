@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # A field path: mapping keys (str) and list positions (int), from the top of a file.
-Path = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 
-def format_path(path: Path) -> str:
+def format_path(path: FieldPath) -> str:
     """``("policies", 1, "priorities", 0)`` → ``"policies[1].priorities[0]"``."""
     text = ""
     for part in path:
@@ -28,7 +28,7 @@ def format_path(path: Path) -> str:
 class Finding:
     """A problem the domain checks found, located by field path only (no file, no line)."""
 
-    path: Path
+    path: FieldPath
     reason: str
 
 
@@ -38,7 +38,7 @@ class Problem:
 
     file: str
     line: int | None
-    path: Path
+    path: FieldPath
     reason: str
 
     def __str__(self) -> str:

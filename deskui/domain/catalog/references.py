@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from deskui.domain.catalog.errors import Finding, Path
+from deskui.domain.catalog.errors import FieldPath, Finding
 from deskui.domain.catalog.parts import CatalogParts, Entry
 from deskui.domain.catalog.sections import SECTIONS
 from deskui.domain.sla.policy import BusinessTarget, Clock
@@ -42,13 +42,13 @@ class _Checker:
             found = {getattr(e.spec, section.name_field) for e in entries}
             self.names[key] = found | self.parts.invalid_names.get(key, set())
 
-    def add(self, path: Path, reason: str) -> None:
+    def add(self, path: FieldPath, reason: str) -> None:
         self.findings.append(Finding(path, reason))
 
     def known(self, section: str, name: str) -> bool:
         return section in self.parts.unverifiable or name in self.names.get(section, set())
 
-    def need(self, section: str, name: str | None, path: Path) -> bool:
+    def need(self, section: str, name: str | None, path: FieldPath) -> bool:
         """Report ``name`` if it is not an entry of ``section``; True when it is fine."""
         if name is None or self.known(section, name):
             return True
@@ -175,7 +175,7 @@ def _agents(c: _Checker) -> None:
             c.need("products", product, (*base, "skills", "products", k))
 
 
-def _scope(c: _Checker, policy: str | None, team: str | None, base: Path) -> None:
+def _scope(c: _Checker, policy: str | None, team: str | None, base: FieldPath) -> None:
     c.need("policies", policy, (*base, "policy"))
     c.need("teams", team, (*base, "team"))
 
@@ -249,7 +249,9 @@ def _team_members(c: _Checker) -> dict[str, set[str]]:
     return members
 
 
-def _member(c: _Checker, members: dict[str, set[str]], team: str, handle: str, path: Path) -> None:
+def _member(
+    c: _Checker, members: dict[str, set[str]], team: str, handle: str, path: FieldPath
+) -> None:
     # An agent that failed validation has unknown teams; do not second-guess it.
     if handle in c.parts.invalid_names.get("agents", set()) or "agents" in c.parts.unverifiable:
         return

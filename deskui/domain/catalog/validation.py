@@ -14,14 +14,14 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from deskui.domain.catalog.errors import Finding, Path
+from deskui.domain.catalog.errors import FieldPath, Finding
 
 M = TypeVar("M", bound=BaseModel)
 
 _SHORT_INPUT = 60
 
 
-def validate_entry(model: type[M], data: Any, base: Path) -> tuple[M | None, list[Finding]]:
+def validate_entry(model: type[M], data: Any, base: FieldPath) -> tuple[M | None, list[Finding]]:
     """``model`` built from ``data`` (found at ``base`` in its file), or the findings."""
     try:
         return model.model_validate(data), []
@@ -29,7 +29,7 @@ def validate_entry(model: type[M], data: Any, base: Path) -> tuple[M | None, lis
         return None, [_finding(model, data, base, error) for error in exc.errors()]
 
 
-def _finding(model: type[BaseModel], data: Any, base: Path, error: ErrorDetails) -> Finding:
+def _finding(model: type[BaseModel], data: Any, base: FieldPath, error: ErrorDetails) -> Finding:
     loc = error["loc"]
     path: list[str | int] = []
     node = data
