@@ -9,26 +9,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deskui.domain.calendar.spec import CalendarSpec
-from deskui.domain.catalog.agents import AgentSpec
+from deskui.domain.catalog.agents import AgentSpec, SkillsSpec
 from deskui.domain.catalog.desk import DeskSpec
 from deskui.domain.catalog.errors import Problem, SampleDataError
 from deskui.domain.catalog.oncall import OnCallRotationSpec
-from deskui.domain.catalog.organisations import OrganisationSpec
+from deskui.domain.catalog.organisations import ContactSpec, ContractSpec, OrganisationSpec
 from deskui.domain.catalog.parts import CatalogParts
 from deskui.domain.catalog.routing import RoutingRuleSpec
 from deskui.domain.catalog.teams import ProductSpec, TeamSpec
 from deskui.domain.catalog.triage import ModificationStepsSpec, TriageChecklistSpec
 from deskui.domain.sla.policy import PolicySpec
+from deskui.domain.vocabulary import Category, Role
 from deskui.services.sample_data import load_parts
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from deskui.settings import Settings
+    from deskui.store import models
 
 __all__ = [
     "Catalog",
+    "CatalogNotSeededError",
     "Problem",
     "SampleDataError",
     "catalog_from_parts",
+    "catalog_from_session",
     "load_catalog_from_database",
     "load_catalog_from_directory",
 ]
@@ -93,9 +99,143 @@ def load_catalog_from_directory(path: Path) -> Catalog:
     return catalog_from_parts(load_parts(Path(path)))
 
 
+class CatalogNotSeededError(ValueError):
+    """The database holds no desk configuration yet."""
+
+
 def load_catalog_from_database(settings: Settings) -> Catalog:
-    """The catalog as seeded into the configured database."""
-    raise NotImplementedError(
-        "reading the catalog from the database is not available yet "
-        f"(database {settings.database_url!r})"
+    """The catalog as seeded into the configured database.
+
+    Calendars, policies, triage checklists and rotations come back from their JSON ``spec``
+    columns exactly as saved; the desk, teams, products, organisations and agents from their
+    tables. Routing rules and modification steps have no tables, so they come back empty, and
+    agents' SSH keys stay in the ``ssh_key`` table (the SSH server reads them there).
+    """
+    # Imported here so reading sample data never needs the database layer.
+    from deskui.store.session import Database
+
+    database = Database(settings.database_url)
+    try:
+        with database.read() as session:
+            return catalog_from_session(session)
+    finally:
+        database.dispose()
+
+
+def catalog_from_session(session: Session) -> Catalog:
+    """The catalog held by the database ``session`` reads from."""
+    from sqlalchemy import select
+
+    from deskui.store import models
+    from deskui.store.catalog_store import load_calendar_specs, load_policy_specs
+
+    calendars = load_calendar_specs(session)
+    desk_row = session.get(models.Desk, 1)
+    if desk_row is None or not calendars:
+        raise CatalogNotSeededError(
+            "the database holds no desk configuration yet; load one with `deskui db seed DIR`"
+        )
+    desk = DeskSpec.model_validate(
+        {
+            **(desk_row.spec or {}),
+            "name": desk_row.name,
+            "reference_prefix": desk_row.reference_prefix,
+            "timezone": desk_row.timezone,
+        }
+    )
+    teams = {
+        row.slug: _team(row)
+        for row in session.scalars(select(models.Team).order_by(models.Team.id))
+    }
+    products = {
+        row.slug: ProductSpec(
+            slug=row.slug, name=row.name, team=row.team.slug, description=row.description
+        )
+        for row in session.scalars(select(models.Product).order_by(models.Product.id))
+    }
+    organisations = {
+        row.slug: _organisation(row)
+        for row in session.scalars(select(models.Organisation).order_by(models.Organisation.id))
+    }
+    agents = {
+        row.handle: _agent(row)
+        for row in session.scalars(select(models.Agent).order_by(models.Agent.id))
+        if row.active
+    }
+    checklists = {
+        row.slug: TriageChecklistSpec.model_validate(row.spec)
+        for row in session.scalars(
+            select(models.TriageChecklist).order_by(models.TriageChecklist.id)
+        )
+    }
+    rotations = {
+        row.slug: OnCallRotationSpec.model_validate(row.spec)
+        for row in session.scalars(select(models.OnCallRotation).order_by(models.OnCallRotation.id))
+    }
+    return Catalog(
+        calendars=calendars,
+        policies=load_policy_specs(session),
+        desk=desk,
+        teams=teams,
+        products=products,
+        organisations=organisations,
+        agents=agents,
+        triage_checklists=checklists,
+        routing_rules=(),
+        oncall_rotations=rotations,
+        modification_steps={},
+    )
+
+
+def _team(row: models.Team) -> TeamSpec:
+    if row.policy is None:
+        raise CatalogNotSeededError(f"team {row.slug!r} has no default policy in the database")
+    return TeamSpec(
+        slug=row.slug,
+        name=row.name,
+        calendar=row.calendar.name,
+        policy=row.policy.name,
+        description=row.description,
+    )
+
+
+def _organisation(row: models.Organisation) -> OrganisationSpec:
+    return OrganisationSpec(
+        slug=row.slug,
+        name=row.name,
+        timezone=row.timezone,
+        project_manager=row.project_manager.handle if row.project_manager else None,
+        contacts=tuple(
+            ContactSpec(name=c.name, email=c.email, phone=c.phone, timezone=c.timezone, role=c.role)
+            for c in sorted(row.contacts, key=lambda c: c.id)
+        ),
+        contracts=tuple(
+            ContractSpec(
+                reference=k.reference,
+                policy=k.policy.name,
+                team=k.team.slug,
+                active_from=k.active_from,
+                active_to=k.active_to,
+                liaisons=tuple(c.email for c in sorted(k.liaisons, key=lambda c: c.id)),
+            )
+            for k in sorted(row.contracts, key=lambda k: k.id)
+        ),
+    )
+
+
+def _agent(row: models.Agent) -> AgentSpec:
+    # The tables keep roles, teams and skills as sets: give them back in a stable order
+    # (vocabulary order for roles and categories, by slug for teams and products).
+    return AgentSpec(
+        handle=row.handle,
+        name=row.name,
+        email=row.email,
+        timezone=row.timezone,
+        title=row.title,
+        roles=tuple(role for role in Role if role in row.roles),
+        teams=tuple(sorted(team.slug for team in row.teams)),
+        skills=SkillsSpec(
+            products=tuple(sorted(product.slug for product in row.product_skills)),
+            categories=tuple(c for c in Category if c in row.category_skills),
+        ),
     )

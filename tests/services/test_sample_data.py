@@ -16,11 +16,9 @@ import yaml
 from deskui.domain.catalog.errors import Problem, SampleDataError
 from deskui.services.catalog import (
     Catalog,
-    load_catalog_from_database,
     load_catalog_from_directory,
 )
 from deskui.services.sample_data import read_yaml
-from deskui.settings import Settings
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -212,11 +210,6 @@ def test_shipped_kenco_rotation(shipped: Catalog) -> None:
     assert (
         rotation.escalation.secondary_after_minutes < rotation.escalation.supervisor_after_minutes
     )
-
-
-def test_catalog_from_database_is_not_there_yet() -> None:
-    with pytest.raises(NotImplementedError, match="database"):
-        load_catalog_from_database(Settings.model_construct(database_url="sqlite://"))
 
 
 # ---- broken copies: one problem each -----------------------------------------------------

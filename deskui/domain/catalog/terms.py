@@ -1,27 +1,25 @@
-"""The desk's closed vocabularies that sample data refers to: roles, categories, strategies.
+"""The closed vocabularies sample data refers to.
 
-Kept as ``Literal`` types so a typo in sample data is rejected with the list of allowed words.
+Roles and categories are the desk-wide enums of ``deskui.domain.vocabulary`` (one spelling in
+every layer); routing strategies and weekdays only exist in configuration, so they are
+``Literal`` types here. Either way a typo is rejected with the list of allowed words.
 """
 
 from __future__ import annotations
 
 from typing import Literal, get_args
 
-Role = Literal["agent", "supervisor", "admin", "approver"]
+from deskui.domain.vocabulary import Category, Channel, Role
 
-# Ticket categories from intake (issue 5); the slugs are what tickets and rules store.
-Category = Literal[
-    "technical",
-    "training",
-    "change-request",
-    "enhancement",
-    "data",
-    "installation",
-    "security",
-    "hardware-network",
+__all__ = [
+    "ROUTING_STRATEGIES",
+    "WEEKDAYS",
+    "Category",
+    "Channel",
+    "Role",
+    "RoutingStrategy",
+    "Weekday",
 ]
-
-Channel = Literal["phone", "email", "fax", "answerphone", "web", "walk-in"]
 
 RoutingStrategy = Literal[
     "project-manager-then-skill",
@@ -33,8 +31,5 @@ RoutingStrategy = Literal[
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-ROLES: tuple[str, ...] = get_args(Role)
-CATEGORIES: tuple[str, ...] = get_args(Category)
-CHANNELS: tuple[str, ...] = get_args(Channel)
 ROUTING_STRATEGIES: tuple[str, ...] = get_args(RoutingStrategy)
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)
