@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from sqlalchemy import select
 
 from deskui.store.models import Ticket
 from deskui.store.references import next_reference
 from deskui.store.session import Database
 
 
-def create_tickets(url: str, fields: dict[str, Any], prefix: str, count: int) -> list[str]:
+def create_tickets(
+    url: str, fields: dict[str, Any], prefix: str, count: int, start_at: float = 0.0
+) -> list[str]:
     """Create ``count`` tickets with ``fields``, one write transaction each, numbered from the
-    ``prefix`` counter; return the references handed out."""
+    ``prefix`` counter; return the references handed out. Every worker waits for the wall-clock
+    ``start_at`` (connected and ready) so that they really do write at the same time."""
     db = Database(url)
     references = []
     try:
+        with db.read() as session:
+            session.execute(select(1))
+        time.sleep(max(0.0, start_at - time.time()))
         for number in range(count):
             with db.write() as session:
                 reference = next_reference(session, prefix)
@@ -23,3 +32,9 @@ def create_tickets(url: str, fields: dict[str, Any], prefix: str, count: int) ->
     finally:
         db.dispose()
     return references
+
+
+def warm_up(seconds: float) -> None:
+    """Give a pool worker something to import (this module, hence deskui) and hold it busy, so
+    that every worker of the pool gets one and is ready before a test starts timing."""
+    time.sleep(seconds)
