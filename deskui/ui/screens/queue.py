@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -71,8 +71,7 @@ class QueueScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    QueueScreen #filter { display: none; height: 3; }
-    QueueScreen #filter.shown { display: block; }
+    QueueScreen #filter { height: 3; }
     QueueScreen DataTable { height: 1fr; }
     """
 
@@ -82,6 +81,7 @@ class QueueScreen(Screen[None]):
         self.text_filter = ""
         self.live = True
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
+        self._columns_for_width = 0
 
     @property
     def desk_app(self) -> DeskApp:
@@ -104,13 +104,31 @@ class QueueScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for pane in PANES:
-            table = self.query_one(f"#table-{pane.key}", DataTable)
-            for key, label, width in COLUMNS:
-                table.add_column(label, key=key, width=width)
+        self.query_one("#filter", Input).display = False
+        self._build_columns(self.size.width)
+        self.query_one(f"#table-{PANES[0].key}", DataTable).focus()
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._columns_for_width:
+            self._build_columns(event.size.width)
+
+    def _build_columns(self, width: int) -> None:
+        """Fixed columns keep their width; the subject takes whatever the terminal has left."""
+        self._columns_for_width = width
+        fixed = sum(w for _, _, w in COLUMNS if w is not None)
+        padding = 2 * len(COLUMNS)
+        subject = max(12, width - fixed - padding - 2)
+        now = self.desk_app.now()
+        for pane in PANES:
+            table = self.query_one(f"#table-{pane.key}", DataTable)
+            table.clear(columns=True)
+            for key, label, column_width in COLUMNS:
+                table.add_column(label, key=key, width=column_width or subject)
+            for row in self._rows[pane.key]:
+                table.add_row(*self._cells(row, now), key=row.reference)
 
     # ----------------------------------------------------------------- data
     @property
@@ -228,13 +246,13 @@ class QueueScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        box.add_class("shown")
+        box.display = True
         box.focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
-        box.remove_class("shown")
+        box.display = False
         self.text_filter = ""
         self.query_one(f"#table-{self.active_pane}", DataTable).focus()
         self.refresh_data()

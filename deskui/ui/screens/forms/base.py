@@ -1,0 +1,244 @@
+"""One small modal form for one ticket action: labelled fields, errors beside them, and the
+write in a thread worker.
+
+The form checks what was typed against a pydantic model first; a bad field shows its message
+right under it. Then it runs ``perform(values, expected_version)`` off the UI thread. A
+``TicketValidationError`` from the service lands beside the field it names; a stale edit, a
+conflict or a database failure shows above the buttons. Nothing typed is ever cleared: the form
+only closes (``dismiss(True)``) once the write succeeded, or on ``escape`` (``dismiss(False)``).
+
+After a stale-edit refusal the form takes the version now stored as its new base, and says so:
+saving again is the agent's deliberate choice, never a silent retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from deskui.domain.storage_errors import StaleEditError, StoreError
+from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.ui.safe import safe
+
+M = TypeVar("M", bound=BaseModel)
+FieldKind = Literal["input", "text", "select"]
+Perform = Callable[[M, "int | None"], object]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: ``name`` is the model's (and the service's) field name."""
+
+    name: str
+    label: str
+    kind: FieldKind = "input"
+    options: tuple[tuple[str, str], ...] = ()  # (label, value) for a select
+    value: str = ""
+    placeholder: str = ""
+    required: bool = False
+
+
+def error_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error as a person reads it (without pydantic's "Value error, " prefix)."""
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+class ActionForm(ModalScreen[bool], Generic[M]):
+    """A form whose ``perform`` writes to the database; dismissed with ``True`` once it has."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    ActionForm { align: center middle; }
+    ActionForm #dialog {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ActionForm .form-title { text-style: bold; color: $primary; padding-bottom: 1; }
+    ActionForm .form-intro { color: $text-muted; padding-bottom: 1; }
+    ActionForm .field-label { margin-top: 1; }
+    ActionForm TextArea { height: 6; }
+    ActionForm .field-error { color: $error; display: none; }
+    ActionForm .field-error.-shown { display: block; }
+    ActionForm #form-error { color: $error; display: none; margin-top: 1; }
+    ActionForm #form-error.-shown { display: block; }
+    ActionForm .form-buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    ActionForm .form-buttons Button { margin-left: 1; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FieldSpec],
+        model: type[M],
+        perform: Perform[M],
+        *,
+        expected_version: int | None = None,
+        context: Mapping[str, object] | None = None,
+        intro: str | Content = "",
+        submit_label: str = "Save",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.form_title = title
+        self.fields = tuple(fields)
+        self.model = model
+        self.perform = perform
+        self.expected_version = expected_version
+        self.context = dict(context or {})
+        self.intro = intro
+        self.submit_label = submit_label
+        self.saving = False
+        self.errors: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Static(Content(self.form_title), classes="form-title")
+            if self.intro:
+                intro = self.intro if isinstance(self.intro, Content) else Content(self.intro)
+                yield Static(intro, classes="form-intro")
+            for spec in self.fields:
+                marker = " *" if spec.required else ""
+                yield Label(Content(spec.label + marker), classes="field-label")
+                yield self._widget(spec)
+                yield Static("", id=f"error-{spec.name}", classes="field-error")
+            yield Static("", id="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button(self.submit_label, id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def _widget(self, spec: FieldSpec) -> Widget:
+        widget_id = f"field-{spec.name}"
+        if spec.kind == "text":
+            return TextArea(spec.value, id=widget_id, soft_wrap=True, show_line_numbers=False)
+        if spec.kind == "select":
+            values = [value for _, value in spec.options]
+            return Select(
+                [(Content(label), value) for label, value in spec.options],
+                id=widget_id,
+                prompt=spec.placeholder or "Choose…",
+                value=spec.value if spec.value in values else Select.NULL,
+            )
+        return Input(spec.value, placeholder=spec.placeholder, id=widget_id)
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    # ------------------------------------------------------------------ values and errors
+    def values(self) -> dict[str, str | None]:
+        """What is in the fields now (a select with nothing chosen is ``None``)."""
+        values: dict[str, str | None] = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, TextArea):
+                values[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                chosen = widget.value
+                values[spec.name] = None if chosen is Select.NULL else str(chosen)
+            else:
+                assert isinstance(widget, Input)
+                values[spec.name] = widget.value
+        return values
+
+    def clear_errors(self) -> None:
+        self.errors = {}
+        for box in self.query(".field-error"):
+            box.remove_class("-shown")
+        self.query_one("#form-error", Static).remove_class("-shown")
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """``message`` beside ``field`` if the form has it, else above the buttons."""
+        names = {spec.name for spec in self.fields}
+        key = field if field in names else "form"
+        self.errors[key] = message
+        box = self.query_one(f"#error-{field}" if key != "form" else "#form-error", Static)
+        box.update(safe(message, multiline=True))
+        box.add_class("-shown")
+        if key != "form":
+            box.scroll_visible()
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        button = self.query_one("#save", Button)
+        button.disabled = saving
+        button.label = "Saving…" if saving else self.submit_label
+
+    # ------------------------------------------------------------------ submitting
+    def action_submit(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        try:
+            data = self.model.model_validate(self.values(), context=self.context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                location = error.get("loc") or ()
+                self.show_error(str(location[0]) if location else None, error_message(error))
+            return
+        self._set_saving(True)
+        self._save(data)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, data: M) -> None:
+        try:
+            self.perform(data, self.expected_version)
+        except TicketValidationError as exc:
+            self.app.call_from_thread(self._refused, exc.field, exc.message)
+        except StaleEditError as exc:
+            self.app.call_from_thread(self._stale, exc)
+        except (ServiceError, StoreError) as exc:
+            self.app.call_from_thread(self._refused, None, str(exc))
+        except Exception as exc:  # show it, keep the draft: the agent may copy it elsewhere
+            self.app.log.error(f"form {self.form_title!r} failed: {exc!r}")
+            self.app.call_from_thread(self._refused, None, f"Unexpected error: {exc}")
+        else:
+            self.app.call_from_thread(self._saved)
+
+    def _refused(self, field: str | None, message: str) -> None:
+        self._set_saving(False)
+        self.show_error(field, message)
+
+    def _stale(self, error: StaleEditError) -> None:
+        self._set_saving(False)
+        message = str(error)
+        if error.actual is not None:
+            self.expected_version = error.actual
+            message += (
+                "\nYour draft is kept: check the ticket, then save again to apply it to the "
+                "new version, or press Escape to discard it."
+            )
+        self.show_error(None, message)
+
+    def _saved(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,242 @@
+"""The ticket screen's action forms, one builder per key: fields, checks and the write.
+
+Each builder takes the ``DeskActions`` facade and the ``TicketPage`` the agent is looking at
+and returns an ``ActionForm`` whose ``perform`` calls the matching action (in the form's
+thread worker) with the version the agent saw, where the service checks versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from textual.content import Content
+
+from deskui.domain.untrusted import one_line
+from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
+from deskui.ui.screens.forms.base import ActionForm, FieldSpec
+from deskui.ui.screens.forms.models import (
+    ETA_FORMAT,
+    AssignValues,
+    ContactValues,
+    EtaValues,
+    NoteValues,
+    PriorityValues,
+    RemoteSessionValues,
+    ReopenValues,
+    ReplyValues,
+    ResolveValues,
+    WaitingValues,
+)
+
+CONTACT_KINDS: tuple[tuple[str, str], ...] = (
+    ("Phone call", "call-in"),
+    ("Email", "email-in"),
+    ("Fax", "fax-in"),
+    ("Answerphone message", "answerphone"),
+)
+REPLY_KINDS: tuple[tuple[str, str], ...] = (("Call back", "call-out"), ("Email out", "email-out"))
+# The contact kind a new entry most likely has, from how the ticket came in.
+CHANNEL_KINDS = {"phone": "call-in", "email": "email-in", "fax": "fax-in", "answerphone": "answerphone"}
+
+
+def _title(action: str, page: TicketPage) -> str:
+    return f"{action} · {page.ticket.reference}"
+
+
+def assign_form(
+    actions: DeskActions, page: TicketPage, agents: Sequence[AgentChoice]
+) -> ActionForm[AssignValues]:
+    ref = page.ticket.reference
+    current = page.ticket.assignee_name or "nobody"
+    return ActionForm(
+        _title("Assign", page),
+        [
+            FieldSpec(
+                "assignee",
+                "Assign to",
+                "select",
+                options=tuple((f"{a.name} ({a.handle})", a.handle) for a in agents),
+                required=True,
+            )
+        ],
+        AssignValues,
+        lambda v, version: actions.assign(ref, v.assignee, expected_version=version),
+        expected_version=page.ticket.version,
+        intro=f"Now assigned to {one_line(current)}.",
+    )
+
+
+def contact_form(actions: DeskActions, page: TicketPage) -> ActionForm[ContactValues]:
+    ref = page.ticket.reference
+    caller = one_line(page.ticket.contact.name, 60) or "the requester"
+    return ActionForm(
+        _title("Log a contact from the customer", page),
+        [
+            FieldSpec(
+                "kind",
+                "How they got in touch",
+                "select",
+                options=CONTACT_KINDS,
+                value=CHANNEL_KINDS.get(page.ticket.channel, "call-in"),
+                required=True,
+            ),
+            FieldSpec("author_name", "From", placeholder=f"{caller} (leave empty)"),
+            FieldSpec("body", "What they said", "text", required=True),
+        ],
+        ContactValues,
+        lambda v, _version: actions.log_contact(
+            ref, v.kind, v.body, author_name=v.author_name or None
+        ),
+    )
+
+
+def reply_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReplyValues]:
+    ref = page.ticket.reference
+    email = page.ticket.channel == "email"
+    return ActionForm(
+        _title("Reply to the customer", page),
+        [
+            FieldSpec(
+                "kind",
+                "How",
+                "select",
+                options=REPLY_KINDS,
+                value="email-out" if email else "call-out",
+                required=True,
+            ),
+            FieldSpec("body", "What was said", "text", required=True),
+        ],
+        ReplyValues,
+        lambda v, _version: actions.reply(ref, v.kind, v.body),
+    )
+
+
+def remote_session_form(
+    actions: DeskActions, page: TicketPage
+) -> ActionForm[RemoteSessionValues]:
+    ref = page.ticket.reference
+    return ActionForm(
+        _title("Log a remote session", page),
+        [
+            FieldSpec("body", "What was done", "text", required=True),
+            FieldSpec("minutes", "Minutes", placeholder="how long (optional)"),
+        ],
+        RemoteSessionValues,
+        lambda v, _version: actions.log_remote_session(ref, v.body, minutes=v.minutes),
+    )
+
+
+def note_form(actions: DeskActions, page: TicketPage) -> ActionForm[NoteValues]:
+    ref = page.ticket.reference
+    return ActionForm(
+        _title("Internal note", page),
+        [FieldSpec("body", "Note (never shown to the customer)", "text", required=True)],
+        NoteValues,
+        lambda v, _version: actions.add_note(ref, v.body),
+    )
+
+
+def priority_form(actions: DeskActions, page: TicketPage) -> ActionForm[PriorityValues]:
+    ticket = page.ticket
+    ref = ticket.reference
+    lines = [f"Now {ticket.priority.label}: {ticket.priority.definition or 'no definition'}"]
+    lines += [f"· {p.label}: {p.definition}" for p in page.priorities if p.definition]
+    return ActionForm(
+        _title("Change priority", page),
+        [
+            FieldSpec(
+                "priority",
+                "New priority",
+                "select",
+                options=tuple((p.label, p.slug) for p in page.priorities),
+                required=True,
+            ),
+            FieldSpec("reason", "Reason", required=True),
+        ],
+        PriorityValues,
+        lambda v, version: actions.change_priority(
+            ref, v.priority, v.reason, expected_version=version
+        ),
+        expected_version=ticket.version,
+        intro=Content("\n".join(lines)),
+    )
+
+
+def waiting_form(actions: DeskActions, page: TicketPage) -> ActionForm[WaitingValues]:
+    ref = page.ticket.reference
+    waiting = page.ticket.status != "waiting-on-customer"
+    title = "Wait on the customer" if waiting else "Resume work"
+    intro = (
+        "The resolution clock pauses until you resume."
+        if waiting
+        else "The resolution clock starts again; its due moves by the time paused."
+    )
+    return ActionForm(
+        _title(title, page),
+        [FieldSpec("note", "What are we waiting for?" if waiting else "Note", placeholder="optional")],
+        WaitingValues,
+        lambda v, version: actions.set_waiting(
+            ref, waiting, note=v.note, expected_version=version
+        ),
+        expected_version=page.ticket.version,
+        intro=intro,
+        submit_label="Wait" if waiting else "Resume",
+    )
+
+
+def eta_form(
+    actions: DeskActions, page: TicketPage, zone: dt.tzinfo, now: dt.datetime
+) -> ActionForm[EtaValues]:
+    ticket = page.ticket
+    ref = ticket.reference
+    current = ticket.eta_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if ticket.eta_at else ""
+    return ActionForm(
+        _title("ETA given to the customer", page),
+        [
+            FieldSpec("eta", f"ETA ({ETA_FORMAT}, {zone})", value=current, placeholder=ETA_FORMAT),
+            FieldSpec("note", "Note", placeholder="optional"),
+        ],
+        EtaValues,
+        lambda v, version: actions.set_eta(ref, v.eta, note=v.note, expected_version=version),
+        expected_version=ticket.version,
+        context={"zone": zone, "now": now},
+        intro="A negotiated resolution clock takes the ETA as its due.",
+    )
+
+
+def resolve_form(
+    actions: DeskActions, page: TicketPage, *, breached: bool
+) -> ActionForm[ResolveValues]:
+    ref = page.ticket.reference
+    reason_label = (
+        "Reason for the breach (required: the SLA was breached)"
+        if breached
+        else "Reason for a breach (only if a clock was breached)"
+    )
+    return ActionForm(
+        _title("Resolve", page),
+        [
+            FieldSpec("summary", "Resolution summary", "text", required=True),
+            FieldSpec("breach_reason", reason_label, required=breached),
+        ],
+        ResolveValues,
+        lambda v, version: actions.resolve(
+            ref, v.summary, breach_reason=v.breach_reason or None, expected_version=version
+        ),
+        expected_version=page.ticket.version,
+        context={"breached": breached},
+        submit_label="Resolve",
+    )
+
+
+def reopen_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReopenValues]:
+    ref = page.ticket.reference
+    return ActionForm(
+        _title("Reopen", page),
+        [FieldSpec("reason", "Why reopen it?", required=True)],
+        ReopenValues,
+        lambda v, version: actions.reopen(ref, v.reason, expected_version=version),
+        expected_version=page.ticket.version,
+        submit_label="Reopen",
+    )

@@ -1,0 +1,60 @@
+"""The real ``deskui`` binary in a pseudo-terminal, used the way a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .terminal import Terminal
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = "2026-12-01T15:00:00+00:00"
+
+
+def _deskui() -> str:
+    found = shutil.which("deskui", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail("the deskui console script is not installed next to this Python")
+    return found
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {**os.environ, "DESKUI_NOW": NOW, "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run(
+        [_deskui(), "--db", url, "demo", "--no-app", "--data", str(REPO / "sample_data")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "signed in as mbrennan" in done.stdout
+    return url
+
+
+def test_open_the_desk_see_the_queue_and_quit(demo_db: str, tmp_path: Path) -> None:
+    term = Terminal(
+        [_deskui(), "--db", demo_db, "run", "--as", "mbrennan"],
+        env={"DESKUI_NOW": NOW, "XDG_STATE_HOME": str(tmp_path / "state")},
+        cwd=tmp_path,
+    )
+    try:
+        term.wait_for("All open (")
+        term.press("3")
+        screen = term.wait_for("Invoice layout wrong")
+        assert "Brennan" in screen
+        term.press("q")
+        term.child.expect(pexpect.EOF, timeout=10)
+        term.child.close()
+        assert term.child.exitstatus == 0
+    finally:
+        term.close()

@@ -1,0 +1,31 @@
+"""Snapshots of the main screens at 80×24 and 120×40 with a frozen clock.
+
+Update deliberately after a visual change: ``pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pilot_helpers import wait_until
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from deskui.ui.app import DeskApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def _queue_loaded(pilot: Pilot[object]) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: app.screen.query_one("#table-open", DataTable).row_count > 0)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_screen(
+    snap_compare: Callable[..., bool], make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_queue_loaded)
