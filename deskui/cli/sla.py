@@ -26,6 +26,8 @@ from deskui.domain.calendar.spec import CalendarSpec
 from deskui.domain.durations import Duration, format_business_seconds, parse_duration
 from deskui.domain.sla.due import due_for_target, target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock, NegotiatedTarget, PolicySpec
+from deskui.domain.storage_errors import StoreError
+from deskui.services.errors import ServiceError
 
 _ISO_EXAMPLE = "2026-12-24T15:00 or 2026-12-24T15:00:00-04:00"
 
@@ -279,5 +281,9 @@ def run_explain(args: argparse.Namespace) -> int:
             "which this build does not have yet"
         )
     service = importlib.import_module(module_name)
-    print(service.explain_ticket(settings_from(args), args.ref))
+    settings = settings_from(args)
+    try:
+        print(service.explain_ticket(settings, args.ref))
+    except (ServiceError, StoreError) as exc:
+        raise CommandError(f"sla explain {args.ref}: {exc}") from exc
     return 0
