@@ -20,12 +20,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg import DatabasePool, PostgresCluster, PostgresNotFoundError, start_cluster
+from pg import (
+    DatabasePool,
+    PostgresCluster,
+    PostgresNotFoundError,
+    postgres_unavailable,
+    start_cluster,
+)
 
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 
 BACKENDS = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the PostgreSQL server ``postgres`` (``-m "not postgres"``)."""
+    for item in items:
+        if "postgres_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
@@ -34,9 +47,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     try:
         cluster = start_cluster()
     except PostgresNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must test PostgreSQL, but: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL tests skipped: {exc} (install Debian's 'postgresql' package)")
+        postgres_unavailable(str(exc), ci=os.environ.get("CI") == "true")
     try:
         yield cluster
     finally:

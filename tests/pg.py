@@ -19,8 +19,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
+import pytest
 from psycopg import sql
 
 SUPERUSER = "postgres"
@@ -31,22 +33,31 @@ class PostgresNotFoundError(RuntimeError):
     """No ``initdb``/``pg_ctl`` on this machine."""
 
 
-def find_bin_dir() -> Path:
-    """The directory holding ``initdb`` and ``pg_ctl``: on PATH, else Debian's newest version."""
-    for program in ("pg_ctl", "initdb"):
-        found = shutil.which(program)
-        if found and (Path(found).parent / "initdb").exists():
-            return Path(found).parent
-    versions = Path("/usr/lib/postgresql")
+DEBIAN_VERSIONS = Path("/usr/lib/postgresql")
+
+
+def find_bin_dir(path: str | None = None, versions: Path = DEBIAN_VERSIONS) -> Path:
+    """The directory holding ``initdb`` and ``pg_ctl``: on ``path`` (default ``$PATH``), else
+    the newest of Debian's ``/usr/lib/postgresql/<version>/bin``."""
+    found = shutil.which("pg_ctl", path=path)
+    if found and (Path(found).parent / "initdb").exists():
+        return Path(found).parent
     candidates = sorted(
-        (path.parent for path in versions.glob("*/bin/pg_ctl")),
+        (pg_ctl.parent for pg_ctl in versions.glob("*/bin/pg_ctl")),
         key=lambda bin_dir: int(bin_dir.parent.name) if bin_dir.parent.name.isdigit() else 0,
     )
     if candidates:
         return candidates[-1]
     raise PostgresNotFoundError(
-        "no PostgreSQL server programs (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin"
+        f"no PostgreSQL server programs (initdb, pg_ctl) on PATH or in {versions}/*/bin"
     )
+
+
+def postgres_unavailable(reason: str, *, ci: bool) -> NoReturn:
+    """Skip the PostgreSQL tests with ``reason``, except under CI, where they must run: fail."""
+    if ci:
+        pytest.fail(f"CI must test PostgreSQL, but: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason} (install Debian's 'postgresql' package)")
 
 
 def free_port() -> int:

@@ -103,3 +103,20 @@ def test_postgresql_refuses_truncate(postgres_db_url: str) -> None:
             connection.rollback()
     finally:
         db.dispose()
+
+
+def test_the_log_reads_in_time_order(database: Database, logged: tuple[int, int]) -> None:
+    with database.write() as session:
+        for minutes in (30, 10, 20):
+            session.add(
+                Interaction(
+                    ticket_id=logged[0],
+                    at=T0 + dt.timedelta(minutes=minutes),
+                    kind=InteractionKind.NOTE,
+                    direction=Direction.INTERNAL,
+                    body=f"+{minutes}m",
+                )
+            )
+    with database.read() as session:
+        bodies = [entry.body for entry in session.get_one(Ticket, logged[0]).interactions]
+    assert bodies == ["It is broken", "+10m", "+20m", "+30m"]
