@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from pg import PostgresCluster
 from sqlalchemy import inspect, text
 
 from deskui.domain.vocabulary import DONE_STATUSES, OPEN_STATUSES, Status
@@ -124,3 +125,25 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (migrations / "versions" / "__init__.py").is_file()
     revisions = [p.name for p in (migrations / "versions").iterdir() if p.name[0].isdigit()]
     assert revisions, "no revision scripts found"
+
+
+def test_postgresql_upgrade_and_downgrade_from_scratch(postgres_cluster: PostgresCluster) -> None:
+    name = postgres_cluster.fresh_database_name("scratch")
+    url = postgres_cluster.create_database(name)
+    try:
+        assert migrate.current_revision(url) is None
+        migrate.upgrade(url)
+        assert migrate.is_up_to_date(url)
+        migrate.downgrade(url, "base")
+        db = Database(url)
+        try:
+            assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+            with db.read() as session:
+                leftovers = session.execute(
+                    text("SELECT proname FROM pg_proc WHERE proname LIKE 'deskui%'")
+                ).all()
+            assert leftovers == []
+        finally:
+            db.dispose()
+    finally:
+        postgres_cluster.drop_database(name)
