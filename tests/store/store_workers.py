@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from deskui.store.changes import record_event
 from deskui.store.models import Ticket
 from deskui.store.references import next_reference
 from deskui.store.session import Database
@@ -38,3 +39,25 @@ def warm_up(seconds: float) -> None:
     """Give a pool worker something to import (this module, hence deskui) and hold it busy, so
     that every worker of the pool gets one and is ready before a test starts timing."""
     time.sleep(seconds)
+
+
+def record_events(
+    url: str, count: int, gap: float, start_at: float = 0.0
+) -> list[tuple[int, float]]:
+    """Commit ``count`` events, one write transaction each, ``gap`` seconds apart, starting at
+    the wall-clock ``start_at``; return ``(event id, wall-clock time just after commit)`` pairs,
+    for measuring how long a commit takes to reach a watcher in another process."""
+    db = Database(url)
+    committed = []
+    try:
+        with db.read() as session:
+            session.execute(select(1))
+        time.sleep(max(0.0, start_at - time.time()))
+        for number in range(count):
+            with db.write() as session:
+                event_id = record_event(session, "test.change", None, {"n": number})
+            committed.append((event_id, time.time()))
+            time.sleep(gap)
+    finally:
+        db.dispose()
+    return committed
