@@ -21,9 +21,9 @@ from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.errors import ServiceError
+from deskui.services.sla_context import sla_context
 from deskui.services.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
-from deskui.store.catalog_store import load_calendar_specs, load_policy_specs
 from deskui.store.migrate import current_revision
 from deskui.store.models import Agent, Desk, Team
 from deskui.store.queue_queries import count_open, open_tickets_page
@@ -96,8 +96,7 @@ class DeskService:
                 "'deskui db seed sample_data' (or 'make demo')"
             )
         with database.read() as session:
-            calendars = load_calendar_specs(session)
-            policies = load_policy_specs(session)
+            context = sla_context(database, session)
             desk_row = session.get(Desk, 1)
             agent = _sign_in(session, settings.agent)
         desk_name = desk_row.name if desk_row is not None else settings.desk_name
@@ -105,8 +104,8 @@ class DeskService:
             database,
             agent,
             desk_name=desk_name,
-            book=CalendarBook(calendars.values()),
-            policies=policies,
+            book=context.book,
+            policies=context.policies,
             clock=settings.time_source(),
         )
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-
-from .terminal import Terminal
+from pty_terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-12-01T15:00:00+00:00"

@@ -41,7 +41,7 @@ def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
     path = tmp_path / "desk.db"
     shutil.copyfile(demo_template, path)
     return Settings(
-        database_url=f"sqlite:///{path}", now=FROZEN_NOW, agent=DEMO_AGENT, refresh_seconds=0.2
+        database_url=f"sqlite:///{path}", now=FROZEN_NOW, agent=DEMO_AGENT, refresh_seconds=3.0
     )
 
 
@@ -49,11 +49,13 @@ def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
 def make_app(demo_settings: Settings) -> Callable[..., DeskApp]:
     def factory(**overrides: object) -> DeskApp:
         settings = demo_settings.model_copy(update=overrides)
-        return DeskApp(
+        app = DeskApp(
             DeskService.open(settings),
             theme_name=settings.theme,
             refresh_seconds=settings.refresh_seconds,
             warning_minutes=settings.warning_minutes,
         )
+        app.animation_level = "none"  # no tab-underline animations to wait for
+        return app
 
     return factory

@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from deskui.services.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
@@ -82,6 +84,7 @@ class QueueScreen(Screen[None]):
         self.live = True
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
+        self._refresh_timer: Timer | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -139,21 +142,23 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-refresh")
     def refresh_data(self) -> None:
         desk = self.desk_app.desk
+        order, text = self.order, self.text_filter
         try:
-            pages = {
-                pane.key: desk.queue_page(pane.key, order=self.order, text=self.text_filter)
-                for pane in PANES
-            }
+            pages = {pane.key: desk.queue_page(pane.key, order=order, text=text) for pane in PANES}
         except Exception as exc:  # the database is away: keep what we have, show stale
             self.app.call_from_thread(self._went_stale, str(exc))
         else:
-            self.app.call_from_thread(self._apply_pages, pages)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._apply_pages, pages)
         finally:
             self.app.call_from_thread(self._schedule_refresh)
 
     def _schedule_refresh(self) -> None:
+        """One pending refresh at a time, the next one a refresh interval after the last."""
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
         if self.is_attached:
-            self.set_timer(self.desk_app.refresh_seconds, self.refresh_data)
+            self._refresh_timer = self.set_timer(self.desk_app.refresh_seconds, self.refresh_data)
 
     def _went_stale(self, reason: str) -> None:
         self.live = False
