@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.services.live import LiveFeed
 from deskui.services.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
 from deskui.ui.safe import safe_cell
@@ -113,6 +114,29 @@ class QueueScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
+        # --- live feed (issue 6): refresh as soon as another agent commits; the refresh timer
+        # stays as a slow fallback. The callbacks run on the feed's thread.
+        self._feed = LiveFeed(
+            self.desk_app.desk.database,
+            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
+            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
+        )
+        self._feed.start()
+
+    def on_unmount(self) -> None:
+        # Not waiting: a callback may be blocked in call_from_thread on this very thread.
+        self._feed.stop(wait=False)
+
+    def _feed_changed(self) -> None:
+        if self.is_attached:
+            self.refresh_data()
+
+    def _feed_state(self, online: bool) -> None:
+        if self.is_attached:
+            self.live = online
+            self.tick()
+
+    # --- end live feed
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._columns_for_width:
