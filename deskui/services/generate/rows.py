@@ -66,6 +66,9 @@ _DIRECTIONS: dict[str, str] = {
     },
 }
 
+# numpy 2's string ufuncs; numpy 1.26 has the same functions in ``np.char``.
+_STRINGS: Any = getattr(np, "strings", np.char)
+
 TICKET_COLUMNS = (
     "id",
     "reference",
@@ -130,8 +133,8 @@ class Encoder:
     def instants(self, values: Ints) -> list[Any]:
         """Epoch seconds (``NONE`` = no instant) as the ``UTCDateTime`` column stores them."""
         if self._sqlite_text:
-            text = np.strings.add(
-                np.strings.replace(
+            text = _STRINGS.add(
+                _STRINGS.replace(
                     np.datetime_as_string(values.astype("datetime64[s]"), unit="s"), "T", " "
                 ),
                 ".000000",

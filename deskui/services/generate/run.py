@@ -43,9 +43,6 @@ Ints = npt.NDArray[np.int64]
 
 CHUNK_SIZE = 20_000
 GENERATED_EVENT = "tickets-generated"
-# SQLite's default page cache (2 MB) is far smaller than the ticket indexes soon are; with
-# it every insert rereads index pages. 256 MB is a ceiling, used only as the file grows.
-SQLITE_CACHE_KIB = 262_144
 
 _TICKETS = table("ticket", *(column(name) for name in TICKET_COLUMNS))
 _LOG = table("interaction", *(column(name) for name in LOG_COLUMNS))
@@ -137,8 +134,6 @@ def generate_tickets(
         ]
         log = LogPlan(world, opened, who, life, descriptions, rng)
         with database.write() as session:
-            if database.dialect == "sqlite":
-                session.execute(text(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
             ids = reserve_ids(session, "ticket", stop - start)
             first = reserve_numbers(session, world.prefix, stop - start)
             references = [format_reference(world.prefix, first + i) for i in range(stop - start)]
