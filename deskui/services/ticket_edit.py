@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from deskui.domain.sla.policy import PolicySpec, PrioritySpec
 from deskui.domain.storage_errors import StaleEditError
@@ -208,6 +209,9 @@ class TicketEdit:
         if self.clocks_touched or any(e.kind in CLOCK_KINDS for e in self.new_entries):
             refresh_clocks(self.session, self.context, self.policy, self.ticket, self.new_entries)
         self.ticket.updated_at = self.at
+        # Always an UPDATE (so the version goes up), even when nothing but the log changed and
+        # ``at`` equals the last ``updated_at`` (a frozen clock, or two actions in one tick).
+        flag_modified(self.ticket, "updated_at")
         self.session.flush()
 
     def announce(self, action: str, **payload: Any) -> int:

@@ -171,11 +171,13 @@ def assign(
     ref: str,
     handle: str | None,
     *,
-    by: str,
+    by: str | None,
     at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
-    """Assign the ticket to agent ``handle`` (``None`` unassigns it); the new version."""
+    """Assign the ticket to agent ``handle`` (``None`` unassigns it); the new version.
+
+    ``by`` is the agent making the change; ``None`` logs it as the system (a script)."""
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _assign(edit, handle)

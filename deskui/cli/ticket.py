@@ -1,0 +1,470 @@
+"""`deskui ticket new | show | list | note | reply | status | assign`: scriptable intake and
+ticket work from a shell (like ``rt``), on the ticket services.
+
+Times come from the settings' clock (``DESKUI_NOW`` freezes it). Bad input (an unknown
+organisation, contact, priority, status, handle or reference, a missing body) is one line on
+stderr naming the bad value and, where sensible, the known ones; exit code 2, nothing written.
+``--json`` prints the ticket as one JSON object whose keys are listed in the README
+("Ticket command line"); scripts may rely on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.domain.durations import format_business_seconds
+from deskui.domain.storage_errors import StoreError
+from deskui.domain.untrusted import one_line, visible_text
+from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
+from deskui.services import tickets
+from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.services.ticket_lookup import intake_options
+from deskui.services.views import ClockView, InteractionView, TicketSummary, TicketView
+from deskui.settings import Settings
+from deskui.store.migrate import current_revision
+from deskui.store.session import Database
+
+_T = TypeVar("_T")
+
+# Service field names as the options that set them, so a message names what to fix.
+_OPTIONS = {
+    "organisation": "--org",
+    "contact_email": "--contact",
+    "requested_priority": "--requested-priority",
+    "description": "--body",
+    "summary": "--note",
+    "reason": "--note",
+    "breach_reason": "--breach-reason",
+    "assignee": "HANDLE",
+    "status": "STATUS",
+}
+LIST_STATUSES = ("open", "all", *(s.value for s in Status))
+
+
+def register(commands: Any) -> None:
+    """Add ``ticket new|show|list|note|reply|status|assign`` to the ``deskui`` parser."""
+    ticket = commands.add_parser(
+        "ticket",
+        help="open, show, list and work tickets from a shell",
+        description="Scriptable ticket intake and work; --json prints the ticket as JSON.",
+        parents=[global_options_parent()],
+    )
+    actions = ticket.add_subparsers(dest="ticket_command", metavar="SUBCOMMAND", required=True)
+
+    def action(name: str, text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+        parser = actions.add_parser(
+            name, parents=[global_options_parent()], help=text, description=text
+        )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    new = action("new", "open a ticket; prints its reference", run_new)
+    new.add_argument("--team", help="team slug (optional if the org's active contract names one)")
+    new.add_argument("--org", help="organisation slug (required)")
+    new.add_argument("--contact", help="the contact's email address (required)")
+    new.add_argument("--channel", help=f"required: {', '.join(c.value for c in Channel)}")
+    new.add_argument("--category", help=f"required: {', '.join(c.value for c in Category)}")
+    new.add_argument("--priority", help="the priority the desk assigns (required)")
+    new.add_argument("--requested-priority", help="the priority the customer asked for")
+    new.add_argument("--product", help="product slug")
+    new.add_argument("--subject", help="one-line subject (required)")
+    new.add_argument("--body", help="what the customer said (required; - reads stdin)")
+    new.add_argument("--as", dest="actor", metavar="HANDLE", help="the agent logging it")
+    _json_option(new)
+
+    show = action("show", "print a ticket: fields, clocks and log", run_show)
+    show.add_argument("ref", metavar="REF", help="ticket reference, like DSK-000123")
+    _json_option(show)
+
+    listing = action("list", "list tickets in queue order", run_list)
+    listing.add_argument(
+        "--status",
+        default="open",
+        help=f"one of {', '.join(LIST_STATUSES)} (default: open)",
+    )
+    listing.add_argument("--limit", type=int, default=100, help="at most N (default 100)")
+    _json_option(listing)
+
+    note = action("note", "add an internal note", run_note)
+    _ref_and_actor(note, required=True)
+    note.add_argument("--body", help="the note (required; - reads stdin)")
+    _json_option(note)
+
+    reply = action("reply", "log a reply to the customer (meets the response clock)", run_reply)
+    _ref_and_actor(reply, required=True)
+    reply.add_argument("--body", help="what was said (required; - reads stdin)")
+    reply.add_argument("--kind", default="email-out", help="email-out (default) or call-out")
+    _json_option(reply)
+
+    status = action("status", "move a ticket to another status", run_status)
+    _ref_and_actor(status, required=True)
+    status.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in Status))
+    status.add_argument("--note", default="", help="why (the summary when resolving)")
+    status.add_argument("--breach-reason", help="required to resolve a breached ticket")
+    _json_option(status)
+
+    assign = action("assign", "assign a ticket to an agent", run_assign)
+    _ref_and_actor(assign, required=False)
+    assign.add_argument("handle", metavar="HANDLE", help="the agent's handle")
+    _json_option(assign)
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the ticket as JSON")
+
+
+def _ref_and_actor(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("ref", metavar="REF", help="ticket reference, like DSK-000123")
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="HANDLE",
+        help="the acting agent" + (" (required)" if required else ""),
+    )
+
+
+# ---- shared steps --------------------------------------------------------------------------
+
+
+def _required(value: str | None, option: str, what: str) -> str:
+    """``value`` (``-`` reads stdin) trimmed; a ``CommandError`` if nothing is left."""
+    text = sys.stdin.read() if value == "-" else value
+    if text is None or not text.strip():
+        raise CommandError(f"{option} is required: {what}")
+    return text.strip()
+
+
+@contextmanager
+def _desk(args: argparse.Namespace) -> Iterator[tuple[Database, dt.datetime]]:
+    """The configured database (with a deskui schema) and "now"; failures become one line."""
+    settings: Settings = settings_from(args)
+    try:
+        database = Database(settings.database_url)
+    except (ValueError, ArgumentError) as exc:
+        raise CommandError(f"bad database URL: {exc}") from exc
+    try:
+        with _errors():
+            if current_revision(database.engine) is None:
+                raise CommandError(
+                    "the database has no deskui schema yet: run 'deskui db seed sample_data'"
+                )
+        yield database, settings.time_source().now()
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Service and database errors as one-line command errors naming the option."""
+    try:
+        yield
+    except TicketValidationError as exc:
+        option = _OPTIONS.get(exc.field, f"--{exc.field.replace('_', '-')}")
+        raise CommandError(f"{option}: {exc.message}") from exc
+    except (ServiceError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise CommandError(f"database: {detail[0] if detail else type(exc).__name__}") from exc
+
+
+def _call(function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    with _errors():
+        return function(*args, **kwargs)
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+
+def _time(instant: dt.datetime | None) -> str | None:
+    return instant.astimezone(dt.UTC).isoformat(timespec="seconds") if instant else None
+
+
+def clock_json(clock: ClockView) -> dict[str, object]:
+    return {
+        "target": clock.target,
+        "calendar": clock.calendar,
+        "due_at": _time(clock.due_at),
+        "met_at": _time(clock.met_at),
+        "state": clock.state,
+        "met": clock.met_at is not None,
+        "breached": clock.state == "breached",
+        "business_seconds": clock.business_seconds,
+        "paused_business_seconds": clock.paused_business_seconds,
+    }
+
+
+def interaction_json(entry: InteractionView) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "at": _time(entry.at),
+        "kind": entry.kind,
+        "direction": entry.direction,
+        "author": entry.author,
+        "author_handle": entry.author_handle,
+        "body": entry.body,
+        "meta": entry.meta,
+        "attachments": list(entry.attachments),
+    }
+
+
+def ticket_json(view: TicketView) -> dict[str, object]:
+    """The ticket as the stable JSON object the README documents."""
+
+    def priority(p: Any) -> dict[str, object] | None:
+        if p is None:
+            return None
+        return {
+            "slug": p.slug,
+            "label": p.label,
+            "definition": p.definition,
+            "handled_as": p.handled_as,
+        }
+
+    return {
+        "reference": view.reference,
+        "subject": view.subject,
+        "description": view.description,
+        "status": view.status,
+        "team": view.team,
+        "organisation": view.organisation,
+        "contact": {
+            "name": view.contact.name,
+            "email": view.contact.email,
+            "is_liaison": view.contact.is_liaison,
+            "known": view.contact.known,
+        },
+        "contract": {"reference": view.contract_reference, "status": view.contract_status},
+        "product": view.product,
+        "channel": view.channel,
+        "category": view.category,
+        "policy": view.policy,
+        "priority": priority(view.priority),
+        "requested_priority": priority(view.requested_priority),
+        "assignee": view.assignee,
+        "flags": list(view.flags),
+        "opened_at": _time(view.opened_at),
+        "updated_at": _time(view.updated_at),
+        "closed_at": _time(view.closed_at),
+        "eta_at": _time(view.eta_at),
+        "version": view.version,
+        "next_clock": view.next_clock,
+        "next_due_at": _time(view.next_due_at),
+        "clocks": {clock.clock: clock_json(clock) for clock in view.clocks},
+        "interactions": [interaction_json(entry) for entry in view.interactions],
+    }
+
+
+def summary_json(row: TicketSummary) -> dict[str, object]:
+    return {
+        "reference": row.reference,
+        "subject": row.subject,
+        "status": row.status,
+        "priority": row.priority,
+        "team": row.team,
+        "organisation": row.organisation,
+        "assignee": row.assignee,
+        "next_clock": row.next_clock,
+        "next_due_at": _time(row.next_due_at),
+        "opened_at": _time(row.opened_at),
+        "version": row.version,
+    }
+
+
+# ---- text ----------------------------------------------------------------------------------
+
+
+def _clock_line(clock: ClockView) -> str:
+    parts = [f"  {clock.clock:<16}{clock.state:<10}"]
+    if clock.due_at is not None:
+        parts.append(f"due {_time(clock.due_at)}")
+    if clock.met_at is not None:
+        parts.append(f"met {_time(clock.met_at)}")
+    if clock.business_seconds is not None:
+        amount = format_business_seconds(abs(clock.business_seconds))
+        if clock.state in ("running", "paused"):
+            word = "left" if clock.business_seconds >= 0 else "over"
+        else:
+            word = "early" if clock.business_seconds >= 0 else "late"
+        parts.append(f"({amount} {word})")
+    parts.append(f"[{clock.target or 'no target'}]")
+    return " ".join(parts)
+
+
+def ticket_text(view: TicketView) -> str:
+    """The ticket for a person at a terminal: customers' text made visible, never raw."""
+    contact = view.contact
+    who = one_line(contact.name) + (f" <{one_line(contact.email)}>" if contact.email else "")
+    if contact.is_liaison:
+        who += " (liaison)"
+    lines = [
+        f"{view.reference}: {one_line(view.subject)}",
+        f"status: {view.status}; assignee: {view.assignee or 'nobody'}; version {view.version}",
+        f"priority: {view.priority.slug} ({one_line(view.priority.label)}); policy: {view.policy}",
+        f"team: {view.team}; organisation: {view.organisation or 'none'}; contact: {who}",
+        f"contract: {view.contract_reference or 'none'} ({view.contract_status}); "
+        f"channel: {view.channel}; category: {view.category}; product: {view.product or 'none'}",
+        f"opened: {_time(view.opened_at)}"
+        + (f"; eta: {_time(view.eta_at)}" if view.eta_at else ""),
+    ]
+    if view.flags:
+        lines.append(f"flags: {', '.join(view.flags)}")
+    lines.append("clocks:")
+    lines.extend(_clock_line(clock) for clock in view.clocks)
+    lines.append("log:")
+    for entry in view.interactions:
+        lines.append(
+            f"  {_time(entry.at)} {entry.kind} ({entry.direction}) {one_line(entry.author)}"
+        )
+        if entry.body:
+            body = visible_text(entry.body, keep_newlines=True)
+            lines.extend(f"    {line}" for line in body.splitlines())
+    return "\n".join(lines)
+
+
+def _print_ticket(args: argparse.Namespace, view: TicketView, text: str) -> int:
+    print(json.dumps(ticket_json(view)) if args.json else text)
+    return 0
+
+
+def _after(args: argparse.Namespace, database: Database, now: dt.datetime, done: str) -> int:
+    """What a changing command prints: the ticket as JSON, or one line saying what was done."""
+    view = _call(tickets.get_ticket, database, args.ref, now=now)
+    return _print_ticket(args, view, f"{view.reference}: {done} (version {view.version})")
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def run_new(args: argparse.Namespace) -> int:
+    organisation = _required(args.org, "--org", "the organisation's slug")
+    contact = _required(args.contact, "--contact", "the contact's email address")
+    channel = _required(args.channel, "--channel", ", ".join(c.value for c in Channel))
+    category = _required(args.category, "--category", ", ".join(c.value for c in Category))
+    priority = _required(args.priority, "--priority", "the priority slug the desk assigns")
+    subject = _required(args.subject, "--subject", "a one-line subject")
+    body = _required(args.body, "--body", "what the customer said")
+    with _desk(args) as (database, now):
+        options = _call(intake_options, database, organisation, at=now)
+        email = contact.lower()
+        if email not in options.contacts:
+            raise CommandError(
+                f"--contact: {contact!r} is not a contact of {options.organisation} "
+                f"(known: {', '.join(options.contacts) or 'none'})"
+            )
+        team = args.team
+        if team is None:
+            if len(options.contract_teams) != 1:
+                why = (
+                    "has no contract active today"
+                    if not options.contract_teams
+                    else f"has active contracts with {', '.join(options.contract_teams)}"
+                )
+                raise CommandError(
+                    f"--team is required: {options.organisation} {why} "
+                    f"(known teams: {', '.join(options.teams)})"
+                )
+            team = options.contract_teams[0]
+        draft = tickets.TicketDraft(
+            team=team,
+            organisation=options.organisation,
+            contact_email=email,
+            channel=channel,
+            category=category,
+            priority=priority,
+            requested_priority=args.requested_priority,
+            product=args.product,
+            subject=subject,
+            description=body,
+        )
+        view = _call(tickets.open_ticket, database, draft, at=now, by=args.actor)
+    return _print_ticket(args, view, view.reference)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with _desk(args) as (database, now):
+        view = _call(tickets.get_ticket, database, args.ref, now=now)
+    return _print_ticket(args, view, ticket_text(view))
+
+
+def run_list(args: argparse.Namespace) -> int:
+    if args.status not in LIST_STATUSES:
+        raise CommandError(
+            f"--status: unknown status {args.status!r} (known: {', '.join(LIST_STATUSES)})"
+        )
+    if args.limit < 1:
+        raise CommandError(f"--limit: {args.limit} is not at least 1")
+    wanted: Any
+    if args.status == "open":
+        wanted = sorted(OPEN_STATUSES)
+    elif args.status == "all":
+        wanted = None
+    else:
+        wanted = args.status
+    with _desk(args) as (database, _):
+        rows = _call(tickets.list_tickets, database, status=wanted, limit=args.limit)
+    if args.json:
+        print(json.dumps({"tickets": [summary_json(row) for row in rows]}))
+        return 0
+    for row in rows:
+        due = f"{row.next_clock} due {_time(row.next_due_at)}" if row.next_due_at else "-"
+        print(
+            f"{row.reference}\t{row.status}\t{row.priority}\t{row.assignee or '-'}\t"
+            f"{due}\t{one_line(row.subject, 80)}"
+        )
+    return 0
+
+
+def run_note(args: argparse.Namespace) -> int:
+    actor = _required(args.actor, "--as", "the handle of the agent writing the note")
+    body = _required(args.body, "--body", "the note")
+    with _desk(args) as (database, now):
+        _call(tickets.add_note, database, args.ref, body, by=actor, at=now)
+        return _after(args, database, now, "note added")
+
+
+def run_reply(args: argparse.Namespace) -> int:
+    actor = _required(args.actor, "--as", "the handle of the agent replying")
+    body = _required(args.body, "--body", "what was said to the customer")
+    if args.kind not in ("email-out", "call-out"):
+        raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
+    with _desk(args) as (database, now):
+        _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
+        return _after(args, database, now, f"{args.kind} logged")
+
+
+def run_status(args: argparse.Namespace) -> int:
+    actor = _required(args.actor, "--as", "the handle of the agent changing it")
+    try:
+        wanted = Status(args.status)
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise CommandError(f"STATUS: unknown status {args.status!r} (known: {known})") from None
+    with _desk(args) as (database, now):
+        _call(
+            tickets.set_status,
+            database,
+            args.ref,
+            wanted,
+            by=actor,
+            at=now,
+            note=args.note,
+            breach_reason=args.breach_reason,
+        )
+        return _after(args, database, now, f"now {wanted.value}")
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    handle = _required(args.handle, "HANDLE", "the agent's handle")
+    with _desk(args) as (database, now):
+        _call(tickets.assign, database, args.ref, handle, by=args.actor, at=now)
+        return _after(args, database, now, f"assigned to {handle}")
