@@ -181,7 +181,9 @@ class ChangeWatcher:
     def start(self) -> None:
         """Start watching (no-op when already running)."""
         with self._lock:
-            if self.running:
+            # A thread told to stop (``stop(timeout=0)``) may still be winding down: it calls
+            # nothing more, so a new one can start beside it.
+            if self.running and not self._stopping.is_set():
                 return
             self._stopping = threading.Event()
             self._thread = threading.Thread(
@@ -192,7 +194,7 @@ class ChangeWatcher:
     def stop(self, timeout: float | None = 5.0) -> None:
         """Stop watching; waits up to ``timeout`` seconds for the thread (``0``: do not wait).
 
-        No callback starts after ``stop()`` returns, but one already running may finish.
+        No callback starts after ``stop()`` returns, but one already under way may finish.
         """
         with self._lock:
             self._stopping.set()
@@ -242,6 +244,8 @@ class ChangeWatcher:
                 next_safety_check = now + self.safety_interval
 
     def _check(self, latest: int, stopping: threading.Event, *, connected: bool = False) -> None:
+        if stopping.is_set():
+            return
         if connected:
             self._set_state(True, stopping)
         previous, self._last_id = self._last_id, latest
@@ -255,7 +259,7 @@ class ChangeWatcher:
         self._set_state(False, stopping)
 
     def _set_state(self, online: bool, stopping: threading.Event) -> None:
-        if self._online is online:
+        if self._online is online or stopping.is_set():
             return
         self._online = online
         if self.on_state is not None:

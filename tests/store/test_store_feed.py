@@ -131,6 +131,18 @@ def test_stop_is_prompt_and_silences_the_callbacks(
     watcher.stop()  # a second stop is harmless
 
 
+def test_start_right_after_a_stop_without_waiting_watches_again(
+    database: Database, watcher: ChangeWatcher, recorder: Recorder
+) -> None:
+    watcher.stop(timeout=0)
+    watcher.start()
+    assert watcher.running
+    time.sleep(0.5)  # the new thread has connected and taken its baseline
+    change = write_event(database)
+    assert recorder.wait_for(lambda: recorder.latest() == change)
+    assert recorder.states == [True]  # the new thread found the watcher already online
+
+
 def test_a_failing_callback_does_not_stop_the_watcher(database: Database) -> None:
     seen: list[int] = []
 
