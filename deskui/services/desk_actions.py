@@ -1,0 +1,245 @@
+"""The ticket actions as the signed-in agent does them: ``by`` and ``at`` filled in for the UI.
+
+``DeskActions`` wraps the ticket lifecycle services (``deskui.services.tickets``) with one
+method per action. Each fills ``by`` with the signed-in agent's handle and ``at`` with the
+desk's clock, so a screen only says *what* to do. It also answers the few questions the ticket
+screen and its forms ask of the database (the ticket with its customer's time zone, the agents
+to assign to, the priorities to choose from, references matching what was typed), so the UI
+never touches the store. Every method does blocking database work: call it from a thread
+worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from deskui.domain.sla.explain import render_explanation
+from deskui.domain.sla.policy import PolicySpec
+from deskui.domain.vocabulary import InteractionKind
+from deskui.services import tickets
+from deskui.services.desk import DeskService
+from deskui.services.sla_context import sla_context
+from deskui.services.sla_explain import ticket_explanations
+from deskui.services.ticket_edit import normalise_reference
+from deskui.services.ticket_views import priority_view
+from deskui.services.views import PriorityView, TicketView
+from deskui.store.models import Agent, Contact, Organisation, Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class AgentChoice:
+    """An agent a ticket can be assigned to."""
+
+    handle: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMatch:
+    """A ticket whose reference matched what was typed (for "go to ticket")."""
+
+    reference: str
+    subject: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    """What the ticket screen shows: the ticket, plus what the view model does not carry.
+
+    ``customer_timezone`` is the contact's zone, else the organisation's (``None`` when the
+    ticket has neither); ``priorities`` are the ticket policy's, highest first, for the
+    change-priority form.
+    """
+
+    ticket: TicketView
+    customer_timezone: str | None
+    priorities: tuple[PriorityView, ...]
+
+
+class DeskActions:
+    """The signed-in agent's ticket actions on ``desk``'s database."""
+
+    def __init__(self, desk: DeskService) -> None:
+        self.desk = desk
+
+    @property
+    def handle(self) -> str:
+        return self.desk.agent.handle
+
+    def _now(self) -> dt.datetime:
+        return self.desk.now()
+
+    # ------------------------------------------------------------------ reading
+    def page(self, ref: str) -> TicketPage:
+        """The ticket as it stands now; ``TicketNotFoundError`` if there is none."""
+        database = self.desk.database
+        view = tickets.get_ticket(database, ref, now=self._now())
+        with database.read() as session:
+            zones = session.execute(
+                select(Contact.timezone, Organisation.timezone)
+                .select_from(Ticket)
+                .outerjoin(Contact, Contact.id == Ticket.contact_id)
+                .outerjoin(Organisation, Organisation.id == Ticket.organisation_id)
+                .where(Ticket.id == view.ticket_id)
+            ).one_or_none()
+        customer_zone = (zones[0] or zones[1]) if zones is not None else None
+        policy = self._policy(view.policy)
+        priorities = (
+            tuple(priority_view(policy, p.slug) for p in policy.priorities) if policy else ()
+        )
+        return TicketPage(view, customer_zone, priorities)
+
+    def _policy(self, name: str) -> PolicySpec | None:
+        policy = self.desk.policies.get(name)
+        if policy is None:
+            policy = sla_context(self.desk.database).policies.get(name)
+        return policy
+
+    def version(self, ref: str) -> int | None:
+        """The ticket's current version (cheap: the screen polls it to know when to reload)."""
+        with self.desk.database.read() as session:
+            return session.scalar(
+                select(Ticket.version).where(Ticket.reference == normalise_reference(ref))
+            )
+
+    def agents(self) -> list[AgentChoice]:
+        """Active agents, by name."""
+        with self.desk.database.read() as session:
+            rows = session.execute(
+                select(Agent.handle, Agent.name).where(Agent.active).order_by(Agent.name)
+            )
+            return [AgentChoice(handle, name) for handle, name in rows]
+
+    def find_tickets(self, text: str, *, limit: int = 10) -> list[TicketMatch]:
+        """Tickets whose reference contains ``text`` (case-insensitive), newest first."""
+        wanted = normalise_reference(text)
+        if not wanted:
+            return []
+        with self.desk.database.read() as session:
+            rows = session.execute(
+                select(Ticket.reference, Ticket.subject, Ticket.status)
+                .where(
+                    or_(
+                        Ticket.reference == wanted,
+                        Ticket.reference.contains(wanted, autoescape=True),
+                    )
+                )
+                .order_by(Ticket.id.desc())
+                .limit(limit)
+            )
+            return [TicketMatch(ref, subject, str(status.value)) for ref, subject, status in rows]
+
+    def explain(self, ref: str, clock: str | None = None) -> str:
+        """Plain text: why the ticket's clock ``clock`` (or every clock) is due when it is."""
+        heading, explanations = ticket_explanations(self.desk.database, ref, now=self._now())
+        chosen = [e for e in explanations if clock is None or e.clock.value == clock]
+        return "\n\n".join([heading, *(render_explanation(e) for e in chosen)])
+
+    # ------------------------------------------------------------------ actions
+    def acknowledge(self, ref: str) -> int:
+        return tickets.acknowledge(self.desk.database, ref, by=self.handle, at=self._now())
+
+    def assign(self, ref: str, handle: str | None, *, expected_version: int | None) -> int:
+        return tickets.assign(
+            self.desk.database,
+            ref,
+            handle,
+            by=self.handle,
+            at=self._now(),
+            expected_version=expected_version,
+        )
+
+    def log_contact(
+        self, ref: str, kind: InteractionKind | str, body: str, *, author_name: str | None = None
+    ) -> int:
+        return tickets.log_contact(
+            self.desk.database,
+            ref,
+            kind,
+            body,
+            by=self.handle,
+            at=self._now(),
+            author_name=author_name,
+        )
+
+    def reply(self, ref: str, kind: InteractionKind | str, body: str) -> int:
+        return tickets.reply(self.desk.database, ref, kind, body, by=self.handle, at=self._now())
+
+    def log_remote_session(self, ref: str, body: str, *, minutes: int | None = None) -> int:
+        return tickets.log_remote_session(
+            self.desk.database, ref, body, by=self.handle, at=self._now(), minutes=minutes
+        )
+
+    def add_note(self, ref: str, body: str) -> int:
+        return tickets.add_note(self.desk.database, ref, body, by=self.handle, at=self._now())
+
+    def change_priority(
+        self, ref: str, slug: str, reason: str, *, expected_version: int | None
+    ) -> int:
+        return tickets.change_priority(
+            self.desk.database,
+            ref,
+            slug,
+            reason,
+            by=self.handle,
+            at=self._now(),
+            expected_version=expected_version,
+        )
+
+    def set_waiting(
+        self, ref: str, waiting: bool, *, note: str = "", expected_version: int | None
+    ) -> int:
+        return tickets.set_waiting(
+            self.desk.database,
+            ref,
+            waiting,
+            by=self.handle,
+            at=self._now(),
+            note=note,
+            expected_version=expected_version,
+        )
+
+    def set_eta(
+        self, ref: str, eta: dt.datetime, *, note: str = "", expected_version: int | None
+    ) -> int:
+        return tickets.set_eta(
+            self.desk.database,
+            ref,
+            eta,
+            by=self.handle,
+            at=self._now(),
+            note=note,
+            expected_version=expected_version,
+        )
+
+    def resolve(
+        self,
+        ref: str,
+        summary: str,
+        *,
+        breach_reason: str | None = None,
+        expected_version: int | None,
+    ) -> int:
+        return tickets.resolve(
+            self.desk.database,
+            ref,
+            summary,
+            by=self.handle,
+            at=self._now(),
+            breach_reason=breach_reason,
+            expected_version=expected_version,
+        )
+
+    def reopen(self, ref: str, reason: str, *, expected_version: int | None) -> int:
+        return tickets.reopen(
+            self.desk.database,
+            ref,
+            reason,
+            by=self.handle,
+            at=self._now(),
+            expected_version=expected_version,
+        )
