@@ -10,6 +10,7 @@ from textual.app import App
 from textual.theme import Theme
 
 from deskui.services.desk import DeskService
+from deskui.ui.commands import DeskCommands
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
@@ -18,6 +19,7 @@ class DeskApp(App[None]):
     """One agent's desk. All data access goes through ``DeskService``."""
 
     TITLE = "deskui"
+    COMMANDS = App.COMMANDS | {DeskCommands}
 
     def __init__(
         self,

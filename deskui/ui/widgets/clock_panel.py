@@ -1,5 +1,5 @@
-"""A ticket's SLA clocks, one row each: target, due time in the agent's zone, state, and the
-business time left or by how much the clock was met or breached, coloured from the theme.
+"""A ticket's SLA clocks, one row each: target, due time in the agent's zone, and the business
+time left or by how much the clock was met or breached, coloured from the theme.
 
 The screen feeds it ``ClockView``s and, every second, the business seconds as they stand now
 (``show``); choosing a row (``enter``) posts ``DataTable.RowSelected`` with the clock's name as
@@ -17,17 +17,13 @@ from textual.widgets import DataTable
 from deskui.services.views import ClockView
 from deskui.ui.formatting import business_remaining, local_time
 
-CLOCK_LABELS = {
-    "acknowledgement": "Acknowledgement",
-    "response": "Response",
-    "resolution": "Resolution",
-}
+CLOCK_LABELS = {"acknowledgement": "Ack", "response": "Response", "resolution": "Resolution"}
+# Sized so the panel fits 80 columns; the last column says the state in words.
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("clock", "Clock", 15),
-    ("target", "Target", 18),
-    ("due", "Due", 17),
-    ("state", "State", 9),
-    ("left", "Business time", None),
+    ("clock", "Clock", 10),
+    ("target", "Target", 17),
+    ("due", "Due", 16),
+    ("left", "Business time", 22),
 )
 
 
@@ -112,7 +108,6 @@ class ClockPanel(DataTable[Text]):
             Text(CLOCK_LABELS.get(clock.clock, clock.clock)),
             Text(clock.target or "none", no_wrap=True, overflow="ellipsis"),
             Text(due),
-            Text(state, style=colour),
             Text(describe_time(clock, seconds), style=colour),
         ]
 

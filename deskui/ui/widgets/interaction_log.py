@@ -77,9 +77,7 @@ def _when(instant: dt.datetime, agent_zone: dt.tzinfo, customer_zone: dt.tzinfo 
         theirs = instant.astimezone(customer_zone)
         if theirs.utcoffset() != mine.utcoffset():
             day = "" if theirs.date() == mine.date() else theirs.strftime("%a %d %b ")
-            runs.append(
-                (f" (customer {day}{theirs:%H:%M %Z})", "interaction-log--customer-time")
-            )
+            runs.append((f" (customer {day}{theirs:%H:%M %Z})", "interaction-log--customer-time"))
     return tuple(runs)
 
 
@@ -273,7 +271,8 @@ class InteractionLog(ScrollView, can_focus=True):
         self.refresh()
         if self._end_pending:
             self._end_pending = False
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # After the refresh: only then do the scroll limits know the new virtual size.
+            self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -37,7 +37,12 @@ CONTACT_KINDS: tuple[tuple[str, str], ...] = (
 )
 REPLY_KINDS: tuple[tuple[str, str], ...] = (("Call back", "call-out"), ("Email out", "email-out"))
 # The contact kind a new entry most likely has, from how the ticket came in.
-CHANNEL_KINDS = {"phone": "call-in", "email": "email-in", "fax": "fax-in", "answerphone": "answerphone"}
+CHANNEL_KINDS = {
+    "phone": "call-in",
+    "email": "email-in",
+    "fax": "fax-in",
+    "answerphone": "answerphone",
+}
 
 
 def _title(action: str, page: TicketPage) -> str:
@@ -112,9 +117,7 @@ def reply_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReplyValues
     )
 
 
-def remote_session_form(
-    actions: DeskActions, page: TicketPage
-) -> ActionForm[RemoteSessionValues]:
+def remote_session_form(actions: DeskActions, page: TicketPage) -> ActionForm[RemoteSessionValues]:
     ref = page.ticket.reference
     return ActionForm(
         _title("Log a remote session", page),
@@ -174,11 +177,13 @@ def waiting_form(actions: DeskActions, page: TicketPage) -> ActionForm[WaitingVa
     )
     return ActionForm(
         _title(title, page),
-        [FieldSpec("note", "What are we waiting for?" if waiting else "Note", placeholder="optional")],
+        [
+            FieldSpec(
+                "note", "What are we waiting for?" if waiting else "Note", placeholder="optional"
+            )
+        ],
         WaitingValues,
-        lambda v, version: actions.set_waiting(
-            ref, waiting, note=v.note, expected_version=version
-        ),
+        lambda v, version: actions.set_waiting(ref, waiting, note=v.note, expected_version=version),
         expected_version=page.ticket.version,
         intro=intro,
         submit_label="Wait" if waiting else "Resume",

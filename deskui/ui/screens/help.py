@@ -1,0 +1,95 @@
+"""``?``: the keys of the current screen, read from its active bindings, in a modal.
+
+``screen_keys`` lists what the screen (and the app) bind, with the key as the footer shows it,
+so the help can never drift from the bindings themselves. ``show_keys(app)`` opens the help
+for whatever screen is on top; any screen can bind ``?`` to ``app.show_keys`` once ``DeskApp``
+has the action, or call ``show_keys`` itself.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+HIDDEN_ACTIONS = frozenset({"command_palette", "show_keys", "app.show_keys"})
+
+
+def screen_keys(screen: Screen[object]) -> list[tuple[str, str]]:
+    """``(key, what it does)`` for each binding of ``screen`` and the app, screen's first.
+
+    Bindings without a description and Textual's system bindings are left out; a key bound
+    twice (two keys for one action) is listed once per key.
+    """
+    app = screen.app
+    own: list[tuple[str, str]] = []
+    app_wide: list[tuple[str, str]] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.system or not binding.description or binding.action in HIDDEN_ACTIONS:
+            continue
+        if active.node is not screen and active.node is not app:
+            continue
+        row = (app.get_key_display(binding), binding.description)
+        (app_wide if active.node is app else own).append(row)
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str]] = []
+    for row in [*own, *app_wide, ("ctrl+p", "Command palette: every action, go to a ticket")]:
+        if row not in seen:
+            seen.add(row)
+            rows.append(row)
+    return rows
+
+
+class KeysHelp(ModalScreen[None]):
+    """The keys of the screen underneath; escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    KeysHelp { align: center middle; }
+    KeysHelp #keys-dialog {
+        width: 64; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    KeysHelp .keys-title { text-style: bold; color: $primary; padding-bottom: 1; }
+    """
+
+    def __init__(self, title: str, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys_title = title
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        width = max((len(key) for key, _ in self.keys), default=1) + 2
+        lines = [
+            Content.assemble((key.ljust(width), "bold $accent"), description)
+            for key, description in self.keys
+        ]
+        with VerticalScroll(id="keys-dialog"):
+            yield Static(Content(self.keys_title), classes="keys-title")
+            yield Static(Content("\n").join(lines), id="keys-list")
+
+    def on_mount(self) -> None:
+        self.query_one("#keys-dialog").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def show_keys(app: App[object]) -> None:
+    """Open the keys help for the screen on top (not for a help already open)."""
+    screen = app.screen
+    if isinstance(screen, KeysHelp):
+        return
+    title = f"Keys: {screen.title or type(screen).__name__}"
+    app.push_screen(KeysHelp(title, screen_keys(screen)))

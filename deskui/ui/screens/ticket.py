@@ -1,0 +1,408 @@
+"""The ticket view: fields, SLA clocks with their explanations, the interaction log, and a key
+(and a small form) for every action an agent takes on a ticket.
+
+Everything that touches the database runs in thread workers through ``DeskActions``; the UI
+thread only renders. The screen polls the ticket's version and reloads only when it changed,
+so a ticket with thousands of log entries is not re-read every second; the countdowns tick
+from the data in memory. Customer text goes through ``safe``/``visible_text``: never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from deskui.domain.untrusted import visible_text
+from deskui.domain.vocabulary import Status
+from deskui.domain.workflow import IllegalTransitionError, check_transition
+from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
+from deskui.services.errors import TicketNotFoundError
+from deskui.services.views import TicketView
+from deskui.ui.formatting import local_time
+from deskui.ui.safe import safe
+from deskui.ui.screens.forms import ticket_forms
+from deskui.ui.screens.forms.base import ActionForm
+from deskui.ui.screens.forms.text_modal import TextModal
+from deskui.ui.screens.help import show_keys
+from deskui.ui.widgets.clock_panel import ClockPanel, clock_state
+from deskui.ui.widgets.desk_header import DeskHeader
+from deskui.ui.widgets.interaction_log import InteractionLog, LogEntry, log_entries
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from deskui.ui.app import DeskApp
+
+CONTRACT_WORDS = {
+    "active": "active",
+    "expired": "EXPIRED",
+    "not-yet-active": "not yet active",
+    "none": "no contract",
+}
+
+
+def _field(label: str, value: Content | str) -> Content:
+    return Content.assemble((f"{label}: ", "bold $text-muted"), value)
+
+
+def ticket_fields(ticket: TicketView, zone: dt.tzinfo) -> Content:
+    """The ticket's fields as lines of ``label: value`` (customer text through ``safe``)."""
+    contact = ticket.contact
+    who = safe(contact.name or "unknown")
+    if contact.email:
+        who = who + Content(" <") + safe(contact.email) + Content(">")
+    liaison = "designated liaison" if contact.is_liaison else "NOT a designated liaison"
+    organisation = safe(ticket.organisation_name or "none")
+    contract = CONTRACT_WORDS.get(ticket.contract_status, ticket.contract_status)
+    if ticket.contract_reference:
+        contract = f"{ticket.contract_reference}, {contract}"
+    priority = Content.assemble((ticket.priority.label, "bold"))
+    if ticket.priority.handled_as != ticket.priority.slug:
+        priority += Content(f" (handled as {ticket.priority.handled_as})")
+    requested = ticket.requested_priority
+    if requested is not None and requested.slug != ticket.priority.slug:
+        priority += Content(f" · requested: {requested.label}")
+    elif requested is not None:
+        priority += Content(" · as requested")
+    definition = ticket.priority.definition or "no definition in the policy"
+    sep = Content("   ")
+    lines = [
+        _field("Organisation", organisation) + sep + _field("Contract", contract),
+        _field("Contact", who + Content(f" ({liaison})")),
+        _field("Product", safe(ticket.product_name or "none"))
+        + sep
+        + _field("Channel", ticket.channel)
+        + sep
+        + _field("Category", ticket.category),
+        _field("Priority", priority) + Content(f" — {definition}"),
+        _field("Status", Content.assemble((ticket.status, "bold")))
+        + sep
+        + _field("Assignee", safe(ticket.assignee_name or "unassigned"))
+        + sep
+        + _field("ETA", local_time(ticket.eta_at, zone, "%a %d %b %Y %H:%M")),
+    ]
+    if ticket.flags:
+        lines.append(_field("Flags", Content.assemble((", ".join(ticket.flags), "$warning"))))
+    return Content("\n").join(lines)
+
+
+class TicketScreen(Screen[None]):
+    """One ticket, by reference."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "take", "Take it"),
+        Binding("g", "assign", "Assign"),
+        Binding("c", "contact", "Contact in"),
+        Binding("r", "reply", "Reply"),
+        Binding("m", "remote", "Remote session"),
+        Binding("n", "note", "Note"),
+        Binding("p", "priority", "Priority"),
+        Binding("w", "waiting", "Wait/resume"),
+        Binding("e", "eta", "ETA"),
+        Binding("x", "resolve", "Resolve"),
+        Binding("o", "reopen", "Reopen"),
+        Binding("s", "explain", "Explain clock"),
+        Binding("question_mark", "keys", "Keys"),
+    ]
+
+    DEFAULT_CSS = """
+    TicketScreen #ticket-title { height: auto; padding: 0 1; text-style: bold; color: $primary; }
+    TicketScreen #ticket-fields { height: auto; padding: 0 1; }
+    TicketScreen #clocks { margin: 0 1; }
+    TicketScreen #log-title { height: 1; padding: 0 1; background: $panel; }
+    TicketScreen #ticket-problem { color: $error; padding: 0 1; display: none; }
+    TicketScreen #ticket-problem.-shown { display: block; }
+    """
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference.strip().upper()
+        self.page: TicketPage | None = None
+        self.loads = 0  # how many times a ticket was shown (tests wait on it)
+        self.live = True
+        self._poll_timer: Timer | None = None
+
+    @property
+    def desk_app(self) -> DeskApp:
+        from deskui.ui.app import DeskApp
+
+        assert isinstance(self.app, DeskApp)
+        return self.app
+
+    @property
+    def actions(self) -> DeskActions:
+        return DeskActions(self.desk_app.desk)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return self.desk_app.desk.agent_zone
+
+    def compose(self) -> ComposeResult:
+        desk = self.desk_app.desk
+        yield DeskHeader(desk.desk_name, desk.agent_label, desk.agent_zone)
+        yield Static(Content(f"{self.reference} · loading…"), id="ticket-title")
+        yield Static("", id="ticket-problem")
+        yield Static("", id="ticket-fields")
+        yield ClockPanel(id="clocks")
+        yield Static(Content("Log"), id="log-title")
+        yield InteractionLog(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.reference
+        self.query_one(ClockPanel).warning_seconds = self.desk_app.warning_seconds
+        self.tick()
+        self.set_interval(1.0, self.tick)
+        self.refresh_ticket()
+
+    # ------------------------------------------------------------------ data
+    @work(thread=True, exclusive=True, group="ticket-refresh")
+    def refresh_ticket(self, force: bool = True) -> None:
+        """Reload the ticket (``force``) or only if its version moved; then poll again."""
+        worker = get_current_worker()
+        actions = self.actions
+        try:
+            known = self.page.ticket.version if self.page is not None else None
+            if not force and known is not None and actions.version(self.reference) == known:
+                self.app.call_from_thread(self._set_live, True)
+                return
+            page = actions.page(self.reference)
+            entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
+        except TicketNotFoundError as exc:
+            self.app.call_from_thread(self._missing, str(exc))
+        except Exception as exc:  # the database is away: keep what is shown, mark it stale
+            self.app.call_from_thread(self._went_stale, str(exc))
+        else:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show, page, entries)
+        finally:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._schedule_poll)
+
+    def _schedule_poll(self) -> None:
+        if not self.is_attached:
+            return
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._poll_timer = self.set_timer(
+            max(self.desk_app.refresh_seconds, 0.5), lambda: self.refresh_ticket(force=False)
+        )
+
+    def _show(self, page: TicketPage, entries: list[LogEntry]) -> None:
+        first = self.page is None
+        self.page = page
+        self.loads += 1
+        ticket = page.ticket
+        self.query_one("#ticket-problem", Static).remove_class("-shown")
+        self.query_one("#ticket-title", Static).update(
+            Content(f"{ticket.reference} · ") + safe(ticket.subject)
+        )
+        self.query_one("#ticket-fields", Static).update(ticket_fields(ticket, self.zone))
+        count = len(ticket.interactions)
+        self.query_one("#log-title", Static).update(
+            Content(f"Log · {count} entr{'y' if count == 1 else 'ies'}, oldest first")
+        )
+        self.query_one(InteractionLog).show(entries, scroll_end=first)
+        self._set_live(True)
+
+    def _missing(self, message: str) -> None:
+        problem = self.query_one("#ticket-problem", Static)
+        problem.update(safe(message))
+        problem.add_class("-shown")
+
+    def _went_stale(self, reason: str) -> None:
+        self._set_live(False)
+
+    def _set_live(self, live: bool) -> None:
+        self.live = live
+        self.tick()
+
+    def clock_seconds(self, now: dt.datetime) -> dict[str, int | None]:
+        """Each clock's business seconds as of ``now`` (running ones recomputed in memory)."""
+        if self.page is None:
+            return {}
+        book = self.desk_app.desk.book
+        seconds: dict[str, int | None] = {}
+        for clock in self.page.ticket.clocks:
+            value = clock.business_seconds
+            ticking = clock.met_at is None and clock.state in ("running", "breached")
+            if ticking and clock.due_at is not None and clock.calendar in book:
+                value = book.get(clock.calendar).elapsed(now, clock.due_at)
+            seconds[clock.clock] = value
+        return seconds
+
+    def breached_now(self) -> bool:
+        if self.page is None:
+            return False
+        seconds = self.clock_seconds(self.desk_app.now())
+        return any(
+            clock_state(clock, seconds.get(clock.clock)) == "breached"
+            for clock in self.page.ticket.clocks
+        )
+
+    def tick(self) -> None:
+        """Re-render the header and the clocks from data in memory."""
+        desk = self.desk_app.desk
+        now = self.desk_app.now()
+        self.query_one(DeskHeader).show(now, open_now=desk.is_open(now), live=self.live)
+        if self.page is not None:
+            self.query_one(ClockPanel).show(
+                self.page.ticket.clocks, self.clock_seconds(now), self.zone
+            )
+
+    # ------------------------------------------------------------------ helpers
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A notification; ``message`` may quote customer text, so never as markup."""
+        self.notify(
+            visible_text(message, keep_newlines=True),
+            severity="error" if error else "information",
+            markup=False,
+        )
+
+    def _loaded(self) -> TicketPage | None:
+        if self.page is None:
+            self.say(f"{self.reference} is still loading")
+        return self.page
+
+    def _open_form(self, form: ActionForm[BaseModel], done: str) -> None:
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.say(done)
+                self.refresh_ticket()
+
+        self.app.push_screen(form, callback=closed)
+
+    def _allowed(self, wanted: Status) -> bool:
+        """Whether the status may become ``wanted``; says why not if it may not."""
+        assert self.page is not None
+        try:
+            check_transition(Status(self.page.ticket.status), wanted)
+        except (IllegalTransitionError, ValueError) as exc:
+            self.say(f"{self.reference}: {exc}", error=True)
+            return False
+        return True
+
+    @work(thread=True, group="ticket-action")
+    def _run(self, action: Callable[[], object], done: str) -> None:
+        """A write with nothing to fill in (taking the ticket), off the UI thread."""
+        try:
+            action()
+        except Exception as exc:  # ServiceError, StoreError: the message says what is wrong
+            self.app.call_from_thread(self.say, str(exc), error=True)
+        else:
+            self.app.call_from_thread(self.say, done)
+            self.app.call_from_thread(self.refresh_ticket)
+
+    # ------------------------------------------------------------------ keys
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_keys(self) -> None:
+        show_keys(self.app)
+
+    def action_take(self) -> None:
+        if self._loaded() is None:
+            return
+        actions, ref = self.actions, self.reference
+        self._run(lambda: actions.acknowledge(ref), f"{ref} is yours")
+
+    def action_assign(self) -> None:
+        if self._loaded() is not None:
+            self._open_assign()
+
+    @work(thread=True, exclusive=True, group="ticket-agents")
+    def _open_assign(self) -> None:
+        try:
+            agents = self.actions.agents()
+        except Exception as exc:
+            self.app.call_from_thread(self.say, str(exc), error=True)
+            return
+        self.app.call_from_thread(self._show_assign, agents)
+
+    def _show_assign(self, agents: list[AgentChoice]) -> None:
+        if self.page is not None:
+            form = ticket_forms.assign_form(self.actions, self.page, agents)
+            self._open_form(form, f"{self.reference} reassigned")
+
+    def action_contact(self) -> None:
+        if (page := self._loaded()) is not None:
+            self._open_form(ticket_forms.contact_form(self.actions, page), "Contact logged")
+
+    def action_reply(self) -> None:
+        if (page := self._loaded()) is not None:
+            self._open_form(ticket_forms.reply_form(self.actions, page), "Reply logged")
+
+    def action_remote(self) -> None:
+        if (page := self._loaded()) is not None:
+            form = ticket_forms.remote_session_form(self.actions, page)
+            self._open_form(form, "Remote session logged")
+
+    def action_note(self) -> None:
+        if (page := self._loaded()) is not None:
+            self._open_form(ticket_forms.note_form(self.actions, page), "Note added")
+
+    def action_priority(self) -> None:
+        if (page := self._loaded()) is not None:
+            self._open_form(ticket_forms.priority_form(self.actions, page), "Priority changed")
+
+    def action_waiting(self) -> None:
+        if (page := self._loaded()) is None:
+            return
+        waiting = page.ticket.status != Status.WAITING_ON_CUSTOMER.value
+        wanted = Status.WAITING_ON_CUSTOMER if waiting else Status.IN_PROGRESS
+        if self._allowed(wanted):
+            done = "Waiting on the customer" if waiting else "Work resumed"
+            self._open_form(ticket_forms.waiting_form(self.actions, page), done)
+
+    def action_eta(self) -> None:
+        if (page := self._loaded()) is not None:
+            form = ticket_forms.eta_form(self.actions, page, self.zone, self.desk_app.now())
+            self._open_form(form, "ETA set")
+
+    def action_resolve(self) -> None:
+        if (page := self._loaded()) is not None and self._allowed(Status.RESOLVED):
+            form = ticket_forms.resolve_form(self.actions, page, breached=self.breached_now())
+            self._open_form(form, f"{self.reference} resolved")
+
+    def action_reopen(self) -> None:
+        if (page := self._loaded()) is not None:
+            if page.ticket.status != Status.RESOLVED.value:
+                self.say(
+                    f"{self.reference} is {page.ticket.status}: only a resolved ticket can be "
+                    "reopened",
+                    error=True,
+                )
+                return
+            self._open_form(ticket_forms.reopen_form(self.actions, page), "Reopened")
+
+    def action_explain(self, clock: str | None = None) -> None:
+        if self._loaded() is None:
+            return
+        self._explain(clock or self.query_one(ClockPanel).current_clock)
+
+    @work(thread=True, exclusive=True, group="ticket-explain")
+    def _explain(self, clock: str | None) -> None:
+        try:
+            text = self.actions.explain(self.reference, clock)
+        except Exception as exc:
+            self.app.call_from_thread(self.say, str(exc), error=True)
+            return
+        title = f"{self.reference} · why the {clock or 'SLA'} clock is due when it is"
+        self.app.call_from_thread(self.app.push_screen, TextModal(title, text))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, ClockPanel):
+            event.stop()
+            self.action_explain(str(event.row_key.value))
