@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from pilot_helpers import wait_until
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 from ticket_helpers import (
@@ -171,13 +172,56 @@ async def test_fields_clocks_log_explanations_and_keys(
         await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
 
 
-async def test_unknown_reference_says_so(make_app: AppFactory) -> None:
+async def test_palette_go_to_ticket_actions_and_themes(
+    make_app: AppFactory, demo_settings: Settings
+) -> None:
+    ref = open_test_ticket(demo_settings)
     app = make_app(refresh_seconds=QUIET)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
-        screen = TicketScreen("dsk-999999")
-        await app.push_screen(screen)
-        problem = screen.query_one("#ticket-problem")
+
+        # "Go to ticket by reference…": an unknown one is refused beside the field.
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"go to")
+        await wait_until(pilot, lambda: "Go to ticket by reference…" in screen_text(app))
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionForm))
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await pilot.press(*"dsk-999999")
+        await submit(pilot, app, form)
+        assert form.errors == {"form": "no ticket 'DSK-999999'"}
+        form.query_one("#field-reference", Input).value = ""
+        await pilot.press(*ref.lower())
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        screen = app.screen
+        assert isinstance(screen, TicketScreen) and screen.reference == ref
+        await wait_until(pilot, lambda: screen.page is not None)
+
+        # Every action of the screen is a command: "Take it" takes the ticket.
+        loads = screen.loads
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"take it")
+        await wait_until(pilot, lambda: "key a" in screen_text(app))
+        await pilot.press("down", "enter")
+        await reloaded(pilot, screen, loads)
+        assert stored(demo_settings, ref).assignee == AGENT
+
+        # Themes switch from the palette too.
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"theme: deskui-light")
+        await wait_until(pilot, lambda: "Theme: deskui-light" in screen_text(app))
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: app.theme == "deskui-light")
+
+        # A reference nobody has, opened directly, says so on the screen.
+        missing = TicketScreen("dsk-999999")
+        await app.push_screen(missing)
+        problem = missing.query_one("#ticket-problem")
         await wait_until(pilot, lambda: problem.has_class("-shown"))
         assert "no ticket 'DSK-999999'" in str(problem.render())
 

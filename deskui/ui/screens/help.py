@@ -91,5 +91,6 @@ def show_keys(app: App[object]) -> None:
     screen = app.screen
     if isinstance(screen, KeysHelp):
         return
-    title = f"Keys: {screen.title or type(screen).__name__}"
+    name = screen.title or type(screen).__name__.removesuffix("Screen")
+    title = f"Keys: {name}"
     app.push_screen(KeysHelp(title, screen_keys(screen)))
