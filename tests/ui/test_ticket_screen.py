@@ -57,6 +57,11 @@ def fields_text(screen: TicketScreen) -> str:
     return str(screen.query_one("#ticket-fields").render())
 
 
+def notifications(app: DeskApp) -> str:
+    """Every notification shown so far (the test harness does not draw toasts)."""
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
 def clock_cell(screen: TicketScreen, clock: str, column: int) -> str:
     return str(screen.query_one(ClockPanel).get_row(clock)[column])
 
@@ -359,6 +364,9 @@ async def test_wait_resume_eta_resolve_and_reopen(
         await pilot.press("o")  # nothing to reopen either
         await pilot.pause()
         assert app.screen is screen
+        said = notifications(app)
+        assert "a ticket that is new cannot become waiting-on-customer" in said
+        assert "only a resolved ticket can be reopened" in said
         await press_and_reload(pilot, screen, "a")
 
         # w: wait on the customer (the resolution clock pauses) …
@@ -458,6 +466,10 @@ async def test_stale_edit_keeps_the_draft_and_saves_only_when_asked_again(
         ticket = stored(demo_settings, ref)
         assert (ticket.priority.slug, ticket.assignee) == ("very-high", "dpatel")
         assert "Priority: Very High" in fields_text(screen)
+        # Taking a ticket someone else has is refused with their name, and changes nothing.
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "already taken by Dev Patel" in notifications(app))
+        assert stored(demo_settings, ref).assignee == "dpatel"
 
 
 async def test_screen_reloads_when_someone_else_changes_the_ticket(
