@@ -36,9 +36,12 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return settings_from(
-        args, agent=getattr(args, "agent", None), theme=getattr(args, "theme", None)
-    )
+    """Settings for the app; the theme is ``--theme``, else the last one chosen in the app,
+    else the configured one."""
+    from deskui.services.desk import remembered_theme
+
+    theme = getattr(args, "theme", None) or remembered_theme()
+    return settings_from(args, agent=getattr(args, "agent", None), theme=theme)
 
 
 def _open_app(settings: Settings) -> int:

@@ -137,7 +137,10 @@ class DeskService:
             pass  # remembering is a courtesy; never break the desk over it
 
     # ------------------------------------------------------------------ queue
-    def queue_page(self, pane: str, *, order: str = "priority", text: str = "") -> QueuePage:
+    def queue_page(
+        self, pane: str, *, order: str = "priority", text: str = "", limit: int | None = None
+    ) -> QueuePage:
+        """The first ``limit`` rows (default ``page_size``) of ``pane`` and its total."""
         filters = dict(PANE_FILTERS[pane])
         if pane == "mine":
             filters["assignee"] = self.agent.id
@@ -146,7 +149,7 @@ class DeskService:
                 session,
                 order="due" if order == "due" else "priority",
                 text_filter=text or None,
-                limit=self.page_size,
+                limit=limit or self.page_size,
                 **filters,  # type: ignore[arg-type]
             )
             total = count_open(session, text_filter=text or None, **filters)  # type: ignore[arg-type]

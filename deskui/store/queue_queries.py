@@ -91,12 +91,39 @@ def _filtered(
             .correlate(Ticket)
             .exists()
         )
+        # Aliases: the page query joins Product and Agent itself, and the subqueries must not
+        # correlate to those joins.
+        product, agent = aliased(Product), aliased(Agent)
+        product_match = (
+            select(product.id)
+            .where(product.id == Ticket.product_id)
+            .where(
+                or_(
+                    product.name.icontains(needle, autoescape=True),
+                    product.slug.icontains(needle, autoescape=True),
+                )
+            )
+            .exists()
+        )
+        assignee_match = (
+            select(agent.id)
+            .where(agent.id == Ticket.assignee_id)
+            .where(
+                or_(
+                    agent.handle.icontains(needle, autoescape=True),
+                    agent.name.icontains(needle, autoescape=True),
+                )
+            )
+            .exists()
+        )
         statement = statement.where(
             or_(
                 Ticket.reference.icontains(needle, autoescape=True),
                 Ticket.subject.icontains(needle, autoescape=True),
                 Ticket.requester_name.icontains(needle, autoescape=True),
                 organisation_match,
+                product_match,
+                assignee_match,
             )
         )
     return statement
@@ -177,8 +204,9 @@ def open_tickets_page(
     """One page of tickets in ``statuses``, in queue order.
 
     ``assignee`` is an agent id or handle; ``unassigned`` keeps only tickets nobody has taken;
-    ``team_id`` narrows to one team; ``text_filter`` matches reference, subject, requester or
-    organisation name (case-insensitive, ``%`` and ``_`` taken literally).
+    ``team_id`` narrows to one team; ``text_filter`` matches reference, subject, requester,
+    organisation name, product (name or slug) or assignee (handle or name) (case-insensitive,
+    ``%`` and ``_`` taken literally).
     """
     statement = page_statement(
         statuses=statuses,

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 from deskui.services.desk import DeskService
 from deskui.ui.commands import DeskCommands
+from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
@@ -20,6 +23,9 @@ class DeskApp(App[None]):
 
     TITLE = "deskui"
     COMMANDS = App.COMMANDS | {DeskCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "show_keys", "Keys"),
+    ]
 
     def __init__(
         self,
@@ -38,6 +44,9 @@ class DeskApp(App[None]):
         self._wanted_theme = theme_name
         self._theme_dirs = (bundled_themes_dir(), *theme_dirs)
         self._on_theme_change = on_theme_change
+
+    def action_show_keys(self) -> None:
+        show_keys(self)
 
     def now(self) -> dt.datetime:
         return self.desk.now()

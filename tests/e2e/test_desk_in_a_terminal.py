@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -57,3 +58,39 @@ def test_open_the_desk_see_the_queue_and_quit(demo_db: str, tmp_path: Path) -> N
         assert term.child.exitstatus == 0
     finally:
         term.close()
+
+
+def test_open_a_ticket_add_a_note_and_find_it_in_the_database(demo_db: str, tmp_path: Path) -> None:
+    term = Terminal(
+        [_deskui(), "--db", demo_db, "run", "--as", "mbrennan"],
+        env={"DESKUI_NOW": NOW, "XDG_STATE_HOME": str(tmp_path / "state")},
+        cwd=tmp_path,
+    )
+    try:
+        term.wait_for("All open (")
+        term.press("3")
+        term.wait_for("Whole site cannot")
+        term.press("\r")  # enter: open the ticket under the cursor (the top of All open)
+        screen = term.wait_for("oldest first")
+        reference = next(word for word in screen.split() if word.startswith("DSK-"))
+        term.press("n")
+        term.wait_for("Note (never shown to the customer)")
+        term.press("Called the site manager from the car park")
+        term.press("\x13")  # ctrl+s: save
+        term.wait_for("Called the site manager from the car park")
+        term.press("\x1b")
+        term.press("q")
+        term.child.expect(pexpect.EOF, timeout=10)
+    finally:
+        term.close()
+    shown = subprocess.run(
+        [_deskui(), "--db", demo_db, "ticket", "show", reference, "--json"],
+        env={**os.environ, "DESKUI_NOW": NOW},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    log = json.loads(shown.stdout)["interactions"]
+    notes = [entry for entry in log if entry["kind"] == "note"]
+    assert notes[-1]["body"] == "Called the site manager from the car park"
+    assert notes[-1]["author_handle"] == "mbrennan"

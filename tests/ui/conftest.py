@@ -49,11 +49,13 @@ def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
 def make_app(demo_settings: Settings) -> Callable[..., DeskApp]:
     def factory(**overrides: object) -> DeskApp:
         settings = demo_settings.model_copy(update=overrides)
+        desk = DeskService.open(settings)
         app = DeskApp(
-            DeskService.open(settings),
+            desk,
             theme_name=settings.theme,
             refresh_seconds=settings.refresh_seconds,
             warning_minutes=settings.warning_minutes,
+            on_theme_change=desk.remember_theme,  # as the CLI wires it
         )
         app.animation_level = "none"  # no tab-underline animations to wait for
         return app

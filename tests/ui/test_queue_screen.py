@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pilot_helpers import wait_until
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from deskui.services.desk import DeskService
 from deskui.services.ticket_draft import TicketDraft
 from deskui.services.tickets import open_ticket
 from deskui.ui.app import DeskApp
+from deskui.ui.screens.help import KeysHelp
+from deskui.ui.screens.queue import QueueScreen
+from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
 
 
@@ -105,3 +108,52 @@ def _open_urgent_ticket(desk: DeskService) -> None:
         priority="very-high",
     )
     open_ticket(desk.database, draft, at=desk.now())
+
+
+async def test_enter_opens_the_ticket_under_the_cursor_and_escape_returns(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count > 2)
+        await pilot.press("3", "down")
+        expected = _refs(_table(app, "open"))[1]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.reference == expected
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
+
+
+async def test_question_mark_lists_the_keys_of_the_queue(make_app: Callable[..., DeskApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeysHelp))
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Filter" in shown and "Sort" in shown and "Next pane" in shown
+
+
+def test_filter_matches_product_and_assignee_too(make_app: Callable[..., DeskApp]) -> None:
+    desk = make_app().desk
+    everything = desk.queue_page("open").rows
+    by_assignee = desk.queue_page("open", text="mbrennan").rows
+    assert by_assignee and {row.assignee for row in by_assignee} == {"mbrennan"}
+    assert len(by_assignee) == sum(row.assignee == "mbrennan" for row in everything)
+    by_product = desk.queue_page("open", text="kenco-wes").rows
+    assert by_product and {row.product for row in by_product} == {"kenco-wes"}
+
+
+async def test_scrolling_to_the_end_loads_the_next_page(make_app: Callable[..., DeskApp]) -> None:
+    app = make_app()
+    app.desk.page_size = 10  # the demo has 30 open tickets: three pages
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count == 10)
+        table = _table(app, "open")
+        await pilot.press("3", "ctrl+end")
+        await wait_until(pilot, lambda: table.row_count == 20)
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: table.row_count == 30)
+        assert _refs(table) == [row.reference for row in app.desk.queue_page("open", limit=30).rows]

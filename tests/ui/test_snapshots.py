@@ -29,3 +29,37 @@ def test_queue_screen(
     snap_compare: Callable[..., bool], make_app: Callable[..., DeskApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_queue_loaded)
+
+
+async def _ticket_open(pilot: Pilot[object]) -> None:
+    from deskui.ui.screens.ticket import TicketScreen
+
+    await _queue_loaded(pilot)
+    await pilot.press("3", "enter")
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.loads > 0)
+    await pilot.pause()
+
+
+async def _note_form_open(pilot: Pilot[object]) -> None:
+    from deskui.ui.screens.forms.base import ActionForm
+
+    await _ticket_open(pilot)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ActionForm))
+    await pilot.press(*"Customer [b]called[/b] back")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_ticket_screen(
+    snap_compare: Callable[..., bool], make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_ticket_open)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_note_form(
+    snap_compare: Callable[..., bool], make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_note_form_open)

@@ -24,6 +24,7 @@ from deskui.services.live import LiveFeed
 from deskui.services.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
 from deskui.ui.safe import safe_cell
+from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
 
 if TYPE_CHECKING:
@@ -86,6 +87,9 @@ class QueueScreen(Screen[None]):
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
         self._refresh_timer: Timer | None = None
+        # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
+        self._limits: dict[str, int] = {}
+        self._totals: dict[str, int] = {}
 
     @property
     def desk_app(self) -> DeskApp:
@@ -166,9 +170,14 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-refresh")
     def refresh_data(self) -> None:
         desk = self.desk_app.desk
-        order, text = self.order, self.text_filter
+        order, text, limits = self.order, self.text_filter, dict(self._limits)
         try:
-            pages = {pane.key: desk.queue_page(pane.key, order=order, text=text) for pane in PANES}
+            pages = {
+                pane.key: desk.queue_page(
+                    pane.key, order=order, text=text, limit=limits.get(pane.key)
+                )
+                for pane in PANES
+            }
         except Exception as exc:  # the database is away: keep what we have, show stale
             self.app.call_from_thread(self._went_stale, str(exc))
         else:
@@ -189,11 +198,14 @@ class QueueScreen(Screen[None]):
         self.tick()
 
     def _apply_pages(self, pages: dict[str, QueuePage]) -> None:
+        if not self.is_attached:
+            return  # a refresh that lands after the screen went away
         self.live = True
         tabs = self.query_one(TabbedContent)
         for pane in PANES:
             page = pages[pane.key]
             self._rows[pane.key] = page.rows
+            self._totals[pane.key] = page.total
             self._fill(self.query_one(f"#table-{pane.key}", DataTable), page.rows)
             tabs.get_tab(f"pane-{pane.key}").label = f"{pane.title} ({page.total})"
         self.tick()
@@ -265,6 +277,22 @@ class QueueScreen(Screen[None]):
     def action_next_pane(self) -> None:
         keys = [pane.key for pane in PANES]
         self.action_pane(keys[(keys.index(self.active_pane) + 1) % len(keys)])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Scrolling near the last loaded row loads the next page."""
+        pane = (event.data_table.id or "").removeprefix("table-")
+        loaded = event.data_table.row_count
+        if pane in self._totals and loaded < self._totals[pane] and event.cursor_row >= loaded - 5:
+            page_size = self.desk_app.desk.page_size
+            wanted = loaded + page_size
+            if self._limits.get(pane, page_size) < wanted:
+                self._limits[pane] = wanted
+                self.refresh_data()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a row opens that ticket."""
+        event.stop()
+        self.app.push_screen(TicketScreen(str(event.row_key.value)))
 
     def action_toggle_order(self) -> None:
         self.order = "due" if self.order == "priority" else "priority"
