@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskui.domain.calendar.book import CalendarBook
-from deskui.domain.sla.policy import PolicySpec
+from deskui.domain.sla.due import target_calendar
+from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.errors import ServiceError
@@ -166,7 +167,7 @@ class DeskService:
                 assignee=r.assignee,
                 next_clock=r.next_clock,
                 next_due_at=r.next_due_at,
-                calendar=r.calendar,
+                calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
                 opened_at=r.opened_at,
                 product=r.product,
                 version=r.version,
@@ -174,6 +175,19 @@ class DeskService:
             for r in records
         ]
         return QueuePage(rows=rows, total=total)
+
+    def _clock_calendar(
+        self, policy: str | None, priority: str, clock: str | None, fallback: str | None
+    ) -> str | None:
+        """The calendar the next clock counts on (Kenco's callback runs on kenco-24x7)."""
+        spec = self.policies.get(policy or "")
+        if spec is None or clock is None:
+            return fallback
+        try:
+            target = spec.resolve_priority(priority).target(Clock(clock))
+        except (KeyError, ValueError):
+            return fallback
+        return target_calendar(target, spec)
 
     def business_remaining(self, row: QueueRow, now: dt.datetime) -> int | None:
         """Business seconds until the row's next due (negative once breached)."""

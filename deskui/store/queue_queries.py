@@ -51,6 +51,7 @@ class QueueRecord:
     opened_at: dt.datetime
     product: str | None
     version: int
+    policy: str | None = None
 
 
 def _filtered(
@@ -164,6 +165,7 @@ def page_statement(
             Ticket.opened_at,
             Product.slug,
             Ticket.version,
+            SlaPolicy.name,
         )
         .select_from(Ticket)
         .outerjoin(
@@ -235,6 +237,7 @@ def open_tickets_page(
             opened_at=row[13],
             product=row[14],
             version=row[15],
+            policy=row[16],
         )
         for row in session.execute(statement)
     ]

@@ -157,3 +157,14 @@ async def test_scrolling_to_the_end_loads_the_next_page(make_app: Callable[..., 
         await pilot.press("ctrl+end")
         await wait_until(pilot, lambda: table.row_count == 30)
         assert _refs(table) == [row.reference for row in app.desk.queue_page("open", limit=30).rows]
+
+
+def test_countdown_uses_the_calendar_of_the_clock_that_is_due(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    desk = make_app().desk
+    rows = desk.queue_page("open", text="kenco").rows
+    kenco_callbacks = [r for r in rows if r.next_clock in ("acknowledgement", "response")]
+    assert kenco_callbacks, "the demo has Kenco tickets waiting for their callback"
+    # Kenco's policy runs on office hours, but the callback clocks run round the clock.
+    assert {r.calendar for r in kenco_callbacks} == {"kenco-24x7"}
