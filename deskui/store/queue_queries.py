@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Exists, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
@@ -54,6 +54,18 @@ class QueueRecord:
     policy: str | None = None
 
 
+def _related_matches(alias: Any, foreign_key: Any, needle: str, *columns: Any) -> Exists:
+    """EXISTS a row of ``alias`` (an alias, so it never correlates to the page query's own
+    joins) that the ticket points at and whose ``columns`` contain ``needle``."""
+    return (
+        select(alias.id)
+        .where(alias.id == foreign_key)
+        .where(or_(*(column.icontains(needle, autoescape=True) for column in columns)))
+        .correlate(Ticket)
+        .exists()
+    )
+
+
 def _filtered(
     statement: Select,
     *,
@@ -83,39 +95,15 @@ def _filtered(
         statement = statement.where(Ticket.team_id == team_id)
     if text_filter and text_filter.strip():
         needle = text_filter.strip()
-        # An alias: the page query joins organisation itself, which must not be correlated.
-        organisation = aliased(Organisation)
-        organisation_match = (
-            select(organisation.id)
-            .where(organisation.id == Ticket.organisation_id)
-            .where(organisation.name.icontains(needle, autoescape=True))
-            .correlate(Ticket)
-            .exists()
+        organisation, product, agent = aliased(Organisation), aliased(Product), aliased(Agent)
+        organisation_match = _related_matches(
+            organisation, Ticket.organisation_id, needle, organisation.name
         )
-        # Aliases: the page query joins Product and Agent itself, and the subqueries must not
-        # correlate to those joins.
-        product, agent = aliased(Product), aliased(Agent)
-        product_match = (
-            select(product.id)
-            .where(product.id == Ticket.product_id)
-            .where(
-                or_(
-                    product.name.icontains(needle, autoescape=True),
-                    product.slug.icontains(needle, autoescape=True),
-                )
-            )
-            .exists()
+        product_match = _related_matches(
+            product, Ticket.product_id, needle, product.name, product.slug
         )
-        assignee_match = (
-            select(agent.id)
-            .where(agent.id == Ticket.assignee_id)
-            .where(
-                or_(
-                    agent.handle.icontains(needle, autoescape=True),
-                    agent.name.icontains(needle, autoescape=True),
-                )
-            )
-            .exists()
+        assignee_match = _related_matches(
+            agent, Ticket.assignee_id, needle, agent.handle, agent.name
         )
         statement = statement.where(
             or_(
