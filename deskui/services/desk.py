@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,10 @@ PANE_FILTERS: dict[str, dict[str, object]] = {
     "open": {"statuses": OPEN},
     "waiting": {"statuses": WAITING},
 }
+
+
+# The store's record carries the same fields; the calendar is the one of the clock that is due.
+_QUEUE_ROW_FIELDS = tuple(f.name for f in fields(QueueRow) if f.name != "calendar")
 
 
 class DeskSetupError(ServiceError):
@@ -156,21 +160,8 @@ class DeskService:
             total = count_open(session, text_filter=text or None, **filters)  # type: ignore[arg-type]
         rows = [
             QueueRow(
-                ticket_id=r.ticket_id,
-                reference=r.reference,
-                priority=r.priority,
-                priority_label=r.priority_label,
-                priority_rank=r.priority_rank,
-                subject=r.subject,
-                organisation=r.organisation,
-                status=r.status,
-                assignee=r.assignee,
-                next_clock=r.next_clock,
-                next_due_at=r.next_due_at,
+                **{name: getattr(r, name) for name in _QUEUE_ROW_FIELDS},
                 calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
-                opened_at=r.opened_at,
-                product=r.product,
-                version=r.version,
             )
             for r in records
         ]
