@@ -1,0 +1,187 @@
+"""`deskui report sla`: SLA statistics per group for the tickets opened in a period.
+
+``--from`` and ``--to`` are UTC calendar dates, both included. ``--format json`` prints a list
+of objects whose keys are listed in the README ("Reports"); scripts may rely on them. Bad input
+(a bad date, ``--from`` after ``--to``, an unknown ``--by`` or ``--format``) is one line on
+stderr, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.domain.durations import format_business_seconds
+from deskui.domain.sla.policy import CLOCKS, Clock
+from deskui.domain.storage_errors import StoreError
+from deskui.domain.untrusted import one_line
+from deskui.services.errors import ServiceError
+from deskui.services.reports import GROUPINGS, GroupFigures, sla_report, utc_day_range
+from deskui.store.migrate import current_revision
+from deskui.store.session import Database
+
+FORMATS = ("table", "csv", "json")
+# Short names of the clocks in JSON and CSV keys ("ack_met", "response_p90_seconds", ...).
+CLOCK_KEYS = {
+    Clock.ACKNOWLEDGEMENT: "ack",
+    Clock.RESPONSE: "response",
+    Clock.RESOLUTION: "resolution",
+}
+
+
+def register(commands: Any) -> None:
+    """Add ``report sla`` to the ``deskui`` parser."""
+    report = commands.add_parser(
+        "report",
+        help="SLA statistics",
+        description="Reports over the tickets in the database.",
+        parents=[global_options_parent()],
+    )
+    actions = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    sla = actions.add_parser(
+        "sla",
+        parents=[global_options_parent()],
+        help="SLA compliance and business response times per group",
+        description=(
+            "Tickets opened from --from to --to (UTC dates, both included), per group: opened, "
+            "resolved, met/breached/running per clock, compliance, median and 90th percentile "
+            "business times, breach reasons and feedback."
+        ),
+    )
+    sla.add_argument("--from", dest="first", required=True, metavar="DATE", help="YYYY-MM-DD")
+    sla.add_argument("--to", dest="last", required=True, metavar="DATE", help="YYYY-MM-DD")
+    sla.add_argument("--by", default=None, help=f"group by one of {', '.join(GROUPINGS)}")
+    sla.add_argument("--format", default="table", help=f"one of {', '.join(FORMATS)}")
+    sla.set_defaults(handler=run_sla)
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{option}: bad date {text!r} (expected YYYY-MM-DD)") from None
+
+
+def run_sla(args: argparse.Namespace) -> int:
+    first, last = _date(args.first, "--from"), _date(args.last, "--to")
+    if first > last:
+        raise CommandError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    if args.by is not None and args.by not in GROUPINGS:
+        raise CommandError(f"--by: unknown grouping {args.by!r} (known: {', '.join(GROUPINGS)})")
+    if args.format not in FORMATS:
+        raise CommandError(
+            f"--format: unknown format {args.format!r} (known: {', '.join(FORMATS)})"
+        )
+    start, end = utc_day_range(first, last)
+    settings = settings_from(args)
+    try:
+        database = Database(settings.database_url)
+    except (ValueError, ArgumentError) as exc:
+        raise CommandError(f"bad database URL: {exc}") from exc
+    try:
+        if current_revision(database.engine) is None:
+            raise CommandError("the database has no deskui schema yet: run 'deskui db seed'")
+        figures = sla_report(
+            database, start=start, end=end, now=settings.time_source().now(), by=args.by
+        )
+    except (ServiceError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise CommandError(f"database: {detail[0] if detail else type(exc).__name__}") from exc
+    finally:
+        database.dispose()
+    rows = [group_json(group) for group in figures]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    elif args.format == "csv":
+        print(report_csv(rows), end="")
+    else:
+        print(report_table(figures), end="")
+    return 0
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def group_json(group: GroupFigures) -> dict[str, Any]:
+    """One group as the flat JSON object documented in the README."""
+    row: dict[str, Any] = {
+        "group": group.group,
+        "opened": group.opened,
+        "resolved": group.resolved,
+    }
+    for clock in CLOCKS:
+        key, figures = CLOCK_KEYS[clock], group.clocks[clock]
+        row[f"{key}_met"] = figures.met
+        row[f"{key}_breached"] = figures.breached
+        row[f"{key}_running"] = figures.running
+        row[f"{key}_no_target"] = figures.no_target
+        row[f"{key}_compliance_pct"] = _round(figures.compliance)
+        row[f"{key}_median_seconds"] = figures.median_seconds
+        row[f"{key}_p90_seconds"] = figures.p90_seconds
+    row["breach_reasons"] = dict(group.breach_reasons)
+    row["feedback_count"] = group.feedback_count
+    row["feedback_mean"] = None if group.feedback_mean is None else round(group.feedback_mean, 2)
+    return row
+
+
+def report_csv(rows: list[dict[str, Any]]) -> str:
+    """The JSON rows as CSV (same column names); breach reasons as ``reason=count; ...``."""
+    out = io.StringIO()
+    fields = list(rows[0]) if rows else list(group_json(_EMPTY))
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        reasons = "; ".join(f"{k}={v}" for k, v in row["breach_reasons"].items())
+        writer.writerow({**row, "breach_reasons": reasons})
+    return out.getvalue()
+
+
+_EMPTY = GroupFigures(group="", opened=0, resolved=0, clocks={})
+
+
+def _time(seconds: int | None) -> str:
+    return "-" if seconds is None else format_business_seconds(seconds)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def report_table(figures: list[GroupFigures]) -> str:
+    """A plain-text table: one block per group, one line per clock."""
+    if not figures:
+        return "no tickets opened in the period\n"
+    lines: list[str] = []
+    header = (
+        f"  {'clock':<16}{'met':>7}{'breach':>7}{'run':>7}{'none':>7}{'compl':>8}"
+        f"{'median':>10}{'p90':>10}"
+    )
+    for group in figures:
+        feedback = (
+            f", feedback {group.feedback_count} (mean {group.feedback_mean:.2f})"
+            if group.feedback_mean is not None
+            else ""
+        )
+        lines.append(f"{group.group}: opened {group.opened}, resolved {group.resolved}{feedback}")
+        lines.append(header)
+        for clock in CLOCKS:
+            c = group.clocks[clock]
+            lines.append(
+                f"  {clock.value:<16}{c.met:>7}{c.breached:>7}{c.running:>7}{c.no_target:>7}"
+                f"{_pct(c.compliance):>8}{_time(c.median_seconds):>10}{_time(c.p90_seconds):>10}"
+            )
+        for reason, count in group.breach_reasons.items():
+            # Agents typed the reason: never let it drive the terminal.
+            lines.append(f"  breach reason ({count}): {one_line(reason)}")
+        lines.append("")
+    return "\n".join(lines)
