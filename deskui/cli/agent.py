@@ -1,0 +1,135 @@
+"""`deskui agent add-key | keys | remove-key`: the SSH public keys agents sign in with.
+
+``add-key HANDLE KEYFILE`` stores one OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa) with
+its SHA256 fingerprint; ``keys [HANDLE]`` lists them (``--json``: a list of objects with the
+keys the README lists); ``remove-key HANDLE FINGERPRINT`` removes one. Bad input (an unknown
+handle, a bad or duplicate key, an unreadable file) is one line on stderr, exit code 2,
+nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from deskui.cli.common import CommandError, global_options_parent
+from deskui.cli.oncall import desk_database
+from deskui.domain.storage_errors import StoreError
+from deskui.domain.untrusted import one_line
+from deskui.services.agent_keys import KeyView, add_key, list_keys, remove_key
+from deskui.services.errors import ServiceError
+
+# A public key line is well under this; a bigger file is not a public key.
+_MAX_KEY_FILE_BYTES = 64 * 1024
+
+
+def register(commands: Any) -> None:
+    """Add ``agent add-key``, ``agent keys`` and ``agent remove-key`` to the parser."""
+    agent = commands.add_parser(
+        "agent",
+        help="agents' SSH keys",
+        description="The SSH public keys agents sign in with (deskui serve ssh).",
+        parents=[global_options_parent()],
+    )
+    actions = agent.add_subparsers(dest="agent_command", metavar="SUBCOMMAND", required=True)
+
+    add = actions.add_parser(
+        "add-key",
+        parents=[global_options_parent()],
+        help="store an OpenSSH public key for an agent",
+        description="Store the public key in KEYFILE (an OpenSSH .pub file) for HANDLE.",
+    )
+    add.add_argument("handle", metavar="HANDLE")
+    add.add_argument("keyfile", metavar="KEYFILE", type=Path)
+    add.add_argument("--json", action="store_true", help="print the stored key as JSON")
+    add.set_defaults(handler=run_add_key)
+
+    keys = actions.add_parser(
+        "keys",
+        parents=[global_options_parent()],
+        help="list stored keys (all agents, or HANDLE's)",
+        description="List the stored SSH keys: handle, type, fingerprint, comment, added.",
+    )
+    keys.add_argument("handle", metavar="HANDLE", nargs="?")
+    keys.add_argument("--json", action="store_true", help="print a JSON list")
+    keys.set_defaults(handler=run_keys)
+
+    remove = actions.add_parser(
+        "remove-key",
+        parents=[global_options_parent()],
+        help="remove one of an agent's keys by fingerprint",
+        description="Remove HANDLE's key with FINGERPRINT (SHA256:…, as 'agent keys' shows).",
+    )
+    remove.add_argument("handle", metavar="HANDLE")
+    remove.add_argument("fingerprint", metavar="FINGERPRINT")
+    remove.set_defaults(handler=run_remove_key)
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        if path.stat().st_size > _MAX_KEY_FILE_BYTES:
+            raise CommandError(f"KEYFILE {str(path)!r} is too big to be a public key")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(f"KEYFILE {str(path)!r} is not a text file") from None
+    except OSError as exc:
+        raise CommandError(f"KEYFILE {str(path)!r} cannot be read: {exc.strerror}") from None
+
+
+def _key_json(key: KeyView) -> dict[str, object]:
+    return {
+        "handle": key.handle,
+        "type": key.key_type,
+        "fingerprint": key.fingerprint,
+        "comment": key.comment,
+        "added_at": key.added_at.isoformat(timespec="seconds"),
+    }
+
+
+def _key_line(key: KeyView) -> str:
+    added = key.added_at.isoformat(timespec="seconds")
+    return f"{key.handle}\t{key.key_type}\t{key.fingerprint}\t{one_line(key.comment)}\t{added}"
+
+
+def run_add_key(args: argparse.Namespace) -> int:
+    text = _read_key_file(args.keyfile)
+    with desk_database(args) as (database, now):
+        try:
+            key = add_key(database, args.handle, text, at=now)
+        except ServiceError as exc:
+            raise CommandError(f"add-key {args.keyfile}: {exc}") from exc
+        except (StoreError, SQLAlchemyError) as exc:
+            raise CommandError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(_key_json(key)))
+    else:
+        print(f"added {key.fingerprint} for {key.handle}")
+    return 0
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    with desk_database(args) as (database, _now):
+        try:
+            keys = list_keys(database, args.handle)
+        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+            raise CommandError(str(exc)) from exc
+    if args.json:
+        print(json.dumps([_key_json(key) for key in keys]))
+    else:
+        for key in keys:
+            print(_key_line(key))
+    return 0
+
+
+def run_remove_key(args: argparse.Namespace) -> int:
+    with desk_database(args) as (database, _now):
+        try:
+            key = remove_key(database, args.handle, args.fingerprint)
+        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"removed {key.fingerprint} from {key.handle}")
+    return 0

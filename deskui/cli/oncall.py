@@ -1,0 +1,159 @@
+"""`deskui oncall show`: who is on call now (or ``--at``) and next, per team with a rotation.
+
+Times default to the settings' clock (``DESKUI_NOW`` freezes it); ``--at`` without a UTC offset
+is read in each team's zone. Shift times print in the team's zone. ``--json`` prints one
+object whose keys the README lists ("On call and SSH keys"). An unknown team or a bad time is
+one line on stderr, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.domain.calendar.localtime import local_instant
+from deskui.domain.storage_errors import StoreError
+from deskui.services.errors import ServiceError
+from deskui.services.oncall import ShiftView, TeamOnCall, on_call
+from deskui.store.migrate import current_revision
+from deskui.store.session import Database
+
+_ISO_EXAMPLE = "2026-11-26T22:00 or 2026-11-26T22:00:00-05:00"
+
+
+def register(commands: Any) -> None:
+    """Add ``oncall show`` to the ``deskui`` parser."""
+    oncall = commands.add_parser(
+        "oncall",
+        help="who is on call",
+        description="On-call rotations as stored in the database.",
+        parents=[global_options_parent()],
+    )
+    actions = oncall.add_subparsers(dest="oncall_command", metavar="SUBCOMMAND", required=True)
+    show = actions.add_parser(
+        "show",
+        parents=[global_options_parent()],
+        help="who is on call now (or --at) and next, per team",
+        description="Primary and secondary on call now (or at --at) and next, per team.",
+    )
+    show.add_argument("--at", help="ISO 8601 instant; without an offset, each team's local time")
+    show.add_argument("--team", help="only this team (slug)")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(handler=run_show)
+
+
+@contextmanager
+def desk_database(args: argparse.Namespace) -> Iterator[tuple[Database, dt.datetime]]:
+    """The configured database (with a deskui schema) and "now"; failures become one line."""
+    settings = settings_from(args)
+    try:
+        database = Database(settings.database_url)
+    except (ValueError, ArgumentError) as exc:
+        raise CommandError(f"bad database URL: {exc}") from exc
+    try:
+        try:
+            if current_revision(database.engine) is None:
+                raise CommandError(
+                    "the database has no deskui schema yet: run 'deskui db seed sample_data'"
+                )
+        except (StoreError, SQLAlchemyError) as exc:
+            raise CommandError(f"the database cannot be read: {exc}") from exc
+        yield database, settings.time_source().now()
+    finally:
+        database.dispose()
+
+
+def _naive_or_aware(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"--at {text!r} is not an ISO 8601 time like {_ISO_EXAMPLE}") from None
+
+
+def run_show(args: argparse.Namespace) -> int:
+    at = _naive_or_aware(args.at) if args.at is not None else None
+    with desk_database(args) as (database, now):
+        teams = _read(database, at or now, args.team)
+    if args.json:
+        print(json.dumps({"teams": [_team_json(team) for team in teams]}))
+    else:
+        print(_text(teams), end="")
+    return 0
+
+
+def _read(database: Database, at: dt.datetime, team: str | None) -> list[TeamOnCall]:
+    try:
+        if at.tzinfo is not None:
+            return on_call(database, at, team)
+        # Wall time: read once per team in that team's zone.
+        zones = {t.team: t.timezone for t in on_call(database, dt.datetime.now(dt.UTC), team)}
+        result: list[TeamOnCall] = []
+        for slug, zone_name in zones.items():
+            result.extend(on_call(database, local_instant(at, ZoneInfo(zone_name)), slug))
+        return result
+    except (ServiceError, StoreError, SQLAlchemyError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def _shift_json(shift: ShiftView | None) -> dict[str, object] | None:
+    if shift is None:
+        return None
+    return {
+        "handle": shift.handle,
+        "name": shift.name,
+        "starts_at": _iso(shift.starts_at),
+        "ends_at": _iso(shift.ends_at),
+        "override_reason": shift.override_reason,
+    }
+
+
+def _team_json(team: TeamOnCall) -> dict[str, object]:
+    return {
+        "team": team.team,
+        "name": team.team_name,
+        "timezone": team.timezone,
+        "calendar": team.calendar,
+        "at": _iso(team.at),
+        "business_hours": team.business_hours,
+        "primary": _shift_json(team.primary),
+        "secondary": _shift_json(team.secondary),
+        "next_primary": _shift_json(team.next_primary),
+        "next_secondary": _shift_json(team.next_secondary),
+    }
+
+
+def _shift_line(label: str, shift: ShiftView | None) -> str:
+    if shift is None:
+        return f"  {label:<15} nobody"
+    when = f"{shift.starts_at:%a %Y-%m-%d %H:%M} to {shift.ends_at:%a %Y-%m-%d %H:%M %Z}"
+    reason = f" ({shift.override_reason})" if shift.override_reason else ""
+    return f"  {label:<15} {shift.handle:<12} {when}{reason}"
+
+
+def _text(teams: list[TeamOnCall]) -> str:
+    if not teams:
+        return "no team has an on-call rotation\n"
+    blocks: list[str] = []
+    for team in teams:
+        hours = "business hours" if team.business_hours else "after hours"
+        lines = [
+            f"{team.team} ({team.team_name}) at {team.at:%a %Y-%m-%d %H:%M %Z}: {hours}",
+            _shift_line("primary", team.primary),
+            _shift_line("secondary", team.secondary),
+            _shift_line("next primary", team.next_primary),
+            _shift_line("next secondary", team.next_secondary),
+        ]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
