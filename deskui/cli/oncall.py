@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -22,7 +21,7 @@ from deskui.cli.common import CommandError, global_options_parent, settings_from
 from deskui.domain.calendar.localtime import local_instant
 from deskui.domain.storage_errors import StoreError
 from deskui.services.errors import ServiceError
-from deskui.services.oncall import ShiftView, TeamOnCall, on_call
+from deskui.services.oncall import ShiftView, TeamOnCall, on_call, team_zones
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
 
@@ -94,10 +93,9 @@ def _read(database: Database, at: dt.datetime, team: str | None) -> list[TeamOnC
         if at.tzinfo is not None:
             return on_call(database, at, team)
         # Wall time: read once per team in that team's zone.
-        zones = {t.team: t.timezone for t in on_call(database, dt.datetime.now(dt.UTC), team)}
         result: list[TeamOnCall] = []
-        for slug, zone_name in zones.items():
-            result.extend(on_call(database, local_instant(at, ZoneInfo(zone_name)), slug))
+        for slug, zone in team_zones(database, team).items():
+            result.extend(on_call(database, local_instant(at, zone), slug))
         return result
     except (ServiceError, StoreError, SQLAlchemyError) as exc:
         raise CommandError(str(exc)) from exc

@@ -87,6 +87,12 @@ def on_call(database: Database, at: dt.datetime, team: str | None = None) -> lis
         return result
 
 
+def team_zones(database: Database, team: str | None = None) -> dict[str, ZoneInfo]:
+    """The zone of each team with a rotation (or only ``team``), so wall times can be read."""
+    with database.read() as session:
+        return {row.slug: ZoneInfo(row.calendar.timezone) for row in _teams(session, team)}
+
+
 def _teams(session: Session, wanted: str | None) -> list[Team]:
     rotated = select(OnCallRotation.team_id)
     rows = list(

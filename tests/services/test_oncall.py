@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskui.domain.vocabulary import ShiftRole
-from deskui.services.oncall import ShiftView, TeamOnCall, UnknownTeamError, on_call
+from deskui.services.oncall import ShiftView, TeamOnCall, UnknownTeamError, on_call, team_zones
 from deskui.services.seeding import seed_directory
 from deskui.store.session import Database
 
@@ -99,6 +99,8 @@ def test_kenco_on_call_at_night_in_hours_on_thanksgiving_and_at_the_weekend(
 def test_every_team_with_a_rotation_and_only_those(seeded: Database) -> None:
     teams = on_call(seeded, SEEDED_AT)
     assert [team.team for team in teams] == ["kenco"]
+    assert team_zones(seeded) == {"kenco": EASTERN}
+    assert team_zones(seeded, "kenco") == {"kenco": EASTERN}
 
 
 def test_no_shift_stored_means_nobody(seeded: Database) -> None:
