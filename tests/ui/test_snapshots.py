@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from pilot_helpers import wait_until
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, TabbedContent
 
 from deskui.ui.app import DeskApp
 
@@ -20,7 +20,17 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 async def _queue_loaded(pilot: Pilot[object]) -> None:
     app = pilot.app
+
+    def counted() -> bool:
+        tabs = app.screen.query_one(TabbedContent)
+        return str(tabs.get_tab("pane-mine").label).startswith("My tickets (")
+
     await wait_until(pilot, lambda: app.screen.query_one("#table-open", DataTable).row_count > 0)
+    await wait_until(pilot, counted)
+    # The tab underline is re-measured on a later refresh after the label gains its count;
+    # let that settle so the frame is the same on a busy machine as on an idle one.
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
     await pilot.pause()
 
 
@@ -38,7 +48,8 @@ async def _ticket_open(pilot: Pilot[object]) -> None:
     await pilot.press("3", "enter")
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.loads > 0)
-    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
 
 
 async def _note_form_open(pilot: Pilot[object]) -> None:
@@ -48,7 +59,8 @@ async def _note_form_open(pilot: Pilot[object]) -> None:
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ActionForm))
     await pilot.press(*"Customer [b]called[/b] back")
-    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
 
 
 @pytest.mark.parametrize("size", SIZES)
