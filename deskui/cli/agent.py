@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from deskui.cli.common import CommandError, global_options_parent
+from deskui.cli.common import CommandError, command_group, global_options_parent
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
@@ -29,13 +29,12 @@ _MAX_KEY_FILE_BYTES = 64 * 1024
 
 def register(commands: Any) -> None:
     """Add ``agent add-key``, ``agent keys`` and ``agent remove-key`` to the parser."""
-    agent = commands.add_parser(
+    actions = command_group(
+        commands,
         "agent",
         help="agents' SSH keys",
         description="The SSH public keys agents sign in with (deskui serve ssh).",
-        parents=[global_options_parent()],
     )
-    actions = agent.add_subparsers(dest="agent_command", metavar="SUBCOMMAND", required=True)
 
     add = actions.add_parser(
         "add-key",

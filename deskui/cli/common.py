@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -47,3 +48,13 @@ def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
             for err in exc.errors()
         )
         raise CommandError(f"bad setting: {problems}") from exc
+
+
+def command_group(
+    commands: Any, name: str, *, help: str, description: str, metavar: str = "SUBCOMMAND"
+) -> Any:
+    """Add the group ``deskui NAME`` (taking the global options) and return its sub-parsers."""
+    group = commands.add_parser(
+        name, help=help, description=description, parents=[global_options_parent()]
+    )
+    return group.add_subparsers(dest=f"{name}_command", metavar=metavar, required=True)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
 from deskui.domain.storage_errors import StoreError
 from deskui.services.catalog import Catalog, load_catalog_from_directory
@@ -34,13 +34,12 @@ from deskui.store.session import Database
 
 def register(commands: Any) -> None:
     """Add ``db upgrade``, ``db seed`` and ``db generate`` to the ``deskui`` parser."""
-    db = commands.add_parser(
+    actions = command_group(
+        commands,
         "db",
         help="create, seed and fill the database",
         description="Migrate the configured database, seed it, or generate tickets.",
-        parents=[global_options_parent()],
     )
-    actions = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
 
     up = actions.add_parser(
         "upgrade",

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.calendar.localtime import local_instant
 from deskui.domain.storage_errors import StoreError
 from deskui.services.errors import ServiceError
@@ -30,13 +30,12 @@ _ISO_EXAMPLE = "2026-11-26T22:00 or 2026-11-26T22:00:00-05:00"
 
 def register(commands: Any) -> None:
     """Add ``oncall show`` to the ``deskui`` parser."""
-    oncall = commands.add_parser(
+    actions = command_group(
+        commands,
         "oncall",
         help="who is on call",
         description="On-call rotations as stored in the database.",
-        parents=[global_options_parent()],
     )
-    actions = oncall.add_subparsers(dest="oncall_command", metavar="SUBCOMMAND", required=True)
     show = actions.add_parser(
         "show",
         parents=[global_options_parent()],

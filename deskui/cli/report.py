@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.storage_errors import StoreError
@@ -38,13 +38,13 @@ CLOCK_KEYS = {
 
 def register(commands: Any) -> None:
     """Add ``report sla`` to the ``deskui`` parser."""
-    report = commands.add_parser(
+    actions = command_group(
+        commands,
         "report",
         help="SLA statistics",
         description="Reports over the tickets in the database.",
-        parents=[global_options_parent()],
+        metavar="REPORT",
     )
-    actions = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     sla = actions.add_parser(
         "sla",
         parents=[global_options_parent()],

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.calendar.compiled import CompiledCalendar
 from deskui.domain.calendar.errors import CalendarError, UnknownCalendarError
@@ -39,13 +39,12 @@ class _Catalog(Protocol):
 
 def register(commands: Any) -> None:
     """Add ``sla due``, ``sla elapsed`` and ``sla explain`` to the ``deskui`` parser."""
-    sla = commands.add_parser(
+    actions = command_group(
+        commands,
         "sla",
         help="business-time SLA calculations",
         description="Business-time SLA calculations on the configured calendars and policies.",
-        parents=[global_options_parent()],
     )
-    actions = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)
 
     due = actions.add_parser(
         "due",

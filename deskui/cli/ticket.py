@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli.common import CommandError, global_options_parent, settings_from
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
@@ -52,13 +52,12 @@ LIST_STATUSES = ("open", "all", *(s.value for s in Status))
 
 def register(commands: Any) -> None:
     """Add ``ticket new|show|list|note|reply|status|assign`` to the ``deskui`` parser."""
-    ticket = commands.add_parser(
+    actions = command_group(
+        commands,
         "ticket",
         help="open, show, list and work tickets from a shell",
         description="Scriptable ticket intake and work; --json prints the ticket as JSON.",
-        parents=[global_options_parent()],
     )
-    actions = ticket.add_subparsers(dest="ticket_command", metavar="SUBCOMMAND", required=True)
 
     def action(name: str, text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
         parser = actions.add_parser(
