@@ -11,11 +11,22 @@ from collections.abc import Callable
 import pytest
 from pilot_helpers import wait_until
 from textual.pilot import Pilot
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Input, TabbedContent, TextArea
 
 from deskui.ui.app import DeskApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+def _underline_fits(app: object) -> bool:
+    from textual.widgets import Tabs
+    from textual.widgets._tabs import Underline
+
+    tabs = app.screen.query_one(Tabs)  # type: ignore[attr-defined]
+    active = tabs.query_one("#tabs-list > Tab.-active")
+    start, end = active.virtual_region.shrink(active.styles.gutter).column_span
+    underline = tabs.query_one(Underline)
+    return (underline.highlight_start, underline.highlight_end) == (start, end)
 
 
 async def _queue_loaded(pilot: Pilot[object]) -> None:
@@ -27,8 +38,10 @@ async def _queue_loaded(pilot: Pilot[object]) -> None:
 
     await wait_until(pilot, lambda: app.screen.query_one("#table-open", DataTable).row_count > 0)
     await wait_until(pilot, counted)
-    # The tab underline is re-measured on a later refresh after the label gains its count;
-    # let that settle so the frame is the same on a busy machine as on an idle one.
+    # The tab underline is re-measured after a refresh once the label gains its count; on a
+    # busy machine that refresh can come before the tab's new width is laid out, so wait for
+    # the underline to span the active tab exactly.
+    await wait_until(pilot, lambda: _underline_fits(app))
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.3)
     await pilot.pause()
@@ -52,6 +65,14 @@ async def _ticket_open(pilot: Pilot[object]) -> None:
     await pilot.pause(0.3)
 
 
+def _steady_cursors(pilot: Pilot[object]) -> None:
+    """Stop the cursors blinking: a blink timer's phase would decide what the picture shows."""
+    for editor in pilot.app.screen.query(TextArea):
+        editor.cursor_blink = False
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
 async def _note_form_open(pilot: Pilot[object]) -> None:
     from deskui.ui.screens.forms.base import ActionForm
 
@@ -59,6 +80,7 @@ async def _note_form_open(pilot: Pilot[object]) -> None:
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ActionForm))
     await pilot.press(*"Customer [b]called[/b] back")
+    _steady_cursors(pilot)
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.3)
 

@@ -202,13 +202,31 @@ class QueueScreen(Screen[None]):
             return  # a refresh that lands after the screen went away
         self.live = True
         tabs = self.query_one(TabbedContent)
+        relabelled = False
         for pane in PANES:
             page = pages[pane.key]
             self._rows[pane.key] = page.rows
             self._totals[pane.key] = page.total
             self._fill(self.query_one(f"#table-{pane.key}", DataTable), page.rows)
-            tabs.get_tab(f"pane-{pane.key}").label = f"{pane.title} ({page.total})"
+            tab = tabs.get_tab(f"pane-{pane.key}")
+            label = f"{pane.title} ({page.total})"
+            if str(tab.label) != label:
+                tab.label = label
+                relabelled = True
+        if relabelled:
+            self.call_after_refresh(self._settle_tab_underline)
         self.tick()
+
+    def _settle_tab_underline(self) -> None:
+        """Re-measure the active tab's underline once relabelled tabs have been laid out.
+
+        Tabs measures the underline one refresh after a relabel; on a busy machine that can be
+        before the wider label is laid out, leaving the underline short until the next change.
+        """
+        tabs = self.query_one(TabbedContent)
+        if tabs.active:
+            tab = tabs.get_tab(tabs.active)
+            tab.label = tab.label
 
     def _fill(self, table: DataTable[object], rows: list[QueueRow]) -> None:
         """Diff rows into the table by key; the cursor stays on the same ticket."""
