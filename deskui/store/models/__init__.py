@@ -4,8 +4,10 @@ Import models from here (``from deskui.store.models import Ticket``); ``Base.met
 Alembic compares the migrations against.
 """
 
+from deskui.store.models.audit import AuditRefusal, TicketPresence
 from deskui.store.models.base import Base
 from deskui.store.models.catalog import Calendar, Desk, Product, SlaPolicy, SlaPriority, Team
+from deskui.store.models.mail import Attachment, MailMessage, OutboundMail
 from deskui.store.models.oncall import OnCallRotation, OnCallShift, Page
 from deskui.store.models.people import (
     Agent,
@@ -22,11 +24,15 @@ from deskui.store.models.people import (
 from deskui.store.models.system import Event, MailQuarantine, ReferenceCounter
 from deskui.store.models.tickets import Feedback, Interaction, Ticket
 from deskui.store.models.triage import TriageChecklist, TriageRecord, TriageStep
+from deskui.store.models.workflow import Approval, ModificationPlan, RoutingRule, TicketTask
 
 __all__ = [
     "Agent",
     "AgentCategorySkill",
     "AgentRole",
+    "Approval",
+    "Attachment",
+    "AuditRefusal",
     "Base",
     "Calendar",
     "Contact",
@@ -35,18 +41,24 @@ __all__ = [
     "Event",
     "Feedback",
     "Interaction",
+    "MailMessage",
     "MailQuarantine",
+    "ModificationPlan",
     "OnCallRotation",
     "OnCallShift",
     "Organisation",
+    "OutboundMail",
     "Page",
     "Product",
     "ReferenceCounter",
+    "RoutingRule",
     "SlaPolicy",
     "SlaPriority",
     "SshKey",
     "Team",
     "Ticket",
+    "TicketPresence",
+    "TicketTask",
     "TriageChecklist",
     "TriageRecord",
     "TriageStep",

@@ -69,6 +69,10 @@ class Page(Base):
         vocabulary_enum(PageStatus, "status"), default=PageStatus.PENDING, index=True
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # 0 the on-call primary, 1 the secondary, 2 the supervisor: each level is paged when the
+    # one before it has not acknowledged within the rotation's escalation time.
+    level: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
 

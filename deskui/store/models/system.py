@@ -49,3 +49,7 @@ class MailQuarantine(Base):
     reason: Mapped[str] = mapped_column(Text)
     sender: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(500))
+    # A person looked at it and dealt with it (re-ingested, or dismissed with a note).
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    review_note: Mapped[str | None] = mapped_column(Text)

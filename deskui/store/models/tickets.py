@@ -109,6 +109,10 @@ class Ticket(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
     flag_non_liaison: Mapped[bool] = mapped_column(default=False, server_default=false())
     flag_no_entitlement: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set while a change or modification request waits for an approver (their review queue).
+    awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    workaround: Mapped[str | None] = mapped_column(Text)
+    fixed_in_release: Mapped[str | None] = mapped_column(String(100))
     reclassified_from: Mapped[Category | None] = mapped_column(
         vocabulary_enum(Category, "reclassified_from")
     )
