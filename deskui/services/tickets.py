@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Status
+from deskui.services.authorization import refusals_recorded, require_may_assign
 from deskui.services.errors import (
     NotFoundError,
     TicketConflictError,
@@ -154,6 +155,12 @@ def _assign(edit: TicketEdit, handle: str | None) -> None:
         except NotFoundError as exc:
             raise TicketValidationError("assignee", str(exc)) from None
     old = edit.session.get(Agent, ticket.assignee_id) if ticket.assignee_id is not None else None
+    require_may_assign(
+        edit.actor,
+        old.id if old else None,
+        target=ticket.reference,
+        at=edit.at,
+    )
     if (old.id if old else None) == (new.id if new else None):
         raise TicketValidationError(
             "assignee", f"{ticket.reference} is already assigned to {agent_label(new)}"
@@ -177,8 +184,9 @@ def assign(
 ) -> int:
     """Assign the ticket to agent ``handle`` (``None`` unassigns it); the new version.
 
-    ``by`` is the agent making the change; ``None`` logs it as the system (a script)."""
-    with database.write() as session:
+    ``by`` is the agent making the change; ``None`` logs it as the system (a script). Only a
+    supervisor may move someone else's ticket or give one to someone else."""
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _assign(edit, handle)
         return edit.finish("assigned", assignee=handle)

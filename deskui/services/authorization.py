@@ -1,0 +1,109 @@
+"""Who may do what: the roles, enforced here for every path (keys, palette, CLI, SSH).
+
+Agents work tickets; supervisors also reassign anyone's tickets and watch the breach board;
+approvers decide change and modification requests; admins manage agents, keys, calendars and
+policies. A refusal raises ``RoleRefusedError`` (a ``PermissionDeniedError``) with a message
+that says who was refused what and which role it needs, and is written to ``audit_refusal``.
+
+The refusal is recorded in its own short transaction by ``refusals_recorded``: the action's own
+transaction rolls back with the error, and the trail must survive that. An action with no
+signed-in agent (``by=None``: a script run by the operator, who holds the database itself) is
+the system and is not refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from deskui.domain.vocabulary import Role
+from deskui.services.errors import PermissionDeniedError
+from deskui.store.models import Agent, AuditRefusal
+from deskui.store.session import Database
+
+# Roles that include another's powers: an admin may do what a supervisor may.
+_IMPLIES: dict[Role, frozenset[Role]] = {
+    Role.ADMIN: frozenset({Role.SUPERVISOR}),
+}
+
+
+class RoleRefusedError(PermissionDeniedError):
+    """An action the agent's roles do not allow; carries what to write to the audit trail."""
+
+    def __init__(
+        self, actor: Agent, action: str, target: str, needs: Iterable[Role], at: dt.datetime
+    ) -> None:
+        needed = " or ".join(sorted(role.value for role in needs))
+        where = f" on {target}" if target else ""
+        super().__init__(
+            f"{actor.handle} may not {action}{where}: that needs the {needed} role "
+            f"({actor.handle} has: {', '.join(sorted(_held(actor))) or 'no roles'})"
+        )
+        self.actor_id = actor.id
+        self.actor = actor.handle
+        self.action = action
+        self.target = target
+        self.at = at
+
+
+def _held(agent: Agent) -> set[str]:
+    return {Role(role).value for role in agent.roles}
+
+
+def has_role(agent: Agent | None, *roles: Role) -> bool:
+    """Whether ``agent`` holds one of ``roles`` (directly or through a wider role)."""
+    if agent is None:
+        return True
+    held = {Role(role) for role in agent.roles}
+    for role in list(held):
+        held |= _IMPLIES.get(role, frozenset())
+    return any(role in held for role in roles)
+
+
+def require_role(
+    agent: Agent | None, *roles: Role, action: str, target: str = "", at: dt.datetime
+) -> None:
+    """Raise ``RoleRefusedError`` unless ``agent`` (``None``: the system) holds one of ``roles``."""
+    if agent is not None and not has_role(agent, *roles):
+        raise RoleRefusedError(agent, action, target, roles, at)
+
+
+def require_may_assign(
+    agent: Agent | None,
+    current_assignee_id: int | None,
+    *,
+    target: str,
+    at: dt.datetime,
+) -> None:
+    """Any agent may place an unassigned ticket or pass on their own (to anyone, or back to
+    the queue); moving a ticket someone else holds is a supervisor's call."""
+    if agent is None:
+        return
+    if current_assignee_id not in (None, agent.id):
+        require_role(agent, Role.SUPERVISOR, action="reassign tickets", target=target, at=at)
+
+
+def record_refusal(database: Database, refusal: RoleRefusedError) -> None:
+    """Write ``refusal`` to the audit trail in a transaction of its own."""
+    with database.write() as session:
+        session.add(
+            AuditRefusal(
+                at=refusal.at,
+                agent_id=refusal.actor_id,
+                actor=refusal.actor,
+                action=refusal.action,
+                target=refusal.target,
+                reason=str(refusal),
+            )
+        )
+
+
+@contextmanager
+def refusals_recorded(database: Database) -> Iterator[None]:
+    """Around an action's transaction: a ``RoleRefusedError`` is recorded, then re-raised."""
+    try:
+        yield
+    except RoleRefusedError as refusal:
+        record_refusal(database, refusal)
+        raise
