@@ -48,7 +48,11 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(default=1.0, gt=0)
     warning_minutes: int = Field(default=60, ge=0)
     smtp_host: str | None = None
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "support@deskui.invalid"
 
     @field_validator("now")
