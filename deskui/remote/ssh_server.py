@@ -63,6 +63,7 @@ class DeskSSHServer(asyncssh.SSHServer):
         self._offered: KeyOwner | None = None
         self._owner: KeyOwner | None = None
         self._session: DeskSession | None = None
+        self._no_session_timer: asyncio.TimerHandle | None = None
         self.handle = _NOBODY
         self.peer = "?"
         self.idle_timeout = shared.config.limits.idle_timeout
@@ -128,6 +129,12 @@ class DeskSSHServer(asyncssh.SSHServer):
             return
         self._owner = owner
         self.handle = owner.handle
+        # A signed-in connection that never opens a session (``ssh -N``, forwarding only)
+        # would hold its slot for ever: it gets as long as signing in did.
+        wait = self._shared.config.limits.login_timeout
+        if wait > 0:
+            loop = asyncio.get_running_loop()
+            self._no_session_timer = loop.call_later(wait, self._no_session)
         log.info(
             "login %s (%s) from %s with key %s",
             owner.handle,
@@ -136,7 +143,20 @@ class DeskSSHServer(asyncssh.SSHServer):
             owner.fingerprint,
         )
 
+    def _no_session(self) -> None:
+        self._no_session_timer = None
+        log.warning("refused %s from %s: no session opened", self.handle, self.peer)
+        self._disconnect(
+            asyncssh.DISC_BY_APPLICATION, "deskui: no session opened; connect with ssh -t"
+        )
+
+    def _cancel_no_session_timer(self) -> None:
+        if self._no_session_timer is not None:
+            self._no_session_timer.cancel()
+            self._no_session_timer = None
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_no_session_timer()
         if self._owner is not None:
             self._shared.slots.sign_out(self._owner.handle)
             self._owner = None
@@ -158,6 +178,7 @@ class DeskSSHServer(asyncssh.SSHServer):
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "deskui: one session per connection"
             )
+        self._cancel_no_session_timer()
         self._session = DeskSession(self)
         self._shared.sessions.add(self._session)
         return self._session
