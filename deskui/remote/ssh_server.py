@@ -234,9 +234,6 @@ async def serve_ssh(
     host_key = load_or_create_host_key(config.host_key)
     shared = _Shared(config, ConnectionSlots(config.limits))
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     server = await asyncssh.create_server(
         lambda: DeskSSHServer(shared),
         config.host,
@@ -250,6 +247,9 @@ async def serve_ssh(
         allow_scp=False,
         sftp_factory=None,
     )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
         sockname = server.sockets[0].getsockname()
         fingerprint = host_key.get_fingerprint("sha256")
