@@ -264,7 +264,7 @@ def test_open_a_ticket_and_add_a_note_over_ssh(desk: Desk, server: Server) -> No
     server.wait_for_log(r"disconnect lchen from 127\.0\.0\.1:\d+")
 
 
-# ---- refusals ---------------------------------------------------------------------------------
+# ---- refusals ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -410,7 +410,7 @@ def test_x11_forwarding_is_refused(desk: Desk, server: Server) -> None:
     server.wait_for_log(r"refused lchen from 127\.0\.0\.1:\d+: X11 forwarding is refused")
 
 
-# ---- timeouts and limits ------------------------------------------------------------------------
+# ---- timeouts and limits ----------------------------------------------------------------------
 
 
 def test_login_timeout_closes_a_silent_connection(quick_server: Server) -> None:
@@ -470,3 +470,53 @@ def test_connection_limits(desk: Desk, small_server: Server) -> None:
     assert "deskui: the server is full (2 connections); try again later" in full
     small_server.wait_for_log(r"refused lchen from 127\.0\.0\.1:\d+: 1 sessions open already")
     small_server.wait_for_log(r"refused 127\.0\.0\.1:\d+ \(user 'nobody'\): the server is full")
+
+
+# ---- ending ----------------------------------------------------------------------
+
+
+def _desk_pid(server: Server, handle: str) -> int:
+    text = server.wait_for_log(rf"desk started for {handle} \(pid \d+\)")
+    return int(re.findall(rf"desk started for {handle} \(pid (\d+)\)", text)[-1])
+
+
+def _gone(pid: int, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_dropped_connection_ends_the_desk_process(desk: Desk, server: Server) -> None:
+    term = Terminal(ssh_argv(server, desk.jmorales_key, "-tt"), env={"SSH_AUTH_SOCK": ""})
+    try:
+        term.wait_for("All open (")
+        pid = _desk_pid(server, "jmorales")
+        term.child.kill(signal.SIGKILL)  # the line drops: no goodbye from the client
+    finally:
+        term.close()
+    assert _gone(pid), f"the desk (pid {pid}) outlived its connection"
+    server.wait_for_log(r"disconnect jmorales from 127\.0\.0\.1:\d+")
+
+
+def test_stopping_the_server_ends_open_sessions_with_a_message(desk: Desk, tmp_path: Path) -> None:
+    servers = _start_server(desk, tmp_path)
+    server = next(servers)
+    argv = ssh_argv(server, desk.lchen_key, "-tt")
+    child = pexpect.spawn(
+        argv[0], argv[1:], env={**os.environ, "SSH_AUTH_SOCK": ""}, dimensions=(24, 80)
+    )
+    try:
+        pid = _desk_pid(server, "lchen")
+        server.process.send_signal(signal.SIGTERM)
+        child.expect("deskui: the server is shutting down", timeout=20)
+        child.expect(pexpect.EOF, timeout=10)
+        assert server.process.wait(timeout=15) == 0
+        assert _gone(pid)
+    finally:
+        child.close(force=True)
+        next(servers, None)
