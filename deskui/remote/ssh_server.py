@@ -100,7 +100,12 @@ class DeskSSHServer(asyncssh.SSHServer):
 
     async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         blob = key.public_data
-        owner = await asyncio.to_thread(self._shared.config.key_owner, blob)
+        try:
+            owner = await asyncio.to_thread(self._shared.config.key_owner, blob)
+        except Exception:
+            # The database is down or broken: nobody signs in, and the reason is in the log.
+            log.exception("refused %s (user %r): the key lookup failed", self.peer, username)
+            return False
         if owner is None:
             log.warning(
                 "refused unknown key %s (user %r) from %s",
@@ -120,11 +125,11 @@ class DeskSSHServer(asyncssh.SSHServer):
         if not self._shared.slots.sign_in(owner.handle):
             limit = self._shared.config.limits.max_per_user
             log.warning(
-                "refused %s from %s: %d sessions open already", owner.handle, self.peer, limit
+                "refused %s from %s: %d connection(s) open already", owner.handle, self.peer, limit
             )
             self._disconnect(
                 asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                f"deskui: {owner.handle} has {limit} sessions open already (the limit)",
+                f"deskui: {owner.handle} has {limit} connection(s) open already, the most allowed",
             )
             return
         self._owner = owner

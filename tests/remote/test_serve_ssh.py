@@ -336,6 +336,19 @@ def test_asyncssh_client_cannot_sign_in_without_a_key(server: Server, method: st
         asyncio.run(attempt())
 
 
+def test_one_session_per_connection(desk: Desk, server: Server) -> None:
+    async def two_sessions() -> str:
+        async with await _hold(server, desk.lchen_key) as conn:
+            first = await conn.run("true")  # a session (refused: a command), still the one
+            assert first.exit_status == 1
+            with pytest.raises(asyncssh.ChannelOpenError) as refused:
+                await conn.run("true")
+            return refused.value.reason
+
+    assert asyncio.run(two_sessions()) == "deskui: one session per connection"
+    server.wait_for_log(r"refused a second session for lchen from 127\.0\.0\.1:\d+")
+
+
 def test_remote_port_forwarding_is_refused(desk: Desk, server: Server) -> None:
     done = run_ssh(
         server, desk.lchen_key,
@@ -466,9 +479,11 @@ def test_connection_limits(desk: Desk, small_server: Server) -> None:
         return per_user.stderr, full.stderr
 
     per_user, full = asyncio.run(scenario())
-    assert "deskui: lchen has 1 sessions open already (the limit)" in per_user
+    assert "deskui: lchen has 1 connection(s) open already, the most allowed" in per_user
     assert "deskui: the server is full (2 connections); try again later" in full
-    small_server.wait_for_log(r"refused lchen from 127\.0\.0\.1:\d+: 1 sessions open already")
+    small_server.wait_for_log(
+        r"refused lchen from 127\.0\.0\.1:\d+: 1 connection\(s\) open already"
+    )
     small_server.wait_for_log(r"refused 127\.0\.0\.1:\d+ \(user 'nobody'\): the server is full")
 
 
