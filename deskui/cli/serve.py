@@ -186,11 +186,7 @@ def run_serve_web(args: argparse.Namespace) -> int:
     settings = settings_from(args, agent=args.agent)
     if not settings.agent:
         raise CommandError("serve web needs the agent it runs as: give --as HANDLE")
-    # Fail here, with one line, rather than in every browser tab.
-    from deskui.cli.oncall import desk_database
-
-    with desk_database(args):
-        pass
+    _check_desk_opens(settings)
     # textual-serve starts the desk with this process's environment.
     os.environ.clear()
     os.environ.update(desk_env(settings))
@@ -202,3 +198,22 @@ def run_serve_web(args: argparse.Namespace) -> int:
         public_url=args.public_url,
     )
     return 0
+
+
+def _check_desk_opens(settings: Settings) -> None:
+    """Open the desk as the agent once, so a bad database or agent fails here, in one line,
+    rather than in every browser tab."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from deskui.domain.storage_errors import StoreError
+    from deskui.services.desk import DeskService, DeskSetupError
+
+    try:
+        desk = DeskService.open(settings)
+    except DeskSetupError as exc:
+        raise CommandError(str(exc)) from exc
+    except (ValueError, ArgumentError) as exc:
+        raise CommandError(f"bad database URL: {exc}") from exc
+    except (StoreError, SQLAlchemyError) as exc:
+        raise CommandError(f"the database cannot be read: {exc}") from exc
+    desk.database.dispose()

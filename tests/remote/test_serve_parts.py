@@ -146,6 +146,7 @@ def test_connection_slots_count_in_all_and_per_agent() -> None:
         (["ssh", "--idle-timeout", "-5"], "--idle-timeout -5 is not allowed: give 0 (none)"),
         (["web", "--listen", "127.0.0.1:0"], "--listen needs a port for serve web"),
         (["web"], "serve web needs the agent it runs as: give --as HANDLE"),
+        (["web", "--as", "nobody"], "the database has no agents yet"),
     ],
 )
 def test_bad_serve_input_is_one_line_and_exit_2(
