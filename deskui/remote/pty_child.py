@@ -14,6 +14,7 @@ import fcntl
 import os
 import signal
 import struct
+import sys
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
@@ -23,9 +24,14 @@ _TERM_GRACE = 3.0
 _READ_CHUNK = 65536
 
 
-def _take_controlling_terminal() -> None:
-    """In the child, after ``setsid``: make stdin (the pty) the controlling terminal."""
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+# Run first in the child, after ``setsid``: make stdin (the pty) the controlling terminal, then
+# become the real program. A separate step rather than ``preexec_fn``, which runs Python between
+# fork and exec in a process that has threads (asyncio's thread pool) and can deadlock there.
+_ADOPT_TERMINAL = (
+    "import fcntl, os, sys, termios; "
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
 
 
 class PtyChild:
@@ -60,13 +66,15 @@ class PtyChild:
         try:
             set_window_size(master, columns, lines)
             process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                _ADOPT_TERMINAL,
                 *argv,
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
                 env=dict(env),
                 start_new_session=True,
-                preexec_fn=_take_controlling_terminal,
             )
         except BaseException:
             os.close(master)
