@@ -52,6 +52,8 @@ class DeskSession(asyncssh.SSHServerSession[bytes]):
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._gone = False
+        self._ending = False
+        self._hang_up_task: asyncio.Task[None] | None = None
 
     # ---- requests before the session starts ---------------------------------------------
 
@@ -143,8 +145,8 @@ class DeskSession(asyncssh.SSHServerSession[bytes]):
             chan.exit(1)
             return
         log.info("desk started for %s (pid %d)", self._host.handle, self._child.pid)
-        if self._gone:
-            await self._child.hang_up()
+        if self._gone or self._ending:
+            self._hang_up()
         self._start_idle_timer()
         status = await self._child.wait()
         self._stop_idle_timer()
@@ -184,18 +186,24 @@ class DeskSession(asyncssh.SSHServerSession[bytes]):
     def connection_lost(self, exc: Exception | None) -> None:
         self._gone = True
         self._stop_idle_timer()
-        if self._child is not None:
-            asyncio.get_running_loop().create_task(self._child.hang_up())
+        self._hang_up()
         self._host.session_ended(self)
 
     def end(self, message: str | None) -> None:
         """End the desk (as a dropped line would); ``message`` is shown once it has gone."""
         if self._end_message is None:
             self._end_message = message
+        self._ending = True
         if self._child is not None:
-            asyncio.get_running_loop().create_task(self._child.hang_up())
+            self._hang_up()
         elif self._chan is not None and self._task is None:
             self._chan.close()
+        # Otherwise the desk is starting: ``_run_desk`` hangs it up as soon as it runs.
+
+    def _hang_up(self) -> None:
+        # The task is kept so that it is not collected before it has finished.
+        if self._child is not None and self._hang_up_task is None:
+            self._hang_up_task = asyncio.get_running_loop().create_task(self._child.hang_up())
 
     async def finished(self) -> None:
         """Wait until the desk process of this session has ended."""
