@@ -167,3 +167,35 @@ def _agent(session: Session, handle: str) -> Agent:
     if agent is None:
         raise UnknownAgentError(f"unknown agent {handle!r}")
     return agent
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """Who signs in with a key: the agent and the roles the desk gives them."""
+
+    handle: str
+    name: str
+    roles: tuple[str, ...]
+    fingerprint: str
+
+
+def key_owner(database: Database, blob: bytes) -> KeyOwner | None:
+    """The active agent holding the public key whose SSH wire blob is ``blob``, if any.
+
+    The SSH server asks this for every key a client offers; the agent comes from the key's
+    record alone (never from the SSH user name). A retired agent's keys sign no one in.
+    """
+    key_text = base64.b64encode(blob).decode("ascii")
+    fingerprint = ssh_fingerprint(key_text)
+    with database.read() as session:
+        row = session.scalar(
+            select(SshKey)
+            .where(SshKey.fingerprint == fingerprint)
+            .options(joinedload(SshKey.agent))
+        )
+        # The fingerprint picks the row; the whole key must match too, so a hash collision
+        # (or a hand-edited row) signs no one in.
+        if row is None or row.key_text != key_text or not row.agent.active:
+            return None
+        roles = tuple(sorted(str(role.value) for role in row.agent.roles))
+        return KeyOwner(row.agent.handle, row.agent.name, roles, fingerprint)

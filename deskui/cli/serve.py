@@ -1,0 +1,219 @@
+"""`deskui serve ssh` and `deskui serve web`: the desk for agents elsewhere.
+
+``serve ssh`` signs agents in by the SSH keys stored with ``deskui agent add-key`` and runs
+the desk for each session in its own process; ``serve web`` serves the desk to a browser via
+textual-serve as one configured agent. Both bind to 127.0.0.1 unless told otherwise. The desk
+processes get the database URL through ``DESKUI_DATABASE_URL`` (not the command line, which
+other users can read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.settings import Settings
+
+_DEFAULT_HOST = "127.0.0.1"
+# Terminal variables of the server's own terminal: each SSH session sets its client's.
+_SERVER_ONLY_ENV = ("TERM", "COLORTERM", "COLUMNS", "LINES", "DESKUI_AGENT", "SSH_AUTH_SOCK")
+
+
+def register(commands: Any) -> None:
+    """Add ``serve ssh`` and ``serve web`` to the ``deskui`` parser."""
+    actions = command_group(
+        commands,
+        "serve",
+        help="serve the desk over SSH or to a browser",
+        description="Serve the desk to agents elsewhere: over SSH, or in a browser.",
+    )
+
+    ssh = actions.add_parser(
+        "ssh",
+        parents=[global_options_parent()],
+        help="an SSH server: agents sign in with their stored keys",
+        description=(
+            "An SSH server running the desk for each session. Public-key login only, with the "
+            "keys stored by 'deskui agent add-key'; the key decides the agent."
+        ),
+    )
+    ssh.add_argument(
+        "--listen", default=f"{_DEFAULT_HOST}:2222", metavar="HOST:PORT", help="where to listen"
+    )
+    ssh.add_argument(
+        "--host-key",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the server's private key (an ed25519 key is created there if missing)",
+    )
+    ssh.add_argument(
+        "--login-timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds to finish signing in (default 30)",
+    )
+    ssh.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=1800.0,
+        metavar="S",
+        help="seconds without input before a session ends (default 1800)",
+    )
+    ssh.add_argument(
+        "--max-per-user",
+        type=int,
+        default=3,
+        metavar="N",
+        help="connections one agent may have open (default 3)",
+    )
+    ssh.add_argument(
+        "--max-sessions",
+        type=int,
+        default=50,
+        metavar="N",
+        help="connections open in all (default 50)",
+    )
+    ssh.set_defaults(handler=run_serve_ssh)
+
+    web = actions.add_parser(
+        "web",
+        parents=[global_options_parent()],
+        help="serve the desk to a browser (textual-serve), as one agent",
+        description=(
+            "Serve the desk to a browser as the agent given with --as (or configured). No "
+            "login of its own: keep it on localhost behind an authenticating proxy."
+        ),
+    )
+    web.add_argument(
+        "--listen", default=f"{_DEFAULT_HOST}:8000", metavar="HOST:PORT", help="where to listen"
+    )
+    web.add_argument("--as", dest="agent", default=None, help="the agent the desk runs as")
+    web.add_argument(
+        "--public-url", default=None, help="the address browsers use, when behind a proxy"
+    )
+    web.set_defaults(handler=run_serve_web)
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) → ``(host, port)``; port 0 picks a free one."""
+    host, sep, port_text = text.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port_text.isdigit() or int(port_text) > 65535:
+        raise CommandError(f"--listen {text!r} is not HOST:PORT, like 127.0.0.1:2222")
+    return host, int(port_text)
+
+
+def _positive(name: str, value: float, *, zero_ok: bool = False) -> None:
+    if value < 0 or (value == 0 and not zero_ok):
+        allowed = "0 (none) or more" if zero_ok else "more than 0"
+        raise CommandError(f"{name} {value:g} is not allowed: give {allowed}")
+
+
+def desk_command(args: argparse.Namespace, handle: str) -> list[str]:
+    """The command line that runs the desk as ``handle`` with this invocation's settings."""
+    argv = [sys.executable, "-m", "deskui"]
+    if getattr(args, "config", None) is not None:
+        argv += ["--config", str(Path(args.config).resolve())]
+    return [*argv, "run", "--as", handle]
+
+
+def desk_env(settings: Settings) -> dict[str, str]:
+    """The desk processes' environment: this one's, minus its terminal, plus the database."""
+    env = {name: value for name, value in os.environ.items() if name not in _SERVER_ONLY_ENV}
+    env["DESKUI_DATABASE_URL"] = settings.database_url
+    return env
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # asyncssh logs every packet-level step at INFO; its warnings are enough here.
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def run_serve_ssh(args: argparse.Namespace) -> int:
+    from deskui.cli.oncall import desk_database
+    from deskui.remote.host_key import HostKeyError
+    from deskui.remote.limits import Limits
+    from deskui.remote.ssh_server import SshConfig, serve_ssh
+    from deskui.services.agent_keys import key_owner
+
+    host, port = parse_listen(args.listen)
+    _positive("--login-timeout", args.login_timeout, zero_ok=True)
+    _positive("--idle-timeout", args.idle_timeout, zero_ok=True)
+    _positive("--max-per-user", args.max_per_user)
+    _positive("--max-sessions", args.max_sessions)
+    settings = settings_from(args)
+    limits = Limits(args.login_timeout, args.idle_timeout, args.max_per_user, args.max_sessions)
+    _configure_logging()
+
+    def ready(bound_host: str, bound_port: int, fingerprint: str) -> None:
+        print(f"deskui: SSH on {bound_host}:{bound_port}, host key {fingerprint}", flush=True)
+
+    with desk_database(args) as (database, _now):
+        config = SshConfig(
+            host=host,
+            port=port,
+            host_key=args.host_key,
+            limits=limits,
+            desk_command=lambda handle: desk_command(args, handle),
+            desk_env=desk_env(settings),
+            key_owner=lambda blob: key_owner(database, blob),
+        )
+        try:
+            asyncio.run(serve_ssh(config, on_ready=ready))
+        except HostKeyError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def run_serve_web(args: argparse.Namespace) -> int:
+    from deskui.remote.web import serve_web
+
+    host, port = parse_listen(args.listen)
+    if port == 0:
+        raise CommandError("--listen needs a port for serve web (the page names it)")
+    settings = settings_from(args, agent=args.agent)
+    if not settings.agent:
+        raise CommandError("serve web needs the agent it runs as: give --as HANDLE")
+    _check_desk_opens(settings)
+    # textual-serve starts the desk with this process's environment.
+    os.environ.clear()
+    os.environ.update(desk_env(settings))
+    serve_web(
+        desk_command(args, settings.agent),
+        host=host,
+        port=port,
+        title=f"{settings.desk_name} — {settings.agent}",
+        public_url=args.public_url,
+    )
+    return 0
+
+
+def _check_desk_opens(settings: Settings) -> None:
+    """Open the desk as the agent once, so a bad database or agent fails here, in one line,
+    rather than in every browser tab."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from deskui.domain.storage_errors import StoreError
+    from deskui.services.desk import DeskService, DeskSetupError
+
+    try:
+        desk = DeskService.open(settings)
+    except DeskSetupError as exc:
+        raise CommandError(str(exc)) from exc
+    except (ValueError, ArgumentError) as exc:
+        raise CommandError(f"bad database URL: {exc}") from exc
+    except (StoreError, SQLAlchemyError) as exc:
+        raise CommandError(f"the database cannot be read: {exc}") from exc
+    desk.database.dispose()
