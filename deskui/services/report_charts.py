@@ -22,11 +22,14 @@ from sqlalchemy import and_, func, literal, or_, select
 
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.services.reports import (
+    GroupFigures,
     _business_times,  # the report's own business-time measurement, shared on purpose
     _count,
     _epoch,
     _in_period,
     _outcome_columns,
+    sla_report,
+    utc_day_range,
 )
 from deskui.services.sla_context import sla_context
 from deskui.store.models import Ticket
@@ -172,3 +175,32 @@ def backlog_by_priority(
     with database.read() as session:
         counts = {str(row[0]): tuple(int(v) for v in row[1:]) for row in session.execute(query)}
     return Backlog(tuple(instants), counts)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportBundle:
+    """What the reports screen shows for one period and grouping."""
+
+    first: dt.date
+    last: dt.date
+    by: str | None
+    figures: list[GroupFigures]
+    weeks: list[WeekCompliance]
+    responses: ResponseDistribution
+    backlog: Backlog
+
+
+def report_bundle(
+    database: Database, first: dt.date, last: dt.date, *, by: str | None, now: dt.datetime
+) -> ReportBundle:
+    """``deskui report sla``'s figures plus the chart series, for UTC days ``first``..``last``."""
+    start, end = utc_day_range(first, last)
+    return ReportBundle(
+        first=first,
+        last=last,
+        by=by,
+        figures=sla_report(database, start=start, end=end, now=now, by=by),
+        weeks=compliance_by_week(database, start=start, end=end, now=now),
+        responses=response_distribution(database, start=start, end=end),
+        backlog=backlog_by_priority(database, start=start, end=end, now=now),
+    )
