@@ -4,6 +4,7 @@ filters, the palette commands, and the reports screen's figures and bad dates.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from pilot_helpers import wait_until
@@ -15,6 +16,7 @@ from deskui.services.tickets import open_ticket
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp
+from deskui.ui.formatting import business_remaining
 from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.forms.base import ActionForm
 from deskui.ui.screens.queue import QueueScreen
@@ -221,3 +223,36 @@ async def test_reports_screen_shows_the_figures_and_refuses_bad_dates(
         assert status == "From: bad date '2026-02-30' (expected YYYY-MM-DD)"
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
+
+
+class MovingClock:
+    """A time source the test moves by hand."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+async def test_countdowns_tick_every_second_from_memory(
+    make_app: AppFactory, demo_settings: Settings
+) -> None:
+    app = make_app(agent=SUPERVISOR, refresh_seconds=QUIET)
+    assert demo_settings.now is not None
+    clock = MovingClock(demo_settings.now)
+    app.desk._clock = clock  # the desk's time source, moved by the test
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(pilot, app)
+        assert screen.snapshot is not None
+        loads = screen.loads
+        # Every desk is open at 15:00 UTC: five minutes on the wall are five business minutes.
+        ticket = next(t for t in screen.snapshot.within_60 if (t.remaining or 0) > 600)
+        table = screen.query_one("#attention", DataTable)
+        assert str(table.get_cell(ticket.reference, "breach")) == business_remaining(
+            ticket.remaining
+        )
+        clock.at = demo_settings.now + dt.timedelta(minutes=5)
+        expected = business_remaining((ticket.remaining or 0) - 300)
+        await wait_until(pilot, lambda: str(table.get_cell(ticket.reference, "breach")) == expected)
+        assert screen.loads == loads  # re-ticked from memory, not re-read
