@@ -11,6 +11,7 @@ from pilot_helpers import wait_until
 from textual.widgets import DataTable, Input, Select, Static
 
 from deskui.services.board import BoardFilter, board_choices, board_snapshot
+from deskui.services.desk import DeskService
 from deskui.services.ticket_draft import TicketDraft
 from deskui.services.tickets import open_ticket
 from deskui.settings import Settings
@@ -165,10 +166,10 @@ async def test_f_and_shift_f_cycle_the_policy_and_team_filters(make_app: AppFact
         assert f"Board shows {both.describe()}" in notifications(app)
 
 
-async def test_read_only_board_offers_nothing_but_quitting(make_app: AppFactory) -> None:
-    app = make_app(agent=SUPERVISOR, refresh_seconds=QUIET)
-    app.start_on_board = app.read_only = True
-    app.use_command_palette = False
+async def test_read_only_board_offers_nothing_but_quitting(demo_settings: Settings) -> None:
+    settings = demo_settings.model_copy(update={"agent": SUPERVISOR, "refresh_seconds": QUIET})
+    app = DeskApp(DeskService.open(settings), read_only=True)  # as `deskui board --read-only`
+    app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(
             pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.loads > 0
