@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from deskui.domain.sla.explain import render_explanation
 from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import tickets
+from deskui.services import board, tickets
 from deskui.services.desk import DeskService
 from deskui.services.sla_context import sla_context
 from deskui.services.sla_explain import ticket_explanations
@@ -242,4 +242,46 @@ class DeskActions:
             by=self.handle,
             at=self._now(),
             expected_version=expected_version,
+        )
+
+    # ------------------------------------------------------------------ the breach board
+    @property
+    def may_supervise(self) -> bool:
+        """Whether the signed-in agent may open the breach board and reassign from it."""
+        return board.may_supervise(self.desk.agent.roles)
+
+    def check_may_watch_board(self) -> None:
+        """``PermissionDeniedError`` (recorded) unless the agent may open the breach board."""
+        board.check_may_watch(self.desk.database, self.handle, at=self._now())
+
+    def board(self, board_filter: board.BoardFilter, *, limit: int = 10) -> board.BoardSnapshot:
+        return board.board_snapshot(
+            self.desk.database,
+            self._now(),
+            board_filter,
+            limit=limit,
+            context=sla_context(self.desk.database),
+        )
+
+    def board_choices(self) -> board.BoardChoices:
+        return board.board_choices(self.desk.database)
+
+    def board_remaining(self, ticket: board.BoardTicket, now: dt.datetime) -> int | None:
+        """Business seconds until ``ticket``'s due at ``now`` (from memory: for ticking)."""
+        return board.business_remaining(
+            sla_context(self.desk.database), ticket.calendar, ticket.due_at, now
+        )
+
+    def reassign(
+        self, ref: str, handle: str, *, expected_version: int | None, read_only: bool = False
+    ) -> int:
+        """Reassign from the board: supervisors only, never from a read-only board."""
+        return board.reassign(
+            self.desk.database,
+            ref,
+            handle,
+            by=self.handle,
+            at=self._now(),
+            expected_version=expected_version,
+            read_only=read_only,
         )

@@ -12,9 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 from deskui.services.desk import DeskService
+from deskui.services.desk_actions import DeskActions
+from deskui.services.errors import ServiceError
+from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
+from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
+from deskui.ui.screens.reports import ReportsScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
 
@@ -22,9 +27,11 @@ class DeskApp(App[None]):
     """One agent's desk. All data access goes through ``DeskService``."""
 
     TITLE = "deskui"
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, SupervisorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "show_keys", "Keys"),
+        Binding("b", "board", "Breach board", show=False),
+        Binding("R", "reports", "Reports", show=False),
     ]
 
     def __init__(
@@ -36,8 +43,14 @@ class DeskApp(App[None]):
         refresh_seconds: float = 1.0,
         warning_minutes: int = 60,
         on_theme_change: Callable[[str], None] | None = None,
+        start_on_board: bool = False,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
+        # A read-only board is a wall display: it opens on the board and only quits.
+        self.start_on_board = start_on_board or read_only
+        self.read_only = read_only
+        self.use_command_palette = not read_only
         self.desk = desk
         self.refresh_seconds = refresh_seconds
         self.warning_seconds = warning_minutes * 60
@@ -69,7 +82,30 @@ class DeskApp(App[None]):
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(QueueScreen())
+        if self.start_on_board:
+            self.push_screen(BoardScreen(read_only=self.read_only))
+        else:
+            self.push_screen(QueueScreen())
+
+    # --- the breach board and reports (issue 7)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A wall display offers nothing that leaves the board but quitting.
+        return not (self.read_only and action in ("board", "reports", "command_palette"))
+
+    def action_board(self) -> None:
+        try:
+            DeskActions(self.desk).check_may_watch_board()
+        except ServiceError as refused:
+            self.notify(str(refused), title="Not allowed", severity="error")
+            return
+        if not isinstance(self.screen, BoardScreen):
+            self.push_screen(BoardScreen())
+
+    def action_reports(self) -> None:
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
+
+    # --- end breach board and reports
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._on_theme_change is not None:
