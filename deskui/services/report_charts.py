@@ -23,11 +23,11 @@ from sqlalchemy import and_, func, literal, or_, select
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.services.reports import (
     GroupFigures,
-    _business_times,  # the report's own business-time measurement, shared on purpose
-    _count,
-    _epoch,
-    _in_period,
-    _outcome_columns,
+    business_times,
+    count_where,
+    epoch_seconds,
+    in_period,
+    outcome_columns,
     sla_report,
     utc_day_range,
 )
@@ -82,14 +82,14 @@ def compliance_by_week(
 ) -> list[WeekCompliance]:
     """Weeks of ``[start, end)`` that had tickets opened, oldest first."""
     start_epoch = int(start.timestamp())
-    week = ((_epoch(Ticket.opened_at, database.dialect) - start_epoch) // WEEK_SECONDS).label(
-        "week"
-    )
-    outcome = [column for clock in CLOCKS for column in _outcome_columns(clock, now)]
+    week = (
+        (epoch_seconds(Ticket.opened_at, database.dialect) - start_epoch) // WEEK_SECONDS
+    ).label("week")
+    outcome = [column for clock in CLOCKS for column in outcome_columns(clock, now)]
     query = (
         select(week, *outcome)
         .select_from(Ticket)
-        .where(_in_period(start, end))
+        .where(in_period(start, end))
         .group_by(week)
         .order_by(week)
     )
@@ -116,7 +116,7 @@ def response_distribution(
     counts: dict[str, tuple[int, ...]] = {}
     with database.read() as session:
         context = sla_context(database, session)
-        times = _business_times(session, database.dialect, context, "priority", start, end)
+        times = business_times(session, database.dialect, context, "priority", start, end)
     for priority in sorted(times):
         parts = times[priority].get(Clock.RESPONSE, [])
         if not parts:
@@ -155,7 +155,7 @@ def backlog_by_priority(
     for instant in instants:
         at = literal(instant, UTCDateTime())
         columns.append(
-            _count(
+            count_where(
                 and_(
                     Ticket.opened_at < at,
                     or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= at),

@@ -131,15 +131,15 @@ def _joined(query: Select[Any], by: str | None) -> Select[Any]:
     return query
 
 
-def _in_period(start: dt.datetime, end: dt.datetime) -> ColumnElement[bool]:
+def in_period(start: dt.datetime, end: dt.datetime) -> ColumnElement[bool]:
     return and_(Ticket.opened_at >= start, Ticket.opened_at < end)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _outcome_columns(clock: Clock, now: dt.datetime) -> list[ColumnElement[int]]:
+def outcome_columns(clock: Clock, now: dt.datetime) -> list[ColumnElement[int]]:
     met_at, due_at = _MET_DUE[clock]
     # A paused (unmet) resolution clock stopped counting when it paused.
     if clock is Clock.RESOLUTION:
@@ -149,14 +149,14 @@ def _outcome_columns(clock: Clock, now: dt.datetime) -> list[ColumnElement[int]]
     unmet = met_at.is_(None)
     has_due = due_at.is_not(None)
     return [
-        _count(and_(has_due, met_at.is_not(None), met_at <= due_at)),
-        _count(and_(has_due, met_at > due_at) | and_(has_due, unmet, judged_at > due_at)),
-        _count(and_(has_due, unmet, judged_at <= due_at)),
-        _count(due_at.is_(None)),
+        count_where(and_(has_due, met_at.is_not(None), met_at <= due_at)),
+        count_where(and_(has_due, met_at > due_at) | and_(has_due, unmet, judged_at > due_at)),
+        count_where(and_(has_due, unmet, judged_at <= due_at)),
+        count_where(due_at.is_(None)),
     ]
 
 
-def _epoch(column: Any, dialect: str) -> ColumnElement[int]:
+def epoch_seconds(column: Any, dialect: str) -> ColumnElement[int]:
     """Epoch seconds of a UTC instant column, computed by the database."""
     if dialect == "postgresql":
         return cast(func.floor(func.extract("epoch", column)), BigInteger)
@@ -173,13 +173,13 @@ def _counts(
     session: Session, by: str | None, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> dict[str, tuple[int, int, dict[Clock, tuple[int, int, int, int]]]]:
     group = _group_column(by).label("grp")
-    outcome = [column for clock in CLOCKS for column in _outcome_columns(clock, now)]
+    outcome = [column for clock in CLOCKS for column in outcome_columns(clock, now)]
     query = select(
-        group, func.count(), _count(Ticket.resolved_at.is_not(None)), *outcome
+        group, func.count(), count_where(Ticket.resolved_at.is_not(None)), *outcome
     ).select_from(Ticket)
     if by == "policy":
         query = query.join(SlaPolicy, SlaPolicy.id == Ticket.policy_id)
-    query = _joined(query, by).where(_in_period(start, end)).group_by(group)
+    query = _joined(query, by).where(in_period(start, end)).group_by(group)
     result: dict[str, tuple[int, int, dict[Clock, tuple[int, int, int, int]]]] = {}
     for row in session.execute(query):
         values = [int(v) for v in row[1:]]
@@ -208,7 +208,7 @@ def _breach_reasons(
     query = (
         _joined(query, by)
         .where(
-            _in_period(start, end),
+            in_period(start, end),
             Interaction.kind == InteractionKind.STATUS_CHANGE,
             reason.is_not(None),
         )
@@ -231,7 +231,7 @@ def _feedback(
     query = query.join(Ticket, Ticket.id == Feedback.ticket_id)
     if by == "policy":
         query = query.join(SlaPolicy, SlaPolicy.id == Ticket.policy_id)
-    query = _joined(query, by).where(_in_period(start, end)).group_by(group)
+    query = _joined(query, by).where(in_period(start, end)).group_by(group)
     return {str(g): (int(n), float(mean)) for g, n, mean in session.execute(query)}
 
 
@@ -239,7 +239,7 @@ _V = TypeVar("_V", bound=Hashable)
 _Times = dict[str, dict[Clock, list[npt.NDArray[np.int64]]]]
 
 
-def _business_times(
+def business_times(
     session: Session,
     dialect: str,
     context: SlaContext,
@@ -249,12 +249,16 @@ def _business_times(
 ) -> _Times:
     """Per group and clock, arrays of business seconds from opening to each met instant."""
     group = _group_column(by).label("grp")
-    met_columns = [_epoch(_MET_DUE[clock][0], dialect) for clock in CLOCKS]
+    met_columns = [epoch_seconds(_MET_DUE[clock][0], dialect) for clock in CLOCKS]
     query = select(
-        group, SlaPolicy.name, Ticket.priority, _epoch(Ticket.opened_at, dialect), *met_columns
+        group,
+        SlaPolicy.name,
+        Ticket.priority,
+        epoch_seconds(Ticket.opened_at, dialect),
+        *met_columns,
     ).select_from(Ticket)
     query = query.join(SlaPolicy, SlaPolicy.id == Ticket.policy_id)
-    query = _joined(query, by).where(_in_period(start, end))
+    query = _joined(query, by).where(in_period(start, end))
     # Core, not ORM, execution: no per-row ORM bookkeeping for a million rows.
     rows = session.connection().execute(query).all()
     times: _Times = defaultdict(lambda: defaultdict(list))
@@ -322,7 +326,7 @@ def sla_report(
         counts = _counts(session, by, start, end, now)
         reasons = _breach_reasons(session, database.dialect, by, start, end)
         feedback = _feedback(session, by, start, end)
-        times = _business_times(session, database.dialect, context, by, start, end)
+        times = business_times(session, database.dialect, context, by, start, end)
     return [
         _group_figures(name, counts[name], reasons.get(name, {}), feedback.get(name), times)
         for name in sorted(counts)
