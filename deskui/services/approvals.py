@@ -29,11 +29,24 @@ from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Role, Statu
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.modification import apply_start, plan_for, quote_required
-from deskui.services.ticket_edit import TicketEdit, begin_edit, required_text
+from deskui.services.ticket_edit import (
+    TicketEdit,
+    begin_edit,
+    find_agent,
+    load_ticket,
+    required_text,
+)
 from deskui.store.models import Approval, Ticket, TicketTask
 from deskui.store.session import Database
 
-__all__ = ["DECISIONS", "PendingApproval", "decide", "pending_approvals", "request_approval"]
+__all__ = [
+    "DECISIONS",
+    "PendingApproval",
+    "decide",
+    "pending_approvals",
+    "request_approval",
+    "require_approver",
+]
 
 DECISIONS = ("approved", "declined")
 
@@ -95,6 +108,21 @@ def request_approval(
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         apply_request(edit, reason)
         return edit.finish("approval-requested")
+
+
+def require_approver(database: Database, ref: str, *, by: str | None, at: dt.datetime) -> None:
+    """Refuse (``RoleRefusedError``, recorded) unless ``by`` may decide requests on ``ref``:
+    the app asks before it opens the decision form, so a non-approver is told at once."""
+    with refusals_recorded(database), database.read() as session:
+        ticket = load_ticket(session, ref)
+        actor = find_agent(session, by) if by is not None else None
+        require_role(
+            actor,
+            Role.APPROVER,
+            action="decide change and modification requests",
+            target=ticket.reference,
+            at=at,
+        )
 
 
 def decide(
