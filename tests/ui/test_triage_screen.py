@@ -91,11 +91,20 @@ async def test_triage_half_done_resumed_then_reclassified(
         assert form.query_one("#answer-3", Select).value is Select.NULL
         assert "2 of 8 steps answered" in str(form.query_one(".triage-intro", Static).render())
 
-        # An outcome whose step is not "yes" is refused in the form.
-        form.query_one("#outcome", Select).value = "2"  # step 2 → hardware-network
+        # Only the outcomes of steps answered yes are offered: step 1's two, not step 2's.
+        picker = form.query_one("#outcome", Select)
+        assert [str(label) for label, _ in picker._options[1:]] == [
+            "Step 1: the client made an operator error → reclassify as training",
+            "Step 1: the client asks for new capabilities → reclassify as change-request "
+            "and ask for approval",
+        ]
+        form.query_one("#answer-2", Select).value = "yes"
+        await wait_until(pilot, lambda: len(picker._options) == 4)
+        form.query_one("#answer-2", Select).value = "no"
+        await wait_until(pilot, lambda: len(picker._options) == 3)
         await pilot.press("ctrl+o")
         await wait_until(pilot, lambda: form.query_one("#triage-error").has_class("-shown"))
-        assert "Answer step 2" in str(form.query_one("#triage-error", Static).render())
+        assert "Choose an outcome first" in str(form.query_one("#triage-error", Static).render())
 
         # Step 1 is "yes": operator error → training, with a reason.
         form.query_one("#outcome", Select).value = "0"

@@ -5,11 +5,12 @@ applicable) and notes, filled in from what was saved before: the checklist can b
 half-done and resumed. Save (``ctrl+s``) keeps the answers given so far and closes; only the
 steps whose answer or notes changed are written (each becomes a log entry with who and when).
 
-Below the steps, the outcomes the checklist offers (reclassify, start the modification steps,
-ask for approval). Applying one saves the answers first, checks that its step is answered
-"yes", and needs a reason (a reclassification or an approval request; for the modification
-steps the text is the workaround, if there is one). Database work runs in thread workers; the
-checklist text comes from configuration and still goes through ``safe``.
+Below the steps, the outcomes of the steps answered "yes" (reclassify, start the modification
+steps, ask for approval), updated as answers change. Applying one saves the answers first,
+checks that its step is answered "yes", and needs a reason (a reclassification or an approval
+request; for the modification steps the text is the workaround, if there is one). Database
+work runs in thread workers; the checklist text comes from configuration and still goes
+through ``safe``.
 """
 
 from __future__ import annotations
@@ -154,12 +155,9 @@ class TriageScreen(ModalScreen[bool]):
             if self.outcomes:
                 yield Label(Content("Outcome"), id="outcome-title")
                 yield Select(
-                    [
-                        (Content(outcome_label(step, outcome)), str(index))
-                        for index, (step, outcome) in enumerate(self.outcomes)
-                    ],
+                    self.outcome_options({s.key: s.answer or "" for s in form.steps}),
                     id="outcome",
-                    prompt="Choose an outcome (its step must be answered yes)…",
+                    prompt="Outcomes of the steps answered yes…",
                 )
                 yield Input(
                     placeholder="Reason (reclassify, approval) or the workaround (modification)",
@@ -171,6 +169,26 @@ class TriageScreen(ModalScreen[bool]):
             self.query_one(f"#answer-{self.form.steps[0].key}", Select).focus()
 
     # ------------------------------------------------------------------ values
+    def outcome_options(self, answers: dict[str, str]) -> list[tuple[Content, str]]:
+        """The outcomes on offer: those of the steps answered yes (value: the index)."""
+        return [
+            (Content(outcome_label(step, outcome)), str(index))
+            for index, (step, outcome) in enumerate(self.outcomes)
+            if answers.get(step.key) == TriageAnswer.YES.value
+        ]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """An answer changed: offer the outcomes its step now triggers (keep the choice
+        if it is still on offer)."""
+        if not (event.select.id or "").startswith("answer-") or not self.outcomes:
+            return
+        picker = self.query_one("#outcome", Select)
+        chosen = picker.value
+        options = self.outcome_options({k: a for k, (a, _) in self.answers().items()})
+        picker.set_options(options)
+        if chosen is not Select.NULL and str(chosen) in {value for _, value in options}:
+            picker.value = chosen
+
     def answers(self) -> dict[str, tuple[str, str]]:
         """Every step with an answer chosen: ``{key: (answer, notes)}``."""
         chosen: dict[str, tuple[str, str]] = {}
