@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, Static, TextArea
 from ticket_helpers import AGENT, open_test_ticket, reloaded, show_ticket
 
-from deskui.services import triage
+from deskui.services import approvals, triage
 from deskui.services.tickets import acknowledge, resolve
 from deskui.settings import Settings
 from deskui.store.models import AuditRefusal
@@ -182,3 +182,63 @@ async def test_feedback_on_a_resolved_ticket(make_app: AppFactory, demo_settings
         assert screen.page is not None
         entry = screen.page.ticket.interactions[-1]
         assert (entry.kind, entry.meta) == ("feedback", {"score": 4})
+
+
+async def test_an_approver_approves_and_the_steps_are_worked_from_the_app(
+    make_app: AppFactory, demo_settings: Settings
+) -> None:
+    """sokafor (IT Works support manager, an approver) decides a change request with a quote;
+    then the change-request steps are marked done with ``k``."""
+    ref = open_test_ticket(demo_settings)
+    database = Database(demo_settings.database_url)
+    try:
+        assert demo_settings.now is not None
+        triage.reclassify(
+            database, ref, "change-request", "New report", by=AGENT, at=demo_settings.now
+        )
+        approvals.request_approval(
+            database, ref, "A fee report by term", by=AGENT, at=demo_settings.now
+        )
+    finally:
+        database.dispose()
+    app = make_app(agent="sokafor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        await wait_until(
+            pilot,
+            lambda: "AWAITING APPROVAL" in str(screen.query_one("#workflow", Static).render()),
+        )
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionForm))
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        form.query_one("#field-decision", Select).value = "approved"
+        form.query_one("#field-note", TextArea).text = "Worth it"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form.errors) and not form.saving)
+        assert form.errors == {"quote": "itworks-standard needs a quote with an approval"}
+        form.query_one("#field-quote", Input).value = "USD 900"
+        loads = screen.loads
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await reloaded(pilot, screen, loads)
+        await wait_until(
+            pilot,
+            lambda: "steps 0/10 done" in str(screen.query_one("#workflow", Static).render()),
+        )
+
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionForm))
+        step = app.screen
+        assert isinstance(step, ActionForm)
+        assert step.form_title == f"Step CR1 done · {ref}"
+        loads = screen.loads
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await reloaded(pilot, screen, loads)
+        await wait_until(
+            pilot,
+            lambda: (
+                "steps 1/10 done · next CR2" in str(screen.query_one("#workflow", Static).render())
+            ),
+        )
