@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from deskui.domain.catalog.triage import ModificationStepsSpec
+from deskui.domain.catalog.triage import ModificationStepSpec, ModificationStepsSpec
 from deskui.domain.vocabulary import DONE_STATUSES, Category, InteractionKind, Status
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.ticket_edit import TicketEdit, begin_edit, load_ticket, required_text
@@ -209,7 +209,7 @@ def apply_start(edit: TicketEdit) -> list[TicketTask]:
     if existing:
         raise TicketStateError(f"{ticket.reference}: the modification steps are already started")
     spec = _spec(plan)
-    phases: list[tuple[str, dict[str, object]]] = []
+    phases: list[tuple[str, dict[str, ModificationStepSpec]]] = []
     if Category(ticket.category) in CHANGE_CATEGORIES and spec.change_request_steps:
         phases.append((CHANGE_REQUEST, dict(spec.change_request_steps)))
     phases.append((MODIFICATION, dict(spec.steps)))
@@ -222,8 +222,8 @@ def apply_start(edit: TicketEdit) -> list[TicketTask]:
                 phase=phase,
                 key=key,
                 position=len(tasks),
-                text=step.text,  # type: ignore[attr-defined]
-                records=step.records,  # type: ignore[attr-defined]
+                text=step.text,
+                records=step.records,
                 notes="",
             )
             session.add(task)

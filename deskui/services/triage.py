@@ -144,17 +144,23 @@ def _latest_answers(
 
 
 def _outcomes(step_outcome: Mapping[str, object] | None) -> tuple[TriageOutcome, ...]:
-    hints = (step_outcome or {}).get("outcomes") or []
+    hints = (step_outcome or {}).get("outcomes")
+    if not isinstance(hints, list):
+        return ()
     return tuple(
         TriageOutcome(
             when=str(hint.get("when", "")),
-            reclassify=hint.get("reclassify"),
-            start=hint.get("start"),
+            reclassify=_text_or_none(hint.get("reclassify")),
+            start=_text_or_none(hint.get("start")),
             note=str(hint.get("note", "")),
         )
-        for hint in hints  # type: ignore[union-attr]
+        for hint in hints
         if isinstance(hint, dict)
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value else None
 
 
 def triage_form(database: Database, ref: str) -> TriageForm:
