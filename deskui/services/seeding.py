@@ -67,6 +67,7 @@ KINDS = (
     "contracts",
     "triage_checklists",
     "triage_steps",
+    "modification_plans",
     "oncall_rotations",
     "oncall_shifts",
 )
@@ -162,7 +163,8 @@ class _Seeder:
         if self.catalog.routing_rules:
             self.summary.not_stored["routing_rules"] = len(self.catalog.routing_rules)
         self.session.flush()
-        seed_modification_plans(self.session, self.catalog)
+        for new in seed_modification_plans(self.session, self.catalog):
+            self.summary.count("modification_plans", new=new)
         self.session.flush()
         return self.summary
 
@@ -393,14 +395,15 @@ def _set_equal(current: set[_T], wanted: Iterable[_T]) -> None:
 # ---- modification plans ------------------------------------------------------------------
 
 
-def seed_modification_plans(session: Session, catalog: Catalog) -> int:
+def seed_modification_plans(session: Session, catalog: Catalog) -> list[bool]:
     """Upsert one ``modification_plan`` row per entry of ``modification_steps`` (by slug);
-    the number written. Idempotent, and runs after the policies and teams exist."""
-    written = 0
+    for each, whether it was new. Idempotent; runs after the policies and teams exist."""
+    created: list[bool] = []
     for spec in catalog.modification_steps.values():
         row = session.scalars(
             select(models.ModificationPlan).where(models.ModificationPlan.slug == spec.slug)
         ).one_or_none()
+        created.append(row is None)
         if row is None:
             row = models.ModificationPlan(slug=spec.slug)
             session.add(row)
@@ -418,8 +421,7 @@ def seed_modification_plans(session: Session, catalog: Catalog) -> int:
             else None
         )
         row.spec = spec.model_dump(mode="json")
-        written += 1
-    return written
+    return created
 
 
 # ---- triage steps -----------------------------------------------------------------------
