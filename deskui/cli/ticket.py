@@ -1,5 +1,5 @@
-"""`deskui ticket new | show | list | note | reply | status | assign`: scriptable intake and
-ticket work from a shell (like ``rt``), on the ticket services.
+"""`deskui ticket new | show | list | note | reply | status | feedback | assign`: scriptable
+intake and ticket work from a shell (like ``rt``), on the ticket services.
 
 Times come from the settings' clock (``DESKUI_NOW`` freezes it). Bad input (an unknown
 organisation, contact, priority, status, handle or reference, a missing body) is one line on
@@ -25,7 +25,7 @@ from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
-from deskui.services import tickets
+from deskui.services import feedback, tickets
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.ticket_lookup import intake_options
 from deskui.services.views import ClockView, InteractionView, TicketSummary, TicketView
@@ -51,7 +51,7 @@ LIST_STATUSES = ("open", "all", *(s.value for s in Status))
 
 
 def register(commands: Any) -> None:
-    """Add ``ticket new|show|list|note|reply|status|assign`` to the ``deskui`` parser."""
+    """Add ``ticket new|show|list|note|reply|status|feedback|assign`` to the ``deskui`` parser."""
     actions = command_group(
         commands,
         "ticket",
@@ -110,6 +110,12 @@ def register(commands: Any) -> None:
     status.add_argument("--note", default="", help="why (the summary when resolving)")
     status.add_argument("--breach-reason", help="required to resolve a breached ticket")
     _json_option(status)
+
+    rating = action("feedback", "record the client's 1-5 rating of a resolved ticket", run_feedback)
+    _ref_and_actor(rating, required=False)
+    rating.add_argument("--score", help="1 (poor) to 5 (excellent) (required)")
+    rating.add_argument("--comment", default="", help="what the client said")
+    _json_option(rating)
 
     assign = action("assign", "assign a ticket to an agent", run_assign)
     _ref_and_actor(assign, required=False)
@@ -460,6 +466,21 @@ def run_status(args: argparse.Namespace) -> int:
             breach_reason=args.breach_reason,
         )
         return _after(args, database, now, f"now {wanted.value}")
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    score = _required(args.score, "--score", "a whole number from 1 to 5")
+    with _desk(args) as (database, now):
+        _call(
+            feedback.record_feedback,
+            database,
+            args.ref,
+            score,
+            args.comment,
+            by=args.actor,
+            at=now,
+        )
+        return _after(args, database, now, f"feedback {score}/5 recorded")
 
 
 def run_assign(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from deskui.domain.sla.explain import render_explanation
 from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import board, tickets
+from deskui.services import approvals, board, feedback, modification, tickets, triage
 from deskui.services.desk import DeskService
 from deskui.services.sla_context import sla_context
 from deskui.services.sla_explain import ticket_explanations
@@ -284,4 +284,61 @@ class DeskActions:
             at=self._now(),
             expected_version=expected_version,
             read_only=read_only,
+        )
+
+    # ------------------------------------------------------------------ workflow
+    # Triage, the modification steps, approvals and feedback (``deskui.services.triage``,
+    # ``modification``, ``approvals``, ``feedback``).
+    def triage_form(self, ref: str) -> triage.TriageForm:
+        return triage.triage_form(self.desk.database, ref)
+
+    def save_triage(self, ref: str, answers: dict[str, tuple[str, str]]) -> int:
+        return triage.record_answers(
+            self.desk.database, ref, answers, by=self.handle, at=self._now()
+        )
+
+    def reclassify(self, ref: str, category: str, reason: str) -> int:
+        return triage.reclassify(
+            self.desk.database, ref, category, reason, by=self.handle, at=self._now()
+        )
+
+    def workflow(self, ref: str) -> modification.WorkflowState:
+        return modification.workflow_state(self.desk.database, ref)
+
+    def start_modification(self, ref: str, workaround: str | None = None) -> int:
+        return modification.start_modification(
+            self.desk.database, ref, workaround=workaround, by=self.handle, at=self._now()
+        )
+
+    def complete_task(
+        self, ref: str, phase: str, key: str, *, notes: str = "", value: str | None = None
+    ) -> int:
+        return modification.complete_task(
+            self.desk.database,
+            ref,
+            phase,
+            key,
+            notes=notes,
+            value=value,
+            by=self.handle,
+            at=self._now(),
+        )
+
+    def request_approval(self, ref: str, reason: str) -> int:
+        return approvals.request_approval(
+            self.desk.database, ref, reason, by=self.handle, at=self._now()
+        )
+
+    def check_may_decide(self, ref: str) -> None:
+        """``RoleRefusedError`` (recorded) unless the signed-in agent is an approver."""
+        approvals.require_approver(self.desk.database, ref, by=self.handle, at=self._now())
+
+    def decide(self, ref: str, decision: str, note: str, *, quote: str | None = None) -> int:
+        return approvals.decide(
+            self.desk.database, ref, decision, note, quote=quote, by=self.handle, at=self._now()
+        )
+
+    def record_feedback(self, ref: str, score: int | str, comment: str = "") -> int:
+        return feedback.record_feedback(
+            self.desk.database, ref, score, comment, by=self.handle, at=self._now()
         )

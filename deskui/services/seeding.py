@@ -14,8 +14,8 @@ On-call shifts are expanded from each weekly rotation and its overrides for whol
 weeks from about 8 weeks before ``now`` to 26 weeks after; a re-seed replaces the rotation's
 shifts from that window start on and keeps older ones as history.
 
-Routing rules and modification steps have no tables yet: they are counted in the summary as
-not stored.
+Routing rules have no table yet: they are counted in the summary as not stored. Modification
+steps are upserted into ``modification_plan`` by slug (``seed_modification_plans``).
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ KINDS = (
     "contracts",
     "triage_checklists",
     "triage_steps",
+    "modification_plans",
     "oncall_rotations",
     "oncall_shifts",
 )
@@ -161,8 +162,9 @@ class _Seeder:
             self._rotation(rotation)
         if self.catalog.routing_rules:
             self.summary.not_stored["routing_rules"] = len(self.catalog.routing_rules)
-        if self.catalog.modification_steps:
-            self.summary.not_stored["modification_steps"] = len(self.catalog.modification_steps)
+        self.session.flush()
+        for new in seed_modification_plans(self.session, self.catalog):
+            self.summary.count("modification_plans", new=new)
         self.session.flush()
         return self.summary
 
@@ -388,6 +390,38 @@ def _set_equal(current: set[_T], wanted: Iterable[_T]) -> None:
         current.discard(member)
     for member in target - set(current):
         current.add(member)
+
+
+# ---- modification plans ------------------------------------------------------------------
+
+
+def seed_modification_plans(session: Session, catalog: Catalog) -> list[bool]:
+    """Upsert one ``modification_plan`` row per entry of ``modification_steps`` (by slug);
+    for each, whether it was new. Idempotent; runs after the policies and teams exist."""
+    created: list[bool] = []
+    for spec in catalog.modification_steps.values():
+        row = session.scalars(
+            select(models.ModificationPlan).where(models.ModificationPlan.slug == spec.slug)
+        ).one_or_none()
+        created.append(row is None)
+        if row is None:
+            row = models.ModificationPlan(slug=spec.slug)
+            session.add(row)
+        row.title = spec.title
+        row.policy_id = (
+            session.scalars(
+                select(models.SlaPolicy.id).where(models.SlaPolicy.name == spec.policy)
+            ).one()
+            if spec.policy
+            else None
+        )
+        row.team_id = (
+            session.scalars(select(models.Team.id).where(models.Team.slug == spec.team)).one()
+            if spec.team
+            else None
+        )
+        row.spec = spec.model_dump(mode="json")
+    return created
 
 
 # ---- triage steps -----------------------------------------------------------------------

@@ -324,21 +324,32 @@ def set_eta(
         raise TicketValidationError("eta", "must be later than now")
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
-        _not_done(edit, "set an ETA")
-        previous = edit.ticket.eta_at
-        edit.ticket.eta_at = eta.astimezone(dt.UTC)
-        due = eta.astimezone(dt.UTC).isoformat()
-        edit.log(
-            InteractionKind.ETA_CHANGE,
-            note.strip(),
-            {
-                "from": previous.isoformat() if previous else None,
-                "to": due,
-                "clock": "resolution",
-                "due": due,
-            },
-        )
+        due = apply_eta(edit, eta, note)
         return edit.finish("eta", eta=due)
+
+
+def apply_eta(edit: TicketEdit, eta: dt.datetime, note: str = "") -> str:
+    """``set_eta``'s change inside an edit already begun (the modification steps' "eta" step
+    uses it so the ETA is logged the same way); the new due as ISO 8601."""
+    if eta.tzinfo is None or eta.utcoffset() is None:
+        raise TicketValidationError("eta", "needs a time zone (a UTC offset)")
+    if eta <= edit.at:
+        raise TicketValidationError("eta", "must be later than now")
+    _not_done(edit, "set an ETA")
+    previous = edit.ticket.eta_at
+    edit.ticket.eta_at = eta.astimezone(dt.UTC)
+    due = eta.astimezone(dt.UTC).isoformat()
+    edit.log(
+        InteractionKind.ETA_CHANGE,
+        note.strip(),
+        {
+            "from": previous.isoformat() if previous else None,
+            "to": due,
+            "clock": "resolution",
+            "due": due,
+        },
+    )
+    return due
 
 
 # ---- status --------------------------------------------------------------------------------

@@ -23,17 +23,20 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from deskui.domain.untrusted import visible_text
-from deskui.domain.vocabulary import Status
+from deskui.domain.vocabulary import DONE_STATUSES, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
 from deskui.services.errors import TicketNotFoundError
+from deskui.services.modification import WorkflowState
+from deskui.services.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.services.views import TicketView
 from deskui.ui.formatting import local_time
 from deskui.ui.safe import safe
-from deskui.ui.screens.forms import ticket_forms
+from deskui.ui.screens.forms import ticket_forms, workflow_forms
 from deskui.ui.screens.forms.base import ActionForm
 from deskui.ui.screens.forms.text_modal import TextModal
 from deskui.ui.screens.help import show_keys
+from deskui.ui.screens.triage import TriageScreen
 from deskui.ui.widgets.clock_panel import ClockPanel, clock_state
 from deskui.ui.widgets.desk_header import DeskHeader
 from deskui.ui.widgets.interaction_log import InteractionLog, LogEntry, log_entries
@@ -113,6 +116,13 @@ class TicketScreen(Screen[None]):
         Binding("x", "resolve", "Resolve"),
         Binding("o", "reopen", "Reopen"),
         Binding("s", "explain", "Explain clock"),
+        # The desks' workflows (deskui.ui.screens.triage, forms.workflow_forms): listed by ?,
+        # kept out of the footer, which is full.
+        Binding("t", "triage", "Triage checklist", show=False),
+        Binding("k", "next_step", "Modification step done", show=False),
+        Binding("u", "ask_approval", "Ask for approval", show=False),
+        Binding("v", "decide", "Approve/decline (approvers)", show=False),
+        Binding("f", "feedback", "Client feedback", show=False),
         Binding("question_mark", "keys", "Keys"),
     ]
 
@@ -120,6 +130,8 @@ class TicketScreen(Screen[None]):
     TicketScreen #ticket-title { height: auto; padding: 0 1; text-style: bold; color: $primary; }
     TicketScreen #ticket-fields { height: auto; padding: 0 1; }
     TicketScreen #clocks { margin: 0 1; }
+    TicketScreen #workflow { height: auto; padding: 0 1; display: none; }
+    TicketScreen #workflow.-shown { display: block; }
     TicketScreen #log-title { height: 1; padding: 0 1; background: $panel; }
     TicketScreen #ticket-problem { color: $error; padding: 0 1; display: none; }
     TicketScreen #ticket-problem.-shown { display: block; }
@@ -132,6 +144,7 @@ class TicketScreen(Screen[None]):
         self.loads = 0  # how many times a ticket was shown (tests wait on it)
         self.live = True
         self._poll_timer: Timer | None = None
+        self.workflow: WorkflowState | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -154,6 +167,7 @@ class TicketScreen(Screen[None]):
         yield Static(Content(f"{self.reference} · loading…"), id="ticket-title")
         yield Static("", id="ticket-problem")
         yield Static("", id="ticket-fields")
+        yield Static("", id="workflow")
         yield ClockPanel(id="clocks")
         yield Static(Content("Log"), id="log-title")
         yield InteractionLog(id="log")
@@ -215,6 +229,7 @@ class TicketScreen(Screen[None]):
         )
         self.query_one(InteractionLog).show(entries, scroll_end=first)
         self._set_live(True)
+        self._load_workflow()
 
     def _missing(self, message: str) -> None:
         problem = self.query_one("#ticket-problem", Static)
@@ -401,6 +416,131 @@ class TicketScreen(Screen[None]):
             return
         title = f"{self.reference} · why the {clock or 'SLA'} clock is due when it is"
         self.app.call_from_thread(self.app.push_screen, TextModal(title, text))
+
+    # ------------------------------------------------------------------ workflow
+    @work(thread=True, exclusive=True, group="ticket-workflow")
+    def _load_workflow(self) -> None:
+        try:
+            state = self.actions.workflow(self.reference)
+        except Exception:  # the line is extra information: keep the last one shown
+            return
+        self.app.call_from_thread(self._show_workflow, state)
+
+    def _show_workflow(self, state: WorkflowState) -> None:
+        self.workflow = state
+        line = workflow_forms.workflow_summary(state)
+        if state.eta_at is not None and state.tasks:
+            line += f" · ETA {local_time(state.eta_at, self.zone, '%a %d %b %Y %H:%M')}"
+        box = self.query_one("#workflow", Static)
+        box.update(_field("Workflow", safe(line)) if line else "")
+        box.set_class(bool(line), "-shown")
+
+    def _with_workflow(self, then: Callable[[WorkflowState], None]) -> None:
+        """Read the workflow fresh (off the UI thread), then open what ``then`` opens."""
+        if self._loaded() is not None:
+            self._fetch_workflow(then)
+
+    @work(thread=True, group="ticket-workflow-action")
+    def _fetch_workflow(self, then: Callable[[WorkflowState], None]) -> None:
+        try:
+            state = self.actions.workflow(self.reference)
+        except Exception as exc:
+            self.app.call_from_thread(self.say, str(exc), error=True)
+            return
+        self.app.call_from_thread(then, state)
+
+    def action_triage(self) -> None:
+        if self._loaded() is not None:
+            self._open_triage()
+
+    @work(thread=True, exclusive=True, group="ticket-triage")
+    def _open_triage(self) -> None:
+        try:
+            form = self.actions.triage_form(self.reference)
+        except Exception as exc:  # no checklist for this policy or team, a database error
+            self.app.call_from_thread(self.say, str(exc), error=True)
+            return
+        self.app.call_from_thread(self._show_triage, form)
+
+    def _show_triage(self, form: TriageForm) -> None:
+        actions, ref, zone = self.actions, self.reference, self.zone
+
+        def save(answers: dict[str, tuple[str, str]]) -> object:
+            return actions.save_triage(ref, answers)
+
+        def apply(outcome: TriageOutcome, text: str) -> str:
+            done: list[str] = []
+            if outcome.reclassify:
+                actions.reclassify(ref, outcome.reclassify, text)
+                done.append(f"reclassified as {outcome.reclassify}")
+            if outcome.start == "approval":
+                actions.request_approval(ref, text)
+                done.append("put to the approvers")
+            elif outcome.start == "modification":
+                actions.start_modification(ref, workaround=text or None)
+                done.append("modification steps started")
+            return f"{ref}: " + ", ".join(done)
+
+        def saved_at(step: TriageStepView) -> str:
+            when = local_time(step.answered_at, zone, "%a %d %b %H:%M")
+            return f", {when}" if step.answered_at is not None else ""
+
+        def closed(wrote: bool | None) -> None:
+            if wrote:
+                self.say("Triage saved")
+                self.refresh_ticket()
+
+        self.app.push_screen(TriageScreen(form, save, apply, zone_label=saved_at), closed)
+
+    def action_next_step(self) -> None:
+        def open_step(state: WorkflowState) -> None:
+            task = state.next_task
+            if task is None:
+                why = "every step is done" if state.tasks else "no modification steps started"
+                self.say(f"{self.reference}: {why} (start them from the triage outcome, t)")
+                return
+            form = workflow_forms.step_form(self.actions, state, task)
+            self._open_form(form, f"Step {task.label} done")
+
+        self._with_workflow(open_step)
+
+    def action_ask_approval(self) -> None:
+        if self._loaded() is not None:
+            form = workflow_forms.request_form(self.actions, self.reference)
+            self._open_form(form, "Put to the approvers")
+
+    def action_decide(self) -> None:
+        if self._loaded() is not None:
+            self._check_approver()
+
+    @work(thread=True, group="ticket-workflow-action")
+    def _check_approver(self) -> None:
+        actions = self.actions
+        try:
+            actions.check_may_decide(self.reference)
+            state = actions.workflow(self.reference)
+        except Exception as exc:  # RoleRefusedError says who needs which role
+            self.app.call_from_thread(self.say, str(exc), error=True)
+            return
+        self.app.call_from_thread(self._show_decision, state)
+
+    def _show_decision(self, state: WorkflowState) -> None:
+        if not state.awaiting_approval:
+            self.say(f"{self.reference} has no request waiting for an approver", error=True)
+            return
+        self._open_form(workflow_forms.decision_form(self.actions, state), "Decision recorded")
+
+    def action_feedback(self) -> None:
+        if (page := self._loaded()) is None:
+            return
+        if Status(page.ticket.status) not in DONE_STATUSES:
+            self.say(
+                f"{self.reference} is {page.ticket.status}: feedback is recorded once it is "
+                "resolved or closed",
+                error=True,
+            )
+            return
+        self._open_form(workflow_forms.feedback_form(self.actions, self.reference), "Feedback kept")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, ClockPanel):

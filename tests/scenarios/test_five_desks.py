@@ -1,0 +1,512 @@
+"""The five desks' processes end to end through the services, on both backends:
+intake → routing (explicit: the routing service is another branch's) → triage →
+reclassification or modification/approval → resolution (+ feedback).
+
+Each scenario asserts the log, in order, and the clocks: every due instant below is worked
+out by hand from ``support-processes.md``'s business-time rules and ``sample_data`` (the
+working is in the comments), and whether each clock was met or breached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
+from workflow_helpers import HALIFAX, LONDON, NEW_YORK, itworks_draft, kinds, log_of
+
+from deskui.services import approvals, feedback, modification, tickets, triage
+from deskui.services.authorization import RoleRefusedError
+from deskui.services.errors import TicketValidationError
+from deskui.services.tickets import TicketDraft
+from deskui.services.views import ClockView, TicketView
+from deskui.store.session import Database
+
+
+def at(zone: dt.tzinfo, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=zone)
+
+
+def clocks(view: TicketView) -> dict[str, ClockView]:
+    return {clock.clock: clock for clock in view.clocks}
+
+
+def due_and_state(view: TicketView) -> dict[str, tuple[dt.datetime | None, str]]:
+    return {name: (c.due_at, c.state) for name, c in clocks(view).items()}
+
+
+# ---- IT Works: a software bug across Presidents' Day ------------------------------------------
+
+
+def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Friday 13 Feb 2026 15:00 ET, Medium (itworks-et: Mon-Fri 09:00-17:00, US federal
+    # holidays; Monday 16 Feb is Presidents' Day).
+    opened = ny(2, 13, 15)
+    ref = tickets.open_ticket(desk, itworks_draft(), at=opened).reference
+    # Routing (explicit): technical + admissions → the admissions product specialist.
+    tickets.assign(desk, ref, "bthompson", by="sokafor", at=ny(2, 13, 15, 5))
+    tickets.acknowledge(desk, ref, by="bthompson", at=ny(2, 13, 15, 10))
+
+    triage.record_answers(
+        desk,
+        ref,
+        {
+            "1": ("yes", "Reproduced on a web demo session"),
+            "2": ("no", ""),
+            "3": ("no", "On the current release"),
+            "4": ("no", ""),
+            "5": ("yes", "Transfer students counted twice"),
+            "5a": ("no", ""),
+            "5b": ("no", "No custom import"),
+            "5c": ("yes", "A software bug in the weekly report"),
+        },
+        by="bthompson",
+        at=ny(2, 13, 15, 30),
+    )
+    assert triage.triage_form(desk, ref).complete
+    modification.start_modification(
+        desk,
+        ref,
+        workaround="Filter transfers out, then add them once",
+        by="bthompson",
+        at=ny(2, 13, 15, 45),
+    )
+    tickets.reply(
+        desk, ref, "call-out", "Gave Ms Marsh the workaround", by="bthompson", at=ny(2, 13, 16)
+    )
+    for key, when in (("1", ny(2, 17, 10)), ("2", ny(2, 17, 11)), ("3", ny(2, 18, 9))):
+        modification.complete_task(desk, ref, "modification", key, by="bthompson", at=when)
+    modification.complete_task(
+        desk,
+        ref,
+        "modification",
+        "4",
+        notes="Told Ms Marsh: end of next week",
+        value="2026-02-27T17:00-05:00",
+        by="bthompson",
+        at=ny(2, 18, 10),
+    )
+    modification.complete_task(desk, ref, "modification", "5", by="bthompson", at=ny(2, 26, 10))
+    modification.complete_task(
+        desk, ref, "modification", "6", value="2026.2", by="bthompson", at=ny(2, 27, 9)
+    )
+    modification.complete_task(
+        desk, ref, "modification", "7", notes="Confirmed fixed", by="bthompson", at=ny(2, 27, 10)
+    )
+    view = tickets.get_ticket(desk, ref, now=ny(2, 27, 10, 30))
+    # Acknowledgement "cob": close of the opening business day, Fri 17:00.
+    # Response 8h: Fri 15:00-17:00 = 2h; Mon 16 closed (Presidents' Day); Tue 09:00 + 6h
+    #   = Tue 17 Feb 15:00. Met by the call back at Fri 16:00.
+    # Resolution 2d = 16h: Fri 2h, Tue 8h (10h), Wed 09:00 + 6h = Wed 18 Feb 15:00, so
+    #   resolving on 27 Feb is a breach and needs a reason.
+    assert due_and_state(view) == {
+        "acknowledgement": (ny(2, 13, 17), "met"),
+        "response": (ny(2, 17, 15), "met"),
+        "resolution": (ny(2, 18, 15), "breached"),
+    }
+    assert clocks(view)["response"].met_at == ny(2, 13, 16)
+    with pytest.raises(TicketValidationError, match="give the reason for the breach"):
+        feedback.contact_and_resolve(
+            desk,
+            ref,
+            "Fixed in 2026.2",
+            "Fixed in release 2026.2",
+            by="bthompson",
+            at=ny(2, 27, 11),
+        )
+    tickets.resolve(
+        desk,
+        ref,
+        "Fixed in release 2026.2",
+        by="bthompson",
+        at=ny(2, 27, 11),
+        breach_reason="A software modification: fixed in the release agreed",
+    )
+    feedback.record_feedback(desk, ref, 5, "Thanks for the workaround", at=ny(2, 27, 12))
+
+    state = modification.workflow_state(desk, ref)
+    assert (state.eta_at, state.fixed_in_release, state.tasks_done) == (ny(2, 27, 17), "2026.2", 7)
+    assert state.workaround == "Filter transfers out, then add them once"
+    assert kinds(desk, ref) == [
+        "call-in",
+        "assignment-change",
+        "acknowledgement",
+        *["triage-step"] * 8,
+        "note",  # the workaround
+        "system",  # modification started
+        "status-change",  # acknowledged → in progress
+        "call-out",
+        "system",
+        "system",
+        "system",
+        "eta-change",
+        "system",
+        "system",
+        "system",
+        "system",
+        "email-out",  # the reply that failed to resolve stays logged
+        "status-change",  # resolved, with the breach reason
+        "feedback",
+    ]
+    resolved = log_of(desk, ref)[-2]
+    assert resolved.meta["breached"] == ["resolution"]
+
+
+# ---- Kenco: an after-hours modification request for the approvers -----------------------------
+
+
+def test_kenco_modification_request_approved(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Tuesday 3 Feb 2026 20:30 ET: after hours (kenco-business is Mon-Fri 08:00-17:00).
+    opened = ny(2, 3, 20, 30)
+    draft = TicketDraft(
+        team="kenco",
+        organisation="acme-foods",
+        contact_email="maria.lopez@acme-foods.example",
+        channel="phone",
+        category="technical",
+        product="kenco-wes",
+        priority="modification-request",
+        subject="Wave picking report by zone",
+        description="Would like the wave picking report split by zone.",
+    )
+    ref = tickets.open_ticket(desk, draft, at=opened).reference
+    # Routing (explicit): the on-call engineer takes it (paging is the intake branch's).
+    tickets.assign(desk, ref, "dpatel", by=None, at=ny(2, 3, 20, 31))
+    tickets.acknowledge(desk, ref, by="dpatel", at=ny(2, 3, 20, 40))
+    triage.record_answers(
+        desk,
+        ref,
+        {
+            "1": ("yes", "Called back, understood"),
+            "2": ("no", "Location is shipping"),
+            "3": ("no", ""),
+            "4": ("no", ""),
+            "5": ("yes", "Wants WES changed"),
+        },
+        by="dpatel",
+        at=ny(2, 3, 20, 45),
+    )
+    triage.reclassify(
+        desk,
+        ref,
+        "change-request",
+        "A modification, not an error",
+        by="dpatel",
+        at=ny(2, 3, 20, 50),
+    )
+    approvals.request_approval(
+        desk, ref, "Split the wave report by zone", by="dpatel", at=ny(2, 3, 20, 51)
+    )
+    tickets.reply(
+        desk,
+        ref,
+        "call-out",
+        "Referred to the Manager of Software Development",
+        by="dpatel",
+        at=ny(2, 3, 20, 55),
+    )
+    with pytest.raises(RoleRefusedError, match="dpatel may not decide"):
+        approvals.decide(desk, ref, "approved", "ok", by="dpatel", at=ny(2, 4, 9))
+    approvals.decide(
+        desk,
+        ref,
+        "approved",
+        "Agreed with the VP Technology: next sprint",
+        by="rfoster",
+        at=ny(2, 4, 10),
+    )
+    view = tickets.get_ticket(desk, ref, now=ny(2, 4, 10))
+    assert view.status == "in-progress"
+    # Acknowledgement 15m and response 1h on kenco-24x7 (round the clock):
+    # 20:30 + 15m = 20:45 (met 20:40); 20:30 + 1h = 21:30 (met by the call back at 20:55).
+    # A modification request has no resolution target.
+    assert due_and_state(view) == {
+        "acknowledgement": (ny(2, 3, 20, 45), "met"),
+        "response": (ny(2, 3, 21, 30), "met"),
+        "resolution": (None, "no-target"),
+    }
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Approved: scheduled for the next sprint",
+        "Approved and scheduled",
+        by="dpatel",
+        at=ny(2, 5, 14),
+    )
+    feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
+    assert kinds(desk, ref) == [
+        "call-in",
+        "assignment-change",
+        "acknowledgement",
+        *["triage-step"] * 5,
+        "reclassification",
+        "approval",  # requested
+        "call-out",
+        "approval",  # approved
+        "status-change",  # → in progress (Kenco has no modification plan)
+        "email-out",
+        "status-change",  # resolved
+        "feedback",
+    ]
+    decided = [e for e in log_of(desk, ref) if e.kind.value == "approval"]
+    assert [e.meta["event"] for e in decided] == ["requested", "approved"]
+    assert decided[1].author_agent_id is not None
+
+
+# ---- Keystone: Keystone decides it is a change, across the Spring bank holiday ----------------
+
+
+def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
+    def uk(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(LONDON, month, day, hour, minute)
+
+    # Friday 22 May 2026 15:00 BST, High (keystone-england Mon-Fri 09:00-17:00; Monday 25 May
+    # is the Spring bank holiday). Logged from a fax.
+    draft = TicketDraft(
+        team="keystone",
+        organisation="bramble-gifts",
+        contact_email="sophie@bramble-gifts.example",
+        channel="fax",
+        category="technical",
+        product="khaos-control",
+        priority="high",
+        subject="Courier labels rejected",
+        description="The courier now wants a new label layout.",
+    )
+    ref = tickets.open_ticket(desk, draft, at=uk(5, 22, 15)).reference
+    tickets.assign(desk, ref, "owilliams", by="gharris", at=uk(5, 22, 15, 5))
+    tickets.acknowledge(desk, ref, by="owilliams", at=uk(5, 22, 15, 10))
+    tickets.log_remote_session(
+        desk, ref, "Looked at the label run", by="owilliams", at=uk(5, 22, 15, 30), minutes=20
+    )
+    triage.record_answers(
+        desk,
+        ref,
+        {
+            "1": ("yes", "Estimate given: Wednesday"),
+            "2": ("no", "Orders still go out"),
+            "3": ("yes", "Remote session taken"),
+            "4": ("yes", "The courier's new format"),
+        },
+        by="owilliams",
+        at=uk(5, 22, 15, 45),
+    )
+    triage.reclassify(
+        desk,
+        ref,
+        "change-request",
+        "Keystone judges it a change, not an error",
+        by="owilliams",
+        at=uk(5, 22, 15, 50),
+    )
+    tickets.reply(
+        desk,
+        ref,
+        "email-out",
+        "This is a change; we will quote",
+        by="owilliams",
+        at=uk(5, 26, 10, 30),
+    )
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Quote sent, change scheduled",
+        "Handled as a change",
+        by="owilliams",
+        at=uk(5, 27, 12),
+    )
+    view = tickets.get_ticket(desk, ref, now=uk(5, 27, 12))
+    # No acknowledgement clock. Response 4h: Fri 15:00-17:00 = 2h; Mon 25 closed; Tue 09:00
+    #   + 2h = Tue 26 May 11:00 (met 10:30).
+    # Resolution 3d = 24h: Fri 2h, Tue 8h (10h), Wed 8h (18h), Thu 09:00 + 6h = Thu 28 May
+    #   15:00 (met Wed 12:00).
+    assert due_and_state(view) == {
+        "acknowledgement": (None, "no-target"),
+        "response": (uk(5, 26, 11), "met"),
+        "resolution": (uk(5, 28, 15), "met"),
+    }
+    assert (view.category, triage.triage_form(desk, ref).complete) == ("change-request", True)
+    feedback.record_feedback(desk, ref, 3, "Slow over the bank holiday", at=uk(5, 27, 13))
+    assert kinds(desk, ref) == [
+        "fax-in",
+        "assignment-change",
+        "acknowledgement",
+        "remote-session",
+        *["triage-step"] * 4,
+        "reclassification",
+        "email-out",
+        "email-out",
+        "status-change",
+        "feedback",
+    ]
+
+
+# ---- Velsoft: a Low request handled as Medium, a how-to question -------------------------------
+
+
+def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) -> None:
+    def hfx(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(HALIFAX, month, day, hour, minute)
+
+    # Friday 13 Feb 2026 15:00 Halifax, filed Low = handled as Medium (velsoft-halifax Mon-Fri
+    # 08:00-16:30; Monday 16 Feb is Nova Scotia Heritage Day; 1 working day = 8h30m).
+    draft = TicketDraft(
+        team="velsoft",
+        organisation="maritime-health-training",
+        contact_email="colleen@maritime-health.example",
+        channel="email",
+        category="technical",
+        product="velsoft-elearning",
+        priority="low",
+        requested_priority="low",
+        subject="Cannot add learners to a cohort",
+        description="The add button does nothing.",
+    )
+    ref = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15)).reference
+    tickets.assign(desk, ref, "jleblanc", by="cmacdonald", at=hfx(2, 13, 15, 5))
+    tickets.acknowledge(desk, ref, by="jleblanc", at=hfx(2, 17, 8, 15))
+    triage.record_answers(
+        desk,
+        ref,
+        {
+            "1": ("yes", "Low is handled as Medium"),
+            "2": ("no", "Works on our side"),
+            "3": ("yes", "Cohort must be saved first"),
+        },
+        by="jleblanc",
+        at=hfx(2, 17, 8, 20),
+    )
+    triage.reclassify(desk, ref, "training", "How-to question", by="jleblanc", at=hfx(2, 17, 8, 25))
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Save the cohort, then add learners (guide p. 12)",
+        "Explained cohorts",
+        by="jleblanc",
+        at=hfx(2, 17, 9),
+    )
+    tickets.close(desk, ref, by="jleblanc", at=hfx(2, 18, 9))
+    feedback.record_feedback(desk, ref, 5, at=hfx(2, 18, 10))
+    view = tickets.get_ticket(desk, ref, now=hfx(2, 18, 10))
+    assert (view.priority.slug, view.status, view.category) == ("medium", "closed", "training")
+    # Acknowledgement 2h: Fri 15:00-16:30 = 1h30; Mon closed; Tue 08:00 + 30m = 08:30 (met
+    #   08:15). Response 1d = 8h30: Fri 1h30, Tue 08:00 + 7h = 15:00 (met by the email at
+    #   09:00). Resolution 3d = 25h30: Fri 1h30, Tue 8h30 (10h), Wed 8h30 (18h30), Thu 08:00
+    #   + 7h = Thu 19 Feb 15:00 (met Tue 09:00).
+    assert due_and_state(view) == {
+        "acknowledgement": (hfx(2, 17, 8, 30), "met"),
+        "response": (hfx(2, 17, 15), "met"),
+        "resolution": (hfx(2, 19, 15), "met"),
+    }
+    entries = log_of(desk, ref)
+    assert [e.kind.value for e in entries] == [
+        "email-in",
+        "assignment-change",
+        "acknowledgement",
+        *["triage-step"] * 3,
+        "reclassification",
+        "email-out",
+        "status-change",
+        "status-change",
+        "feedback",
+    ]
+    assert entries[6].meta == {
+        "from": "technical",
+        "to": "training",
+        "assignment": "unchanged",
+        "suggested_assignee": "cmacdonald",
+    }
+
+
+# ---- Paritor: a "Level 4" enhancement request ---------------------------------------------------
+
+
+def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> None:
+    def uk(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(LONDON, month, day, hour, minute)
+
+    # Monday 2 Mar 2026 10:00 GMT, logged online and rated Medium (paritor-uk Mon-Fri
+    # 09:00-17:00): response 1d = 8h → Tue 3 Mar 10:00 until it is found to be Level 4.
+    draft = TicketDraft(
+        team="paritor",
+        organisation="oakfield-music-service",
+        contact_email="r.hale@oakfield-music.example",
+        channel="web",
+        category="technical",
+        product="paritor-ensemble",
+        priority="medium",
+        requested_priority="medium",
+        subject="Report of instrument loans by school",
+        description="Could Ensemble list loans?",
+    )
+    ref = tickets.open_ticket(desk, draft, at=uk(3, 2, 10)).reference
+    opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
+    assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
+    tickets.assign(desk, ref, "ehughes", by=None, at=uk(3, 2, 10, 5))
+    tickets.acknowledge(desk, ref, by="ehughes", at=uk(3, 2, 10, 10))
+    triage.record_answers(
+        desk,
+        ref,
+        {"1": ("yes", "Rated Medium"), "2": ("yes", "A new report: Level 4")},
+        by="ehughes",
+        at=uk(3, 2, 10, 20),
+    )
+    triage.reclassify(
+        desk,
+        ref,
+        "enhancement",
+        "Level 4: an enhancement request",
+        by="ehughes",
+        at=uk(3, 2, 10, 25),
+    )
+    tickets.change_priority(
+        desk, ref, "level-4", "Enhancements have no SLA", by="ehughes", at=uk(3, 2, 10, 26)
+    )
+    approvals.request_approval(
+        desk, ref, "Loans by school report", by="ehughes", at=uk(3, 2, 10, 30)
+    )
+    approvals.decide(
+        desk,
+        ref,
+        "approved",
+        "On the enhancement list for the summer release",
+        by="ehughes",
+        at=uk(3, 2, 11),
+    )
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Added to the summer release list",
+        "Enhancement accepted",
+        by="ehughes",
+        at=uk(3, 2, 11, 30),
+    )
+    feedback.record_feedback(desk, ref, "4", "Good to hear", at=uk(3, 3, 9))
+    view = tickets.get_ticket(desk, ref, now=uk(3, 3, 9))
+    # Level 4 has no SLA: every clock has no target once the priority changed.
+    assert due_and_state(view) == {
+        "acknowledgement": (None, "no-target"),
+        "response": (None, "no-target"),
+        "resolution": (None, "no-target"),
+    }
+    assert kinds(desk, ref) == [
+        "system",  # logged online
+        "assignment-change",
+        "acknowledgement",
+        "triage-step",
+        "triage-step",
+        "reclassification",
+        "priority-change",
+        "approval",
+        "approval",
+        "status-change",  # approved → in progress (Paritor has no modification plan)
+        "email-out",
+        "status-change",
+        "feedback",
+    ]
