@@ -273,15 +273,20 @@ def _escalate_one(
             return False
         if Status(edit.ticket.status) in DONE_STATUSES:
             return False
-        for level in range(wanted, top, -1):
+        # Every level that is due, not only the last: a runner that was down for a while
+        # still pages the secondary as well as the supervisors.
+        paged: list[int] = []
+        for level in range(top + 1, wanted + 1):
             agents = recipients(session, edit.ticket.team_id, level, due[level])
             if agents:
                 minutes = int((due[level] - first).total_seconds() // 60)
                 waited = f"no acknowledgement {minutes} minutes after the first page"
                 _queue(edit, agents, level, waited)
-                edit.finish("paged", level=level)
-                return True
-    return False
+                paged.append(level)
+        if not paged:
+            return False
+        edit.finish("paged", level=paged[-1])
+        return True
 
 
 # ---- acknowledging and listing -------------------------------------------------------------

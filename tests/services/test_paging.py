@@ -226,6 +226,22 @@ def test_a_setting_sets_the_escalation_time_when_the_rotation_has_none(
     ]
 
 
+def test_a_late_pass_pages_every_level_that_is_due(
+    seeded: Database, smtp_inbox: Inbox, webhook: Hook
+) -> None:
+    ref = open_kenco(seeded, ESCALATION_NIGHT)
+    late = ESCALATION_NIGHT + dt.timedelta(minutes=45)
+    summary = pager_tick(seeded, settings(smtp_inbox, webhook), late)
+    assert summary.escalated == [ref]
+    assert sorted({(p.level, p.agent) for p in list_pages(seeded, ticket=ref)}) == [
+        (0, "dpatel"),
+        (1, "lchen"),
+        (2, "amorgan"),
+        (2, "jmorales"),
+    ]
+    assert len(smtp_inbox.received) == 4
+
+
 def test_an_acknowledgement_stops_escalation(
     seeded: Database, smtp_inbox: Inbox, webhook: Hook
 ) -> None:
