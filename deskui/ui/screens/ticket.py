@@ -113,6 +113,7 @@ class TicketScreen(Screen[None]):
         Binding("x", "resolve", "Resolve"),
         Binding("o", "reopen", "Reopen"),
         Binding("s", "explain", "Explain clock"),
+        Binding("P", "ack_page", "Ack page"),
         Binding("question_mark", "keys", "Keys"),
     ]
 
@@ -317,6 +318,13 @@ class TicketScreen(Screen[None]):
             return
         actions, ref = self.actions, self.reference
         self._run(lambda: actions.acknowledge(ref), f"{ref} is yours")
+
+    def action_ack_page(self) -> None:
+        """Acknowledge the ticket's pages: the on-call escalation stops (SLA clocks untouched)."""
+        if self._loaded() is None:
+            return
+        actions, ref = self.actions, self.reference
+        self._run(lambda: actions.acknowledge_pages(ref), f"{ref}: page acknowledged")
 
     def action_assign(self) -> None:
         if self._loaded() is not None:
