@@ -14,6 +14,7 @@ from pager_servers import Hook, Inbox, free_port
 
 from deskui.domain.vocabulary import PageChannel, PageStatus
 from deskui.services.errors import TicketStateError, TicketValidationError
+from deskui.services.oncall_status import on_call_line
 from deskui.services.pager_delivery import deliver_due, pager_tick
 from deskui.services.paging import acknowledge_pages, list_pages
 from deskui.services.seeding import seed_directory
@@ -304,6 +305,18 @@ def test_a_dead_webhook_is_retried_with_backoff_then_failed_and_shown(
         "page to Lin Chen (lchen) by webhook failed (attempt 2 of 3)",
         "page to Lin Chen (lchen) by webhook failed after 3 attempts",
     ]
+
+
+def test_the_header_line_names_who_is_on_call_and_counts_failed_pages(seeded: Database) -> None:
+    assert on_call_line(seeded, "dpatel", WEEKDAY_NIGHT) == "on call: kenco lchen/jmorales"
+    assert on_call_line(seeded, "mbrennan", WEEKDAY_NIGHT) is None  # IT Works: no rotation
+    ref = open_kenco(seeded, WEEKDAY_NIGHT)
+    deliver_due(seeded, settings(None, None), WEEKDAY_NIGHT)  # nothing configured: both fail
+    assert on_call_line(seeded, "dpatel", WEEKDAY_NIGHT) == (
+        "on call: kenco lchen/jmorales · 2 pages failed"
+    )
+    acknowledge_pages(seeded, ref, by="lchen", at=WEEKDAY_NIGHT)
+    assert on_call_line(seeded, "dpatel", WEEKDAY_NIGHT) == "on call: kenco lchen/jmorales"
 
 
 def test_an_http_error_is_retried_and_then_delivered(
