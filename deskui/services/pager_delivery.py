@@ -259,7 +259,8 @@ def _record(
             result = "failed"
             page.last_error = str(error)
             page.next_attempt_at = None
-            page.status = PageStatus.FAILED
+            if page.status == PageStatus.PENDING:  # an acknowledgement meanwhile stands
+                page.status = PageStatus.FAILED
             body = (
                 f"page to {who} by {channel} failed after {page.attempts} "
                 f"attempt{'s' if page.attempts != 1 else ''}: {error}"

@@ -14,16 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from oncall_fixtures import *  # noqa: F403 (fixtures)
 from pager_servers import *  # noqa: F403 (fixtures)
 from pager_servers import Hook, Inbox, free_port
 
 from deskui.cli import main
-from deskui.services.seeding import seed_directory
 from deskui.services.tickets import TicketDraft, open_ticket
 from deskui.store.session import Database
 
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
-SEEDED_AT = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 WEEKDAY_NIGHT = dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)  # Tuesday 23:00 Eastern
 PAGE_KEYS = {
     "id",
@@ -45,11 +43,10 @@ Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def night_ticket(db_url: str) -> str:
+def night_ticket(oncall_url: str) -> str:
     """A seeded database with one Kenco ticket logged on a weekday night; its reference."""
-    database = Database(db_url)
+    database = Database(oncall_url)
     try:
-        seed_directory(database, SAMPLE_DATA, now=SEEDED_AT)
         draft = TicketDraft(
             team="kenco",
             subject="Dock 4 scanners down",
@@ -65,7 +62,7 @@ def night_ticket(db_url: str) -> str:
 
 @pytest.fixture
 def cli(
-    db_url: str,
+    oncall_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -81,7 +78,7 @@ def cli(
     monkeypatch.setenv("DESKUI_NOW", WEEKDAY_NIGHT.isoformat())
 
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["pager", *argv, "--db", db_url, "--config", str(config)])
+        code = main(["pager", *argv, "--db", oncall_url, "--config", str(config)])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -177,8 +174,8 @@ def test_run_passes_and_bad_input(
     one_line_error((code, out, err), "no deskui schema yet")
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_run_stops_cleanly_on_sigterm(db_url: str, night_ticket: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("oncall_url", ["sqlite"], indirect=True)
+def test_run_stops_cleanly_on_sigterm(oncall_url: str, night_ticket: str, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "DESKUI_NOW": WEEKDAY_NIGHT.isoformat(),
@@ -192,7 +189,7 @@ def test_run_stops_cleanly_on_sigterm(db_url: str, night_ticket: str, tmp_path: 
             sys.executable,
             "-c",
             "import sys; from deskui.cli import main; sys.exit(main())",
-            *("pager", "run", "--db", db_url, "--config", str(config), "--interval", "30"),
+            *("pager", "run", "--db", oncall_url, "--config", str(config), "--interval", "30"),
         ],
         env=env,
         stdout=subprocess.PIPE,

@@ -6,9 +6,9 @@ supervisor, stopped by an acknowledgement; a dead webhook retried with backoff, 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from oncall_fixtures import *  # noqa: F403 (fixtures)
 from pager_servers import *  # noqa: F403 (fixtures)
 from pager_servers import Hook, Inbox, free_port
 
@@ -17,13 +17,10 @@ from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.oncall_status import on_call_line
 from deskui.services.pager_delivery import deliver_due, pager_tick
 from deskui.services.paging import acknowledge_pages, list_pages
-from deskui.services.seeding import seed_directory
 from deskui.services.tickets import TicketDraft, get_ticket, open_ticket
 from deskui.settings import Settings
 from deskui.store.session import Database
 
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
-SEEDED_AT = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 # Tuesday 23:00, Saturday noon, Thanksgiving noon and Tuesday noon, Eastern (UTC-5).
 WEEKDAY_NIGHT = dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)
 WEEKEND = dt.datetime(2026, 12, 5, 17, 0, tzinfo=dt.UTC)
@@ -31,12 +28,6 @@ THANKSGIVING = dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)
 WEEKDAY_NOON = dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC)
 # Monday 7 December 22:00 Eastern: dpatel primary, lchen secondary, jmorales the supervisor.
 ESCALATION_NIGHT = dt.datetime(2026, 12, 8, 3, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def seeded(database: Database) -> Database:
-    seed_directory(database, SAMPLE_DATA, now=SEEDED_AT)
-    return database
 
 
 def settings(inbox: Inbox | None, hook: Hook | str | None, **more: object) -> Settings:
