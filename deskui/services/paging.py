@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from deskui.domain.vocabulary import (
@@ -207,46 +207,37 @@ def escalate(database: Database, settings: Settings, now: dt.datetime) -> list[s
     """Page the next level for each ticket whose pages are unacknowledged past its escalation
     time; the references escalated."""
     require_aware(now, "now")
+    acknowledged = select(Page.ticket_id).where(Page.acknowledged_at.is_not(None))
     with database.read() as session:
+        # One row per open ticket still waiting for someone: first page, highest level so far.
         rows = session.execute(
-            select(Ticket.reference, Ticket.team_id, Page.level, Page.created_at)
-            .join(Page, Page.ticket_id == Ticket.id)
-            .where(Ticket.is_open)
-        ).all()
-        acknowledged = set(
-            session.scalars(
-                select(Ticket.reference)
-                .join(Page, Page.ticket_id == Ticket.id)
-                .where(Page.acknowledged_at.is_not(None))
+            select(
+                Ticket.reference,
+                Ticket.team_id,
+                func.min(Page.created_at).label("first"),
+                func.max(Page.level).label("top"),
             )
-        )
-        rotations = {
-            team_id: _rotation(session, team_id) for team_id in {row.team_id for row in rows}
-        }
+            .join(Page, Page.ticket_id == Ticket.id)
+            .where(Ticket.is_open, Ticket.id.not_in(acknowledged))
+            .group_by(Ticket.id, Ticket.reference, Ticket.team_id)
+            .having(func.max(Page.level) < SUPERVISOR)
+            .order_by(Ticket.reference)
+        ).all()
         timing = {
-            team_id: escalation_minutes(rotation, settings)
-            for team_id, rotation in rotations.items()
+            team_id: escalation_minutes(_rotation(session, team_id), settings)
+            for team_id in {row.team_id for row in rows}
         }
-    first: dict[str, dt.datetime] = {}
-    top: dict[str, int] = {}
-    team_of: dict[str, int] = {}
-    for reference, team_id, level, created_at in rows:
-        first[reference] = min(first.get(reference, created_at), created_at)
-        top[reference] = max(top.get(reference, level), level)
-        team_of[reference] = team_id
     escalated: list[str] = []
-    for reference in sorted(first):
-        if reference in acknowledged or top[reference] >= SUPERVISOR:
-            continue
-        secondary_after, supervisor_after = timing[team_of[reference]]
+    for reference, team_id, first, top in rows:
+        secondary_after, supervisor_after = timing[team_id]
         due = {
-            SECONDARY: first[reference] + dt.timedelta(minutes=secondary_after),
-            SUPERVISOR: first[reference] + dt.timedelta(minutes=supervisor_after),
+            SECONDARY: first + dt.timedelta(minutes=secondary_after),
+            SUPERVISOR: first + dt.timedelta(minutes=supervisor_after),
         }
         wanted = max((level for level, at in due.items() if at <= now), default=None)
-        if wanted is None or wanted <= top[reference]:
+        if wanted is None or wanted <= top:
             continue
-        if _escalate_one(database, reference, top[reference], wanted, first[reference], due, now):
+        if _escalate_one(database, reference, top, wanted, first, due, now):
             escalated.append(reference)
     return escalated
 
