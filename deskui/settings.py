@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "support@deskui.invalid"
+    # Paging the on-call agent (deskui.services.paging); see the README's "On call and paging".
+    pager_webhook_url: str | None = None
+    pager_webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    pager_escalation_minutes: int = Field(default=15, gt=0)
+    pager_max_attempts: int = Field(default=5, ge=1)
+    pager_retry_seconds: float = Field(default=60.0, gt=0)
+    pager_poll_seconds: float = Field(default=15.0, gt=0)
+    # Agent handle -> the address pages go to instead of the agent's email (an SMS gateway).
+    pager_addresses: dict[str, str] = Field(default_factory=dict)
+    # A link to the ticket in pages, with {reference} in it (e.g. a web desk's address).
+    pager_ticket_url: str | None = None
 
     @field_validator("now")
     @classmethod

@@ -19,7 +19,16 @@ from sqlalchemy import or_, select
 from deskui.domain.sla.explain import render_explanation
 from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import approvals, board, feedback, modification, tickets, triage
+from deskui.services import (
+    approvals,
+    board,
+    feedback,
+    modification,
+    oncall_status,
+    paging,
+    tickets,
+    triage,
+)
 from deskui.services.desk import DeskService
 from deskui.services.sla_context import sla_context
 from deskui.services.sla_explain import ticket_explanations
@@ -140,6 +149,14 @@ class DeskActions:
         return "\n\n".join([heading, *(render_explanation(e) for e in chosen)])
 
     # ------------------------------------------------------------------ actions
+    def acknowledge_pages(self, ref: str) -> int:
+        """Acknowledge the ticket's pages (paging, issue 8); the number acknowledged."""
+        return paging.acknowledge_pages(self.desk.database, ref, by=self.handle, at=self._now())
+
+    def on_call_line(self) -> str | None:
+        """Who is on call now for the agent's teams (paging, issue 8), for the header."""
+        return oncall_status.on_call_line(self.desk.database, self.handle, self._now())
+
     def acknowledge(self, ref: str) -> int:
         return tickets.acknowledge(self.desk.database, ref, by=self.handle, at=self._now())
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, Direction, InteractionKind, Status
 from deskui.services.errors import TicketValidationError
+from deskui.services.paging import queue_pages
 from deskui.services.sla_context import policy_for
 from deskui.services.ticket_draft import CheckedDraft, TicketDraft, check_draft
 from deskui.services.ticket_edit import TicketEdit, find_agent, policy_priority, require_aware
@@ -171,6 +172,7 @@ def open_ticket(
             at=opened_at,
         )
         edit.save()
+        queue_pages(edit)  # after hours or top priority: pages go out after commit
         view = ticket_view(session, context, ticket, at)
         edit.announce("opened")
         return view

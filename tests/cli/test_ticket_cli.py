@@ -254,7 +254,9 @@ def test_new_json_is_the_ticket(cli: Cli, db_path: Path) -> None:
         "paused_business_seconds": 0,
     }
     assert ticket["clocks"]["resolution"]["state"] == "no-due"
-    (opening,) = ticket["interactions"]
+    # A top-priority ticket also pages the on-call agent (see test_paging.py).
+    opening, page = ticket["interactions"]
+    assert (page["kind"], page["author_handle"]) == ("page", None)
     assert set(opening) == ENTRY_KEYS
     assert (opening["kind"], opening["direction"], opening["author"], opening["body"]) == (
         "call-in",
@@ -436,8 +438,13 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
         ]
         for line in lines
     ), out
-    assert "  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez" in lines
-    assert lines[-2:] == ["    All", "    scanners␛[2J"]
+    opening = lines.index("  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez")
+    assert lines[opening + 1 : opening + 3] == ["    All", "    scanners␛[2J"]
+    # A top-priority ticket pages the on-call agent: the log's last entry says so.
+    assert lines[-2:] == [
+        "  2026-11-23T15:00:00+00:00 page (internal) system",
+        "    paging Lin Chen (lchen) as primary by email and webhook: top priority",
+    ]
     assert "\x1b" not in out and "\x07" not in out
 
 

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.services.desk_actions import DeskActions
 from deskui.services.live import LiveFeed
 from deskui.services.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
@@ -126,6 +127,9 @@ class QueueScreen(Screen[None]):
             on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
         )
         self._feed.start()
+        # Who is on call (issue 8): read once a minute in a worker, shown by the header.
+        self.refresh_on_call()
+        self.set_interval(60.0, self.refresh_on_call)
 
     def on_unmount(self) -> None:
         # Not waiting: a callback may be blocked in call_from_thread on this very thread.
@@ -185,6 +189,19 @@ class QueueScreen(Screen[None]):
                 self.app.call_from_thread(self._apply_pages, pages)
         finally:
             self.app.call_from_thread(self._schedule_refresh)
+
+    @work(thread=True, exclusive=True, group="queue-on-call")
+    def refresh_on_call(self) -> None:
+        try:
+            line = DeskActions(self.desk_app.desk).on_call_line()
+        except Exception:  # the database is away: the header keeps what it showed
+            return
+        self.app.call_from_thread(self._show_on_call, line)
+
+    def _show_on_call(self, line: str | None) -> None:
+        if self.is_attached:
+            self.query_one(DeskHeader).on_call = line
+            self.tick()
 
     def _schedule_refresh(self) -> None:
         """One pending refresh at a time, the next one a refresh interval after the last."""

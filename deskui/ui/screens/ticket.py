@@ -123,6 +123,7 @@ class TicketScreen(Screen[None]):
         Binding("u", "ask_approval", "Ask for approval", show=False),
         Binding("v", "decide", "Approve/decline (approvers)", show=False),
         Binding("f", "feedback", "Client feedback", show=False),
+        Binding("P", "ack_page", "Ack page"),
         Binding("question_mark", "keys", "Keys"),
     ]
 
@@ -332,6 +333,13 @@ class TicketScreen(Screen[None]):
             return
         actions, ref = self.actions, self.reference
         self._run(lambda: actions.acknowledge(ref), f"{ref} is yours")
+
+    def action_ack_page(self) -> None:
+        """Acknowledge the ticket's pages: the on-call escalation stops (SLA clocks untouched)."""
+        if self._loaded() is None:
+            return
+        actions, ref = self.actions, self.reference
+        self._run(lambda: actions.acknowledge_pages(ref), f"{ref}: page acknowledged")
 
     def action_assign(self) -> None:
         if self._loaded() is not None:

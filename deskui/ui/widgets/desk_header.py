@@ -1,4 +1,5 @@
-"""The top line: desk name, signed-in agent, local time, open/after hours, live/stale badge."""
+"""The top line: desk name, signed-in agent, local time, open/after hours, who is on call (for
+an agent whose team has a rotation), live/stale badge."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ class DeskHeader(Static):
     """
 
     live: reactive[bool] = reactive(True)
+    # "on call: kenco lchen/jmorales", set by the screen from a worker; None shows nothing.
+    on_call: str | None = None
 
     def __init__(self, desk_name: str, agent: str, zone: dt.tzinfo) -> None:
         super().__init__("", markup=False)
@@ -38,6 +41,7 @@ class DeskHeader(Static):
                 "  ·  ",
                 (hours, "bold $success" if open_now else "bold $warning"),
                 "  ·  ",
+                *((self.on_call, "  ·  ") if self.on_call else ()),
                 badge,
             )
         )
