@@ -10,7 +10,14 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("sla_bench", "generate_bench", "live_bench", "tui_bench", "board_bench")
+BENCHMARKS = (
+    "sla_bench",
+    "generate_bench",
+    "live_bench",
+    "tui_bench",
+    "ticket_log_bench",
+    "board_bench",
+)
 
 
 def _load(name: str) -> object | None:

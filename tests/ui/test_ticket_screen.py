@@ -8,7 +8,6 @@ keep the suite quick; each step still asserts on the screen and on the stored ti
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pytest
@@ -513,7 +512,7 @@ def add_log_entries(settings: Settings, ref: str, count: int) -> None:
         database.dispose()
 
 
-async def test_five_thousand_entries_load_fast_in_one_widget(
+async def test_five_thousand_entries_in_one_widget(
     make_app: AppFactory, demo_settings: Settings
 ) -> None:
     ref = open_test_ticket(demo_settings)
@@ -521,13 +520,10 @@ async def test_five_thousand_entries_load_fast_in_one_widget(
     app = make_app(refresh_seconds=QUIET)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
-        started = time.perf_counter()
+        # How fast it opens is measured by bench/ticket_log_bench.py, not here.
         screen = await show_ticket(app, pilot, ref)
-        elapsed = time.perf_counter() - started
         log = screen.query_one(InteractionLog)
         assert log.entry_count == 5001
-        # Measured about 1 s on a laptop; generous for a loaded CI machine.
-        assert elapsed < 6.0, f"took {elapsed:.2f}s"
         assert len(screen.query("*")) < 60  # one log widget, not one widget per entry
         # It opens at the newest entry; the oldest is a scroll away, and long bodies wrap.
         assert "#4999" in screen_text(app)
