@@ -2,14 +2,16 @@
 
 ``mixed_operations`` is one agent working shared tickets as fast as it can: notes, replies,
 waiting/resuming, priority changes and takes, each carrying a unique token so the parent can
-find exactly that operation in the log afterwards. ``write_forever`` is the victim of the kill
--9 test: it keeps writing until it is killed.
+find exactly that operation in the log afterwards. ``writer_zygote`` forks the victims of the
+kill -9 test: writers that keep writing until they are killed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import select as io_select
 import time
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from deskui.domain.storage_errors import StaleEditError, StoreBusyError
 from deskui.services import tickets
 from deskui.services.errors import TicketConflictError, TicketStateError, TicketValidationError
+from deskui.services.sla_context import sla_context
 from deskui.store.models import Ticket
 from deskui.store.session import Database
 
@@ -101,10 +104,12 @@ def mixed_operations(
     return records
 
 
-def write_forever(url: str, handle: str, references: list[str], seed: int, ready: Any) -> None:
-    """Write to the tickets in a loop until killed; ``ready.set()`` after the first commit."""
+def _write_forever(
+    database: Database, handle: str, references: list[str], seed: int, ready_fd: int
+) -> None:
+    """Write to the tickets in a loop until killed; one byte on ``ready_fd`` after the first
+    commit."""
     rng = random.Random(seed)
-    database = Database(url)
     number = 0
     while True:
         ref = rng.choice(references)
@@ -113,5 +118,36 @@ def write_forever(url: str, handle: str, references: list[str], seed: int, ready
             _one(database, kind, ref, handle, f"kill-{seed}-{number}", rng)
         except (*CLEAR_REFUSALS, TicketValidationError):
             pass
+        if number == 0:
+            os.write(ready_fd, b"r")
         number += 1
-        ready.set()
+
+
+def writer_zygote(url: str, handle: str, references: list[str], conn: Any) -> None:
+    """Fork fresh writer processes on request, each already past the slow start-up.
+
+    Loading the SLA context (compiling the calendars) takes about a second; it is done once
+    here, and each writer is a fork of this process. Protocol on ``conn``: receive a seed,
+    fork a writer, send its pid once it has committed (``None`` if it never did); receive
+    anything, reap that writer and send its exit code; receive ``None`` to stop.
+    """
+    database = Database(url)
+    sla_context(database)
+    database.dispose()  # no connection may be shared with the forks
+    while (seed := conn.recv()) is not None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the writer
+            os.close(read_fd)
+            try:
+                database.engine.dispose(close=False)
+                _write_forever(database, handle, references, seed, write_fd)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        ready, _, _ = io_select.select([read_fd], [], [], 60)
+        conn.send(pid if ready and os.read(read_fd, 1) else None)
+        os.close(read_fd)
+        conn.recv()
+        _, status = os.waitpid(pid, 0)
+        conn.send(os.waitstatus_to_exitcode(status))
