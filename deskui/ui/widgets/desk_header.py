@@ -1,4 +1,10 @@
-"""The top line: desk name, signed-in agent, local time, open/after hours, live/stale badge."""
+"""The top line: desk name, signed-in agent, local time, open/after hours, and a badge.
+
+The badge says how fresh the data is: ``● live`` (the change feed is connected and the last
+read worked), ``● stale`` (a read failed but the database still answers the feed) or
+``● offline`` (the database cannot be reached: what is shown is what was last read, and the
+app reconnects by itself).
+"""
 
 from __future__ import annotations
 
@@ -24,10 +30,13 @@ class DeskHeader(Static):
         self._agent = agent
         self._zone = zone
 
-    def show(self, now: dt.datetime, *, open_now: bool, live: bool) -> None:
+    def show(self, now: dt.datetime, *, open_now: bool, live: bool, offline: bool = False) -> None:
         local = now.astimezone(self._zone).strftime("%a %d %b %H:%M:%S %Z")
         hours = "OPEN" if open_now else "AFTER HOURS"
-        badge = ("● live", "$success") if live else ("● stale", "$error")
+        if offline:
+            badge = ("● offline", "bold $error")
+        else:
+            badge = ("● live", "$success") if live else ("● stale", "$warning")
         self.update(
             Content.assemble(
                 (self._desk_name, "bold"),
