@@ -17,9 +17,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import select
+
 from deskui.domain.vocabulary import Role
 from deskui.services.errors import PermissionDeniedError
-from deskui.store.models import Agent, AuditRefusal
+from deskui.store.models import Agent, AuditRefusal, Ticket
 from deskui.store.session import Database
 
 # Roles that include another's powers: an admin may do what a supervisor may.
@@ -82,6 +84,20 @@ def require_may_assign(
         return
     if current_assignee_id not in (None, agent.id):
         require_role(agent, Role.SUPERVISOR, action="reassign tickets", target=target, at=at)
+
+
+def refuse_unless_may_assign(database: Database, handle: str, ref: str, *, at: dt.datetime) -> None:
+    """Before showing an assign form: refuse (and log) at once if ``handle`` may not move
+    ``ref`` as it stands, rather than after the agent has filled the form in. The write
+    itself checks again (``tickets.assign``): the ticket may change in between."""
+    reference = ref.strip().upper()
+    with refusals_recorded(database):
+        with database.read() as session:
+            agent = session.scalars(select(Agent).where(Agent.handle == handle)).one_or_none()
+            assignee = session.scalar(
+                select(Ticket.assignee_id).where(Ticket.reference == reference)
+            )
+        require_may_assign(agent, assignee, target=reference, at=at)
 
 
 def record_refusal(database: Database, refusal: RoleRefusedError) -> None:

@@ -32,7 +32,7 @@ from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.domain.untrusted import visible_text
 from deskui.domain.vocabulary import Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
-from deskui.services import presence
+from deskui.services import authorization, presence
 from deskui.services.desk import DeskService
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
 from deskui.services.errors import TicketNotFoundError
@@ -411,7 +411,11 @@ class TicketScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ticket-agents")
     def _open_assign(self) -> None:
+        desk = self.desk_app.desk
         try:
+            authorization.refuse_unless_may_assign(
+                desk.database, desk.agent.handle, self.reference, at=desk.now()
+            )
             agents = self.actions.agents()
         except Exception as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
