@@ -23,6 +23,7 @@ class DeskHeader(Static):
     """
 
     live: reactive[bool] = reactive(True)
+    badge = "live"  # what the badge says now: "live", "stale" or "offline" (tests read it)
 
     def __init__(self, desk_name: str, agent: str, zone: dt.tzinfo) -> None:
         super().__init__("", markup=False)
@@ -34,9 +35,11 @@ class DeskHeader(Static):
         local = now.astimezone(self._zone).strftime("%a %d %b %H:%M:%S %Z")
         hours = "OPEN" if open_now else "AFTER HOURS"
         if offline:
-            badge = ("● offline", "bold $error")
+            self.badge, badge = "offline", ("● offline", "bold $error")
+        elif live:
+            self.badge, badge = "live", ("● live", "$success")
         else:
-            badge = ("● live", "$success") if live else ("● stale", "$warning")
+            self.badge, badge = "stale", ("● stale", "$warning")
         self.update(
             Content.assemble(
                 (self._desk_name, "bold"),
