@@ -238,11 +238,13 @@ async def test_two_apps_on_one_database_see_each_other(demo_settings: Settings) 
                 pilot_two, lambda: [v.name for v in two.viewers] == ["Michael Brennan"]
             )
             await wait_until(pilot_one, lambda: [v.name for v in one.viewers] == ["Dev Patel"])
-            assert "Also open by: Dev Patel (0 min)" in screen_text(first)
+            await wait_until(
+                pilot_one, lambda: "Also open by: Dev Patel (0 min)" in screen_text(first)
+            )
             await pilot_two.press("escape")  # dpatel leaves the ticket
             await wait_until(pilot_two, lambda: isinstance(second.screen, QueueScreen))
             await wait_until(pilot_one, lambda: one.viewers == [], timeout=10)
-            assert "Also open by" not in screen_text(first)
+            await wait_until(pilot_one, lambda: "Also open by" not in screen_text(first))
 
 
 async def test_plain_agent_pressing_g_on_a_colleagues_ticket_is_refused(
