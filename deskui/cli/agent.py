@@ -5,6 +5,10 @@ its SHA256 fingerprint; ``keys [HANDLE]`` lists them (``--json``: a list of obje
 keys the README lists); ``remove-key HANDLE FINGERPRINT`` removes one. Bad input (an unknown
 handle, a bad or duplicate key, an unreadable file) is one line on stderr, exit code 2,
 nothing written.
+
+``add-key`` and ``remove-key`` take ``--as HANDLE``: the agent doing it, who must be an admin
+(a refusal is one line on stderr, exit code 3, and is kept in the audit trail). Without
+``--as`` the command runs as the system: the operator's shell, which holds the database anyway.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.agent_keys import KeyView, add_key, list_keys, remove_key
+from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import ServiceError
 
+# The exit code of an action refused for lack of a role (bad input is 2).
+REFUSED_EXIT = 3
 # A public key line is well under this; a bigger file is not a public key.
 _MAX_KEY_FILE_BYTES = 64 * 1024
 
@@ -45,6 +52,7 @@ def register(commands: Any) -> None:
     add.add_argument("handle", metavar="HANDLE")
     add.add_argument("keyfile", metavar="KEYFILE", type=Path)
     add.add_argument("--json", action="store_true", help="print the stored key as JSON")
+    add_as_option(add)
     add.set_defaults(handler=run_add_key)
 
     keys = actions.add_parser(
@@ -65,7 +73,19 @@ def register(commands: Any) -> None:
     )
     remove.add_argument("handle", metavar="HANDLE")
     remove.add_argument("fingerprint", metavar="FINGERPRINT")
+    add_as_option(remove)
     remove.set_defaults(handler=run_remove_key)
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    """``--as HANDLE``: the agent doing an admin action (absent: the system)."""
+    parser.add_argument(
+        "--as",
+        dest="as_handle",
+        metavar="HANDLE",
+        default=None,
+        help="the agent doing this, who must be an admin (default: the system)",
+    )
 
 
 def _read_key_file(path: Path) -> str:
@@ -98,7 +118,9 @@ def run_add_key(args: argparse.Namespace) -> int:
     text = _read_key_file(args.keyfile)
     with desk_database(args) as (database, now):
         try:
-            key = add_key(database, args.handle, text, at=now)
+            key = add_key(database, args.handle, text, at=now, by=args.as_handle)
+        except RoleRefusedError as exc:
+            raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
         except ServiceError as exc:
             raise CommandError(f"add-key {args.keyfile}: {exc}") from exc
         except (StoreError, SQLAlchemyError) as exc:
@@ -125,9 +147,11 @@ def run_keys(args: argparse.Namespace) -> int:
 
 
 def run_remove_key(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk_database(args) as (database, now):
         try:
-            key = remove_key(database, args.handle, args.fingerprint)
+            key = remove_key(database, args.handle, args.fingerprint, by=args.as_handle, at=now)
+        except RoleRefusedError as exc:
+            raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
         except (ServiceError, StoreError, SQLAlchemyError) as exc:
             raise CommandError(str(exc)) from exc
     print(f"removed {key.fingerprint} from {key.handle}")

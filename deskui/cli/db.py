@@ -4,7 +4,8 @@ directory into it, and fill it with generated tickets.
 ``seed`` checks the whole directory before touching the database: a bad file prints the
 loader's problems on stderr, one ``FILE:LINE: FIELD: REASON`` line each, exits with code 2
 and leaves the database as it was. ``seed`` and ``generate`` bring the schema up to date
-first when it is missing or old.
+first when it is missing or old. ``seed --as HANDLE`` seeds as that agent, who must be an
+admin (refused: exit code 3, kept in the audit trail); without it, as the system.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli.agent import REFUSED_EXIT, add_as_option
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
 from deskui.domain.storage_errors import StoreError
+from deskui.services.authorization import RoleRefusedError
 from deskui.services.catalog import Catalog, load_catalog_from_directory
-from deskui.services.errors import ServiceError
+from deskui.services.errors import NotFoundError, ServiceError
 from deskui.services.generate import generate_tickets
 from deskui.services.seeding import seed_catalog
 from deskui.settings import Settings
@@ -59,6 +62,7 @@ def register(commands: Any) -> None:
         ),
     )
     seed.add_argument("directory", metavar="DIR", type=Path, help="sample-data directory")
+    add_as_option(seed)
     seed.set_defaults(handler=run_seed)
 
     generate = actions.add_parser(
@@ -161,9 +165,14 @@ def _ensure_schema(database: Database, shown: str) -> None:
             print(f"migrated {shown} to revision {head_revision()}", file=sys.stderr)
 
 
-def _seed(database: Database, catalog: Catalog, settings: Settings) -> None:
+def _seed(database: Database, catalog: Catalog, settings: Settings, by: str | None = None) -> None:
     with _database_errors(_shown(settings)):
-        summary = seed_catalog(database, catalog, now=settings.time_source().now())
+        try:
+            summary = seed_catalog(database, catalog, now=settings.time_source().now(), by=by)
+        except RoleRefusedError as exc:
+            raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
+        except NotFoundError as exc:
+            raise CommandError(f"--as: {exc}") from exc
     print(f"seeded {_shown(settings)}:")
     for line in summary.lines():
         print(f"  {line}")
@@ -195,7 +204,7 @@ def run_seed(args: argparse.Namespace) -> int:
     database = _open(settings)
     try:
         _ensure_schema(database, _shown(settings))
-        _seed(database, catalog, settings)
+        _seed(database, catalog, settings, by=args.as_handle)
     finally:
         database.dispose()
     return 0

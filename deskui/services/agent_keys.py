@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from deskui.services.authorization import require_admin
 from deskui.services.errors import NotFoundError, ServiceError
 from deskui.services.seeding import parse_ssh_key, ssh_fingerprint
 from deskui.store.models import Agent, SshKey
@@ -111,9 +112,13 @@ def _blob_type(blob: bytes) -> str | None:
         return None
 
 
-def add_key(database: Database, handle: str, text: str, *, at: dt.datetime) -> KeyView:
-    """Store the key in ``text`` for ``handle``; refused if the key is held already."""
+def add_key(
+    database: Database, handle: str, text: str, *, at: dt.datetime, by: str | None = None
+) -> KeyView:
+    """Store the key in ``text`` for ``handle``; refused if the key is held already.
+    ``by`` is the agent doing it (must be an admin); ``None`` is the operator's shell."""
     key = parse_public_key(text)
+    require_admin(database, by, action="manage SSH keys", target=handle, at=at)
     with database.write() as session:
         agent = _agent(session, handle)
         holder = session.scalar(
@@ -148,8 +153,18 @@ def list_keys(database: Database, handle: str | None = None) -> list[KeyView]:
         ]
 
 
-def remove_key(database: Database, handle: str, fingerprint: str) -> KeyView:
-    """Remove ``handle``'s key with ``fingerprint``; returns what was removed."""
+def remove_key(
+    database: Database,
+    handle: str,
+    fingerprint: str,
+    *,
+    by: str | None = None,
+    at: dt.datetime | None = None,
+) -> KeyView:
+    """Remove ``handle``'s key with ``fingerprint``; returns what was removed. ``by`` as for
+    ``add_key``."""
+    when = at or dt.datetime.now(dt.UTC)
+    require_admin(database, by, action="manage SSH keys", target=handle, at=when)
     with database.write() as session:
         agent = _agent(session, handle)
         row = session.scalar(

@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from deskui.domain.vocabulary import Role
-from deskui.services.errors import PermissionDeniedError
-from deskui.store.models import Agent, AuditRefusal
+from deskui.services.errors import NotFoundError, PermissionDeniedError
+from deskui.store.models import Agent, AuditRefusal, Ticket
 from deskui.store.session import Database
 
 # Roles that include another's powers: an admin may do what a supervisor may.
@@ -82,6 +85,72 @@ def require_may_assign(
         return
     if current_assignee_id not in (None, agent.id):
         require_role(agent, Role.SUPERVISOR, action="reassign tickets", target=target, at=at)
+
+
+# Who may work tickets (notes, replies, status, priority, taking): an approver-only account
+# decides change requests but does not work the queue.
+TICKET_WORKERS: tuple[Role, ...] = (Role.AGENT, Role.SUPERVISOR)
+
+
+def acting_agent(database: Database, handle: str | None) -> Agent | None:
+    """The agent ``handle`` acting (``None``: the system, i.e. the operator's shell);
+    ``NotFoundError`` for a handle nobody has, so a typo is never taken for the system."""
+    if handle is None:
+        return None
+    with database.read() as session:
+        agent = session.scalars(select(Agent).where(Agent.handle == handle)).one_or_none()
+    if agent is None or not agent.active:
+        raise NotFoundError(f"unknown agent {handle!r} (--as must name an active agent)")
+    return agent
+
+
+def require_admin(
+    database: Database, handle: str | None, *, action: str, target: str = "", at: dt.datetime
+) -> None:
+    """Refuse (and log) unless ``handle`` is an admin; ``None`` is the system and may."""
+    with refusals_recorded(database):
+        require_role(
+            acting_agent(database, handle), Role.ADMIN, action=action, target=target, at=at
+        )
+
+
+def refuse_unless_may_assign(database: Database, handle: str, ref: str, *, at: dt.datetime) -> None:
+    """Before showing an assign form: refuse (and log) at once if ``handle`` may not move
+    ``ref`` as it stands, rather than after the agent has filled the form in. The write
+    itself checks again (``tickets.assign``): the ticket may change in between."""
+    reference = ref.strip().upper()
+    with refusals_recorded(database):
+        with database.read() as session:
+            agent = session.scalars(select(Agent).where(Agent.handle == handle)).one_or_none()
+            assignee = session.scalar(
+                select(Ticket.assignee_id).where(Ticket.reference == reference)
+            )
+        require_may_assign(agent, assignee, target=reference, at=at)
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalView:
+    """One refused action from the audit trail."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    target: str
+    reason: str
+
+
+def list_refusals(
+    database: Database, *, actor: str | None = None, limit: int | None = None
+) -> list[RefusalView]:
+    """The refused actions, newest first (``actor``'s only, at most ``limit``)."""
+    if limit is not None and limit < 1:
+        raise ValueError("limit must be at least 1")
+    query = select(AuditRefusal).order_by(AuditRefusal.at.desc(), AuditRefusal.id.desc())
+    if actor is not None:
+        query = query.where(AuditRefusal.actor == actor)
+    with database.read() as session:
+        rows = session.scalars(query.limit(limit)).all()
+        return [RefusalView(r.at, r.actor, r.action, r.target, r.reason) for r in rows]
 
 
 def record_refusal(database: Database, refusal: RoleRefusedError) -> None:

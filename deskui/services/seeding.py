@@ -41,6 +41,7 @@ from deskui.domain.catalog.organisations import ContractSpec, OrganisationSpec
 from deskui.domain.catalog.terms import WEEKDAYS
 from deskui.domain.catalog.triage import SubStepSpec, TriageChecklistSpec, TriageStepSpec
 from deskui.domain.vocabulary import ShiftRole
+from deskui.services.authorization import require_admin
 from deskui.services.catalog import Catalog, load_catalog_from_directory
 from deskui.store import models
 from deskui.store.catalog_store import save_calendar, save_policy
@@ -113,12 +114,20 @@ def seed_directory(
 
 
 def seed_catalog(
-    database: Database, catalog: Catalog, *, now: dt.datetime | None = None
+    database: Database,
+    catalog: Catalog,
+    *,
+    now: dt.datetime | None = None,
+    by: str | None = None,
 ) -> SeedSummary:
-    """Write everything in ``catalog`` into ``database`` in one transaction (an upsert)."""
+    """Write everything in ``catalog`` into ``database`` in one transaction (an upsert).
+    ``by``: the agent doing it, who must be an admin (agents, calendars and policies are
+    admin matters); ``None`` is the operator's shell, which holds the database anyway."""
     instant = now or dt.datetime.now(dt.UTC)
     if instant.tzinfo is None:
         raise ValueError("seed_catalog needs an aware 'now'")
+    if by is not None:
+        require_admin(database, by, action="seed the catalog", at=instant)
     with database.write() as session:
         summary = _Seeder(session, catalog, instant).run()
         record_event(session, SEEDED_EVENT, payload=dict(summary.written), at=instant)

@@ -28,6 +28,7 @@ from deskui.domain.storage_errors import StaleEditError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Direction, InteractionKind, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
+from deskui.services.authorization import TICKET_WORKERS, require_role
 from deskui.services.errors import (
     NotFoundError,
     TicketNotFoundError,
@@ -254,5 +255,7 @@ def begin_edit(
     if expected_version is not None and ticket.version != expected_version:
         raise stale_edit(session, ticket, expected_version)
     actor = find_agent(session, by) if by is not None else None
+    # Agents (and supervisors) work tickets; an approver-only account does not.
+    require_role(actor, *TICKET_WORKERS, action="work tickets", target=ticket.reference, at=at)
     context, policy = policy_for(database, session, ticket.policy.name)
     return TicketEdit(database, session, ticket, context, policy, at, actor)

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, Direction, InteractionKind, Status
+from deskui.services.authorization import TICKET_WORKERS, refusals_recorded, require_role
 from deskui.services.errors import TicketValidationError
 from deskui.services.paging import queue_pages
 from deskui.services.sla_context import policy_for
@@ -109,9 +110,10 @@ def open_ticket(
     require_aware(at)
     checked = check_draft(draft, at)
     opened_at = draft.opened_at or at
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         session.autoflush = False
         actor = find_agent(session, by) if by is not None else None
+        require_role(actor, *TICKET_WORKERS, action="open tickets", at=at)
         team = _by_slug(session, Team, draft.team.strip(), "team")
         organisation, contact = _requester(session, checked)
         product = _by_slug(session, Product, draft.product, "product") if draft.product else None

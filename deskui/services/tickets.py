@@ -138,7 +138,7 @@ def acknowledge(database: Database, ref: str, *, by: str, at: dt.datetime) -> in
     If another agent already has it, ``TicketConflictError`` names them: of two agents taking
     one ticket at once, exactly one gets it. Returns the new version.
     """
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         action = _acknowledge(edit)
         return edit.finish(action)
@@ -212,7 +212,7 @@ def log_contact(
     """
     entry_kind = _kind(kind, CONTACT_KINDS)
     text = required_text(body, "body", "what the customer said")
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         name = (author_name or "").strip() or edit.ticket.requester_name or None
         edit.log(entry_kind, text, author_name=name)
@@ -232,7 +232,7 @@ def reply(
     clock (and acknowledgement, if still open). Never conflicts. Returns the new version."""
     entry_kind = _kind(kind, REPLY_KINDS)
     text = required_text(body, "body", "what was said to the customer")
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         edit.log(entry_kind, text)
         return edit.finish("reply", kind=entry_kind.value)
@@ -251,7 +251,7 @@ def log_remote_session(
     text = required_text(body, "body", "what was done in the session")
     if minutes is not None and minutes <= 0:
         raise TicketValidationError("minutes", "a session lasts at least one minute")
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         edit.log(InteractionKind.REMOTE_SESSION, text, {"minutes": minutes} if minutes else None)
         return edit.finish("remote-session")
@@ -260,7 +260,7 @@ def log_remote_session(
 def add_note(database: Database, ref: str, body: str, *, by: str, at: dt.datetime) -> int:
     """Add an internal note (never shown to the customer). Never conflicts."""
     text = required_text(body, "body", "the note")
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         edit.log(InteractionKind.NOTE, text)
         return edit.finish("note")
@@ -300,7 +300,7 @@ def change_priority(
 ) -> int:
     """Change the assigned priority (a reason is required). Every due is recomputed from the
     opening time with the new priority's targets, minus the time paused."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         new = _change_priority(edit, slug, reason)
         return edit.finish("priority", priority=new)
@@ -322,7 +322,7 @@ def set_eta(
         raise TicketValidationError("eta", "needs a time zone (a UTC offset)")
     if eta <= at:
         raise TicketValidationError("eta", "must be later than now")
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         due = apply_eta(edit, eta, note)
         return edit.finish("eta", eta=due)
@@ -378,7 +378,7 @@ def set_waiting(
 ) -> int:
     """Wait on the customer (pauses the resolution clock) or resume work (the resolution
     due moves later by exactly the business time paused)."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         action = _set_waiting(edit, waiting, note)
         return edit.finish(action)
@@ -394,7 +394,7 @@ def start_work(
     note: str = "",
 ) -> int:
     """Mark an acknowledged ticket as in progress."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         edit.change_status(Status.IN_PROGRESS, note.strip())
         return edit.finish("in-progress")
@@ -436,7 +436,7 @@ def resolve(
 ) -> int:
     """Resolve the ticket with a summary. If any clock is breached (met late, or overdue
     now), ``breach_reason`` is required (``TicketValidationError`` on ``breach_reason``)."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _resolve(edit, summary, breach_reason)
         return edit.finish("resolved")
@@ -462,7 +462,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> int:
     """Reopen a resolved ticket; its resolution clock resumes from where it stopped."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _reopen(edit, reason)
         return edit.finish("reopened")
@@ -478,7 +478,7 @@ def close(
     note: str = "",
 ) -> int:
     """Close a resolved ticket (kept for reference; closed is final)."""
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         edit.change_status(Status.CLOSED, note.strip())
         edit.ticket.closed_at = at
@@ -507,7 +507,7 @@ def set_status(
         raise TicketValidationError(
             "status", f"unknown status {status!r} (known: {known})"
         ) from None
-    with database.write() as session:
+    with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         current = Status(edit.ticket.status)
         if wanted is Status.ACKNOWLEDGED:

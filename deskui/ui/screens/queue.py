@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.desk_actions import DeskActions
 from deskui.services.live import LiveFeed
 from deskui.services.views import QueuePage, QueueRow
@@ -85,6 +86,7 @@ class QueueScreen(Screen[None]):
         self.order = "priority"
         self.text_filter = ""
         self.live = True
+        self.offline = False  # the database cannot be reached (the header says so)
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
         self._refresh_timer: Timer | None = None
@@ -142,7 +144,10 @@ class QueueScreen(Screen[None]):
     def _feed_state(self, online: bool) -> None:
         if self.is_attached:
             self.live = online
+            self.offline = not online
             self.tick()
+            if online:  # back: show what changed meanwhile at once
+                self.refresh_data()
 
     # --- end live feed
 
@@ -183,7 +188,9 @@ class QueueScreen(Screen[None]):
                 for pane in PANES
             }
         except Exception as exc:  # the database is away: keep what we have, show stale
-            self.app.call_from_thread(self._went_stale, str(exc))
+            self.app.call_from_thread(
+                self._went_stale, str(exc), offline=isinstance(exc, StoreUnavailableError)
+            )
         else:
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._apply_pages, pages)
@@ -210,14 +217,16 @@ class QueueScreen(Screen[None]):
         if self.is_attached:
             self._refresh_timer = self.set_timer(self.desk_app.refresh_seconds, self.refresh_data)
 
-    def _went_stale(self, reason: str) -> None:
+    def _went_stale(self, reason: str, *, offline: bool = False) -> None:
         self.live = False
+        self.offline = self.offline or offline
         self.tick()
 
     def _apply_pages(self, pages: dict[str, QueuePage]) -> None:
         if not self.is_attached:
             return  # a refresh that lands after the screen went away
         self.live = True
+        self.offline = False
         tabs = self.query_one(TabbedContent)
         relabelled = False
         for pane in PANES:
@@ -295,7 +304,9 @@ class QueueScreen(Screen[None]):
         """Re-render the header and the countdown column from data in memory."""
         now = self.desk_app.now()
         desk = self.desk_app.desk
-        self.query_one(DeskHeader).show(now, open_now=desk.is_open(now), live=self.live)
+        self.query_one(DeskHeader).show(
+            now, open_now=desk.is_open(now), live=self.live, offline=self.offline
+        )
         for pane in PANES:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             for row in self._rows[pane.key]:

@@ -2,14 +2,20 @@
 (and a small form) for every action an agent takes on a ticket.
 
 Everything that touches the database runs in thread workers through ``DeskActions``; the UI
-thread only renders. The screen polls the ticket's version and reloads only when it changed,
-so a ticket with thousands of log entries is not re-read every second; the countdowns tick
-from the data in memory. Customer text goes through ``safe``/``visible_text``: never markup.
+thread only renders. The screen reloads the ticket when the change feed (``LiveFeed``) says
+another process committed and the ticket's version moved, and polls that version as a slow
+fallback, so a ticket with thousands of log entries is not re-read every second; the
+countdowns tick from the data in memory. A reload keeps the log's scroll position and any
+open form. Losing the database shows "offline" in the header and keeps what is shown; the
+feed reconnects by itself and the screen reloads. A presence line says who else has the
+ticket open (``deskui.services.presence``, a heartbeat worker). Customer text goes through
+``safe``/``visible_text``: never markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,11 +28,15 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
+from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.domain.untrusted import visible_text
 from deskui.domain.vocabulary import DONE_STATUSES, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
+from deskui.services import authorization, presence
+from deskui.services.desk import DeskService
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
 from deskui.services.errors import TicketNotFoundError
+from deskui.services.live import LiveFeed
 from deskui.services.modification import WorkflowState
 from deskui.services.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.services.views import TicketView
@@ -134,6 +144,8 @@ class TicketScreen(Screen[None]):
     TicketScreen #workflow { height: auto; padding: 0 1; display: none; }
     TicketScreen #workflow.-shown { display: block; }
     TicketScreen #log-title { height: 1; padding: 0 1; background: $panel; }
+    TicketScreen #ticket-presence { height: auto; padding: 0 1; color: $warning; display: none; }
+    TicketScreen #ticket-presence.-shown { display: block; }
     TicketScreen #ticket-problem { color: $error; padding: 0 1; display: none; }
     TicketScreen #ticket-problem.-shown { display: block; }
     """
@@ -144,8 +156,12 @@ class TicketScreen(Screen[None]):
         self.page: TicketPage | None = None
         self.loads = 0  # how many times a ticket was shown (tests wait on it)
         self.live = True
+        self.offline = False  # the database cannot be reached (the header says so)
+        self.viewers: list[presence.Viewer] = []  # other sessions with this ticket open
+        self._session_id = presence.new_session_id()
         self._poll_timer: Timer | None = None
         self.workflow: WorkflowState | None = None
+        self._feed: LiveFeed | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -166,6 +182,7 @@ class TicketScreen(Screen[None]):
         desk = self.desk_app.desk
         yield DeskHeader(desk.desk_name, desk.agent_label, desk.agent_zone)
         yield Static(Content(f"{self.reference} · loading…"), id="ticket-title")
+        yield Static("", id="ticket-presence")
         yield Static("", id="ticket-problem")
         yield Static("", id="ticket-fields")
         yield Static("", id="workflow")
@@ -180,6 +197,63 @@ class TicketScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_ticket()
+        # Another agent's change reaches this screen through the feed (issue 6); the version
+        # poll stays as a fallback. The callbacks run on the feed's thread.
+        self._feed = LiveFeed(
+            self.desk_app.desk.database,
+            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
+            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
+        )
+        self._feed.start()
+        self._beat()
+        self.set_interval(presence.BEAT_SECONDS, self._beat)
+
+    def on_unmount(self) -> None:
+        if self._feed is not None:
+            # Not waiting: a callback may be blocked in call_from_thread on this very thread.
+            self._feed.stop(wait=False)
+        # Off the UI thread, and not a screen worker (those end with the screen).
+        threading.Thread(
+            target=_leave_quietly,
+            args=(self.desk_app.desk, self.reference, self._session_id),
+            daemon=True,
+        ).start()
+
+    # ------------------------------------------------------------------ live
+    def _feed_changed(self) -> None:
+        if self.is_attached:
+            self.refresh_ticket(force=False)
+
+    def _feed_state(self, online: bool) -> None:
+        if not self.is_attached:
+            return
+        self.offline = not online
+        self.live = online
+        self.tick()
+        if online:  # back: show what changed meanwhile at once
+            self.refresh_ticket(force=False)
+            self._beat()
+
+    @work(thread=True, exclusive=True, group="ticket-presence")
+    def _beat(self) -> None:
+        """Say this session has the ticket open; learn who else has (never on the UI thread)."""
+        desk = self.desk_app.desk
+        try:
+            viewers = presence.beat(
+                desk.database, self.reference, desk.agent.handle, self._session_id
+            )
+        except Exception:  # offline or no such ticket: the header or the title says so
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_viewers, viewers)
+
+    def _show_viewers(self, viewers: list[presence.Viewer]) -> None:
+        if not self.is_attached:
+            return
+        self.viewers = viewers
+        line = self.query_one("#ticket-presence", Static)
+        line.update(Content(presence.also_open_by(viewers, dt.datetime.now(dt.UTC))))
+        line.set_class(bool(viewers), "-shown")
 
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, group="ticket-refresh")
@@ -196,6 +270,8 @@ class TicketScreen(Screen[None]):
             entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
         except TicketNotFoundError as exc:
             self.app.call_from_thread(self._missing, str(exc))
+        except StoreUnavailableError:  # keep what is shown; the feed brings the app back
+            self.app.call_from_thread(self._went_offline)
         except Exception as exc:  # the database is away: keep what is shown, mark it stale
             self.app.call_from_thread(self._went_stale, str(exc))
         else:
@@ -229,6 +305,7 @@ class TicketScreen(Screen[None]):
             Content(f"Log · {count} entr{'y' if count == 1 else 'ies'}, oldest first")
         )
         self.query_one(InteractionLog).show(entries, scroll_end=first)
+        self.offline = False
         self._set_live(True)
         self._load_workflow()
 
@@ -238,6 +315,10 @@ class TicketScreen(Screen[None]):
         problem.add_class("-shown")
 
     def _went_stale(self, reason: str) -> None:
+        self._set_live(False)
+
+    def _went_offline(self) -> None:
+        self.offline = True
         self._set_live(False)
 
     def _set_live(self, live: bool) -> None:
@@ -271,7 +352,9 @@ class TicketScreen(Screen[None]):
         """Re-render the header and the clocks from data in memory."""
         desk = self.desk_app.desk
         now = self.desk_app.now()
-        self.query_one(DeskHeader).show(now, open_now=desk.is_open(now), live=self.live)
+        self.query_one(DeskHeader).show(
+            now, open_now=desk.is_open(now), live=self.live, offline=self.offline
+        )
         if self.page is not None:
             self.query_one(ClockPanel).show(
                 self.page.ticket.clocks, self.clock_seconds(now), self.zone
@@ -314,6 +397,10 @@ class TicketScreen(Screen[None]):
         """A write with nothing to fill in (taking the ticket), off the UI thread."""
         try:
             action()
+        except StoreUnavailableError:
+            self.app.call_from_thread(
+                self.say, "Offline: the database cannot be reached; nothing was saved.", error=True
+            )
         except Exception as exc:  # ServiceError, StoreError: the message says what is wrong
             self.app.call_from_thread(self.say, str(exc), error=True)
         else:
@@ -347,7 +434,11 @@ class TicketScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ticket-agents")
     def _open_assign(self) -> None:
+        desk = self.desk_app.desk
         try:
+            authorization.refuse_unless_may_assign(
+                desk.database, desk.agent.handle, self.reference, at=desk.now()
+            )
             agents = self.actions.agents()
         except Exception as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
@@ -554,3 +645,11 @@ class TicketScreen(Screen[None]):
         if isinstance(event.data_table, ClockPanel):
             event.stop()
             self.action_explain(str(event.row_key.value))
+
+
+def _leave_quietly(desk: DeskService, ref: str, session_id: str) -> None:
+    """Remove this session's presence row; an offline app's row simply goes stale."""
+    try:
+        presence.leave(desk.database, ref, session_id)
+    except Exception:
+        return

@@ -27,11 +27,15 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from deskui.domain.storage_errors import StaleEditError, StoreError
+from deskui.domain.storage_errors import StaleEditError, StoreError, StoreUnavailableError
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.ui.safe import safe
 
 M = TypeVar("M", bound=BaseModel)
+OFFLINE_MESSAGE = (
+    "Offline: the database cannot be reached, nothing saved. Your text is kept: "
+    "save again once the header says live, or press Escape to discard it."
+)
 FieldKind = Literal["input", "text", "select"]
 Perform = Callable[[M, "int | None"], object]
 
@@ -217,6 +221,8 @@ class ActionForm(ModalScreen[bool], Generic[M]):
             self.app.call_from_thread(self._refused, exc.field, exc.message)
         except StaleEditError as exc:
             self.app.call_from_thread(self._stale, exc)
+        except StoreUnavailableError:
+            self.app.call_from_thread(self._refused, None, OFFLINE_MESSAGE)
         except (ServiceError, StoreError) as exc:
             self.app.call_from_thread(self._refused, None, str(exc))
         except Exception as exc:  # show it, keep the draft: the agent may copy it elsewhere

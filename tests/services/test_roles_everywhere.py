@@ -1,0 +1,76 @@
+"""Roles on every ticket write path (both backends): an approver-only account may not work
+tickets, whatever the action; the refusal says why and is in the audit trail; agents and
+supervisors (and admins, who are supervisors too) may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from test_many_agents import open_shared_tickets
+from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
+
+from deskui.services import tickets
+from deskui.services.authorization import RoleRefusedError, list_refusals
+from deskui.services.tickets import TicketDraft
+from deskui.store.models import Ticket
+from deskui.store.session import Database
+
+APPROVER = "tnakamura"  # approver only
+AT = dt.datetime.now(dt.UTC)
+
+ACTIONS: dict[str, Callable[[Database, str, str], object]] = {
+    "take": lambda db, ref, by: tickets.acknowledge(db, ref, by=by, at=AT),
+    "assign": lambda db, ref, by: tickets.assign(db, ref, None, by=by, at=AT),
+    "note": lambda db, ref, by: tickets.add_note(db, ref, "x", by=by, at=AT),
+    "reply": lambda db, ref, by: tickets.reply(db, ref, "email-out", "x", by=by, at=AT),
+    "contact": lambda db, ref, by: tickets.log_contact(db, ref, "call-in", "x", by=by, at=AT),
+    "remote": lambda db, ref, by: tickets.log_remote_session(db, ref, "x", by=by, at=AT),
+    "priority": lambda db, ref, by: tickets.change_priority(db, ref, "medium", "x", by=by, at=AT),
+    "waiting": lambda db, ref, by: tickets.set_waiting(db, ref, True, by=by, at=AT),
+    "resolve": lambda db, ref, by: tickets.resolve(db, ref, "x", by=by, at=AT),
+}
+
+
+def version(desk: Database, ref: str) -> int:
+    with desk.read() as session:
+        return session.scalars(select(Ticket.version).where(Ticket.reference == ref)).one()
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_an_approver_only_account_may_not_work_tickets(desk: Database, action: str) -> None:
+    (ref,) = open_shared_tickets(desk, 1)
+    before = version(desk, ref)
+    with pytest.raises(RoleRefusedError) as refused:
+        ACTIONS[action](desk, ref, APPROVER)
+    assert str(refused.value) == (
+        f"{APPROVER} may not work tickets on {ref}: that needs the agent or supervisor role "
+        f"({APPROVER} has: approver)"
+    )
+    assert version(desk, ref) == before
+    trail = list_refusals(desk)
+    assert [(r.actor, r.action, r.target) for r in trail] == [(APPROVER, "work tickets", ref)]
+
+
+def test_opening_a_ticket_is_ticket_work_too(desk: Database) -> None:
+    draft = TicketDraft(
+        team="velsoft",
+        subject="Blank page",
+        channel="email",
+        category="technical",
+        contact_email="colleen@maritime-health.example",
+        priority="high",
+    )
+    with pytest.raises(RoleRefusedError, match="may not open tickets"):
+        tickets.open_ticket(desk, draft, at=AT, by=APPROVER)
+    assert tickets.open_ticket(desk, draft, at=AT, by="amorgan").reference  # admin: supervisor
+
+
+def test_agents_supervisors_and_the_system_may(desk: Database) -> None:
+    (ref,) = open_shared_tickets(desk, 1)
+    tickets.add_note(desk, ref, "by an agent", by="jleblanc", at=AT)
+    tickets.add_note(desk, ref, "by an admin", by="amorgan", at=AT)
+    tickets.log_contact(desk, ref, "email-in", "mail intake", by=None, at=AT)
+    assert list_refusals(desk) == []
