@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "support@deskui.invalid"
+    # Mail intake: the team a message goes to when its sender's organisation does not say
+    # (unknown senders), the category new mail tickets get, and the longest body kept in the
+    # log (the whole message is then kept as an attachment).
+    mail_team: str | None = None
+    mail_category: str = "technical"
+    mail_body_limit: int = Field(default=100_000, ge=1000)
+    # Outbox retries: at most this many attempts, waiting 1, 2, 4, … minutes (capped at 1 h).
+    mail_max_attempts: int = Field(default=8, ge=1)
 
     @field_validator("now")
     @classmethod
