@@ -27,6 +27,8 @@ from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import tickets
 from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.services.mailer import mail_configured
+from deskui.services.outbox import mail_domain, send_pending
 from deskui.services.ticket_lookup import intake_options
 from deskui.services.views import ClockView, InteractionView, TicketSummary, TicketView
 from deskui.settings import Settings
@@ -78,6 +80,12 @@ def register(commands: Any) -> None:
     new.add_argument("--subject", help="one-line subject (required)")
     new.add_argument("--body", help="what the customer said (required; - reads stdin)")
     new.add_argument("--as", dest="actor", metavar="HANDLE", help="the agent logging it")
+    new.add_argument(
+        "--no-route",
+        dest="route",
+        action="store_false",
+        help="leave it unassigned instead of applying the routing rules",
+    )
     _json_option(new)
 
     show = action("show", "print a ticket: fields, clocks and log", run_show)
@@ -385,7 +393,20 @@ def run_new(args: argparse.Namespace) -> int:
             subject=subject,
             description=body,
         )
-        view = _call(tickets.open_ticket, database, draft, at=now, by=args.actor)
+        settings = settings_from(args)
+        view = _call(
+            tickets.open_ticket,
+            database,
+            draft,
+            at=now,
+            by=args.actor,
+            route=args.route,
+            acknowledge_domain=mail_domain(settings),
+        )
+        # A web ticket's acknowledgement goes out now if mail is set up (else it waits in the
+        # outbox for `deskui mail send-pending`); the ticket is shown as it stands after.
+        if mail_configured(settings) and send_pending(database, settings, at=now):
+            view = _call(tickets.get_ticket, database, view.reference, now=now)
     return _print_ticket(args, view, view.reference)
 
 

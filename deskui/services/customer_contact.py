@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from deskui.domain.catalog.desk import DeskSpec
 from deskui.domain.durations import Duration
 from deskui.domain.vocabulary import Status
+from deskui.services.sla_context import SlaContext
 from deskui.services.ticket_edit import TicketEdit
 from deskui.store.models import Desk, Ticket
 
@@ -25,20 +28,22 @@ ContactEffect = Literal["resumed", "reopened"]
 DEFAULT_REOPEN_WINDOW = Duration(days=5)
 
 
-def reopen_window(edit: TicketEdit) -> Duration:
+def reopen_window(session: Session) -> Duration:
     """The desk's reopen window (the default five working days without a seeded desk)."""
-    row = edit.session.get(Desk, 1)
+    row = session.get(Desk, 1)
     if row is None or not row.spec:
         return DEFAULT_REOPEN_WINDOW
     return DeskSpec.model_validate(row.spec).reopen_window
 
 
-def within_reopen_window(edit: TicketEdit, ticket: Ticket, at: dt.datetime) -> bool:
+def within_reopen_window(
+    session: Session, context: SlaContext, ticket: Ticket, at: dt.datetime
+) -> bool:
     """Whether a contact at ``at`` is within the reopen window of ``ticket``'s resolution."""
     if Status(ticket.status) is not Status.RESOLVED or ticket.resolved_at is None:
         return False
-    calendar = edit.context.book.get(ticket.team.calendar.name)
-    allowed = reopen_window(edit).business_seconds(calendar.working_day_seconds)
+    calendar = context.book.get(ticket.team.calendar.name)
+    allowed = reopen_window(session).business_seconds(calendar.working_day_seconds)
     if at <= ticket.resolved_at:
         return True
     return calendar.elapsed(ticket.resolved_at, at) <= allowed
@@ -54,10 +59,12 @@ def apply_customer_contact(edit: TicketEdit, how: str) -> ContactEffect | None:
     if status is Status.WAITING_ON_CUSTOMER:
         edit.change_status(Status.IN_PROGRESS, f"The customer {how}: work resumes.", customer=True)
         return "resumed"
-    if status is Status.RESOLVED and within_reopen_window(edit, ticket, edit.at):
+    if status is Status.RESOLVED and within_reopen_window(
+        edit.session, edit.context, ticket, edit.at
+    ):
         edit.change_status(
             Status.IN_PROGRESS,
-            f"The customer {how} within the reopen window ({reopen_window(edit)}).",
+            f"The customer {how} within the reopen window ({reopen_window(edit.session)}).",
             reopened=True,
             customer=True,
         )

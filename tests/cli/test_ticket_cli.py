@@ -156,8 +156,18 @@ def stored(db_path: Path) -> tuple[object, ...]:
 
 
 def new_ticket(cli: Cli, *extra: str, priority: str = "location-down") -> str:
+    """A new, unassigned ticket (``--no-route``: these tests take and assign it themselves;
+    routing has its own tests)."""
     code, out, err = cli(
-        "new", *ACME, *NEW_BASICS, "--priority", priority, "--body", "RF guns fail", *extra
+        "new",
+        *ACME,
+        *NEW_BASICS,
+        "--priority",
+        priority,
+        "--body",
+        "RF guns fail",
+        "--no-route",
+        *extra,
     )
     assert (code, err) == (0, "")
     return out.strip()
@@ -231,9 +241,10 @@ def test_new_json_is_the_ticket(cli: Cli, db_path: Path) -> None:
         "phone",
         "technical",
     )
+    # Routed on opening (Kenco: the least-loaded WES specialist; all at 0, the first handle).
     assert (ticket["status"], ticket["assignee"], ticket["flags"], ticket["version"]) == (
         "new",
-        None,
+        "dpatel",
         [],
         1,
     )
@@ -254,7 +265,10 @@ def test_new_json_is_the_ticket(cli: Cli, db_path: Path) -> None:
         "paused_business_seconds": 0,
     }
     assert ticket["clocks"]["resolution"]["state"] == "no-due"
-    (opening,) = ticket["interactions"]
+    opening, routed = ticket["interactions"]
+    assert routed["kind"] == "assignment-change"
+    assert routed["body"].startswith("Routing rule ")
+    assert "least-loaded kenco-wes specialist" in routed["body"]
     assert set(opening) == ENTRY_KEYS
     assert (opening["kind"], opening["direction"], opening["author"], opening["body"]) == (
         "call-in",
@@ -419,7 +433,8 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "DSK-000001: Down␛]0;owned␇"
-    assert "status: new; assignee: nobody; version 1" in lines
+    # No product: routed to whoever is on call (the Kenco rule's fallback).
+    assert "status: new; assignee: lchen; version 1" in lines
     assert any(
         line.split()
         == [
@@ -437,7 +452,10 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
         for line in lines
     ), out
     assert "  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez" in lines
-    assert lines[-2:] == ["    All", "    scanners␛[2J"]
+    opening = lines.index("  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez")
+    assert lines[opening + 1 : opening + 3] == ["    All", "    scanners␛[2J"]
+    assert lines[-2] == "  2026-11-23T15:00:00+00:00 assignment-change (internal) system"
+    assert lines[-1].startswith("    Routing rule ") and "on call" in lines[-1]
     assert "\x1b" not in out and "\x07" not in out
 
 

@@ -115,9 +115,10 @@ def test_technical_goes_to_the_least_loaded_product_specialist(desk: Database) -
     # itworks-finance: arivera and sokafor; a tie goes to the first handle.
     first = open_routed(desk, 0)
     assert assignee(desk, first.reference) == "arivera"
-    assert "least-loaded itworks-finance specialist: 0 open vs 0" in routing_entry(
-        desk, first.reference
-    ).body
+    assert (
+        "least-loaded itworks-finance specialist: 0 open vs 0"
+        in routing_entry(desk, first.reference).body
+    )
     second = open_routed(desk, 1)
     assert assignee(desk, second.reference) == "sokafor"
     assert "0 open vs 1" in routing_entry(desk, second.reference).body
