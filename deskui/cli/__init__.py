@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from deskui import __version__
-from deskui.cli import agent, app, db, oncall, report, sla, ticket
+from deskui.cli import agent, app, db, mail, oncall, report, sla, ticket
 from deskui.cli.common import CommandError, add_global_options
 
-COMMAND_GROUPS = (app, db, sla, ticket, report, oncall, agent)
+COMMAND_GROUPS = (app, db, sla, ticket, report, oncall, agent, mail)
 
 
 def build_parser() -> argparse.ArgumentParser:
