@@ -160,6 +160,8 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     DEFAULT_CSS: ClassVar[str] = """
     NewTicketForm #dialog { width: 96; }
+    NewTicketForm .field-label { margin-top: 0; color: $text-muted; }
+    NewTicketForm TextArea { height: 4; }
     NewTicketForm .intake-note { color: $text-muted; }
     NewTicketForm #entitlement.-flagged { color: $warning; text-style: bold; }
     """
@@ -211,6 +213,11 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # Twelve fields: one line each (no borders) so most of the form fits on 80×24.
+        for widget in self.query(Input):
+            widget.compact = True
+        for choice in self.query(Select):
+            choice.compact = True
         names = [item.label for item in self.choices.organisations]
         self.query_one("#field-organisation", Input).suggester = SuggestFromList(
             names, case_sensitive=False
