@@ -1,5 +1,5 @@
-"""`deskui ticket new | show | list | note | reply | status | assign`: scriptable intake and
-ticket work from a shell (like ``rt``), on the ticket services.
+"""`deskui ticket new | show | list | note | contact | reply | status | assign`: scriptable
+intake and ticket work from a shell (like ``rt``), on the ticket services.
 
 Times come from the settings' clock (``DESKUI_NOW`` freezes it). Bad input (an unknown
 organisation, contact, priority, status, handle or reference, a missing body) is one line on
@@ -105,6 +105,20 @@ def register(commands: Any) -> None:
     _ref_and_actor(note, required=True)
     note.add_argument("--body", help="the note (required; - reads stdin)")
     _json_option(note)
+
+    contact = action(
+        "contact",
+        "log the customer getting in touch (resumes a waiting ticket; reopens a resolved one "
+        "within the reopen window)",
+        run_contact,
+    )
+    _ref_and_actor(contact, required=False)
+    contact.add_argument("--body", help="what the customer said (required; - reads stdin)")
+    contact.add_argument(
+        "--kind", default="call-in", help="call-in (default), email-in, fax-in or answerphone"
+    )
+    contact.add_argument("--from", dest="author_name", help="who (default: the requester)")
+    _json_option(contact)
 
     reply = action("reply", "log a reply to the customer (meets the response clock)", run_reply)
     _ref_and_actor(reply, required=True)
@@ -450,6 +464,26 @@ def run_note(args: argparse.Namespace) -> int:
     with _desk(args) as (database, now):
         _call(tickets.add_note, database, args.ref, body, by=actor, at=now)
         return _after(args, database, now, "note added")
+
+
+def run_contact(args: argparse.Namespace) -> int:
+    body = _required(args.body, "--body", "what the customer said")
+    with _desk(args) as (database, now):
+        before = _call(tickets.get_ticket, database, args.ref, now=now).status
+        _call(
+            tickets.log_contact,
+            database,
+            args.ref,
+            args.kind,
+            body,
+            by=args.actor,
+            at=now,
+            author_name=args.author_name,
+            resume=True,
+        )
+        status = _call(tickets.get_ticket, database, args.ref, now=now).status
+        done = "contact logged" + (f" ({before} → {status})" if status != before else "")
+        return _after(args, database, now, done)
 
 
 def run_reply(args: argparse.Namespace) -> int:

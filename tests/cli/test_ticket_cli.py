@@ -722,3 +722,32 @@ def test_without_a_schema(tmp_path: Path, capsys, monkeypatch) -> None:
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert "no deskui schema" in err and err.count("\n") == 1
+
+
+# ---- contact -------------------------------------------------------------------------------
+
+
+def test_contact_resumes_a_waiting_ticket_and_reopens_a_resolved_one(cli: Cli) -> None:
+    ref = new_ticket(cli)
+    assert cli("status", ref, "acknowledged", "--as", "jmorales")[0] == 0
+    assert cli("status", ref, "waiting-on-customer", "--as", "jmorales")[0] == 0
+    code, out, err = cli("contact", ref, "--body", "Here are the logs")
+    assert (code, err) == (0, "")
+    assert "contact logged (waiting-on-customer → in-progress)" in out
+    assert (
+        cli(
+            "status", ref, "resolved", "--as", "jmorales", "--note", "Fixed", "--breach-reason", "x"
+        )[0]
+        == 0
+    )
+    code, out, _ = cli("contact", ref, "--kind", "email-in", "--body", "It broke again")
+    assert code == 0 and "(resolved → in-progress)" in out
+    ticket = show_json(cli, ref)
+    assert ticket["interactions"][-1]["kind"] == "status-change"
+
+
+def test_contact_bad_input_is_one_line(cli: Cli) -> None:
+    ref = new_ticket(cli)
+    one_line_error(cli("contact", ref), "--body")
+    one_line_error(cli("contact", ref, "--kind", "email-out", "--body", "x"), "email-out")
+    one_line_error(cli("contact", "DSK-999999", "--body", "x"), "DSK-999999")
