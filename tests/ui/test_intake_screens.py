@@ -135,3 +135,33 @@ async def test_quarantine_lists_shows_raw_safely_and_dismisses(
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, QuarantineScreen))
         await wait_until(pilot, lambda: app.screen.query_one(DataTable).row_count == 0)
+
+
+async def test_quarantine_retry_with_a_team_files_the_message(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    app = make_app()
+    raw = (
+        b"From: Stranger <stranger@elsewhere.example>\r\nSubject: Help please\r\n"
+        b"Message-ID: <s1@elsewhere.example>\r\n\r\nOur scanners are down.\r\n"
+    )
+    held = ingest_message(app.desk.database, raw, at=app.desk.now())
+    assert held.action == "quarantined" and "which team" in (held.reason or "")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query("#table-open"))
+        await pilot.press("Q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuarantineScreen))
+        await wait_until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.screen.query("#field-team"))
+        app.screen.query_one("#field-team", Input).value = "nosuch"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "unknown team 'nosuch'" in _text(app, "#form-error"))
+        assert app.screen.query_one("#field-team", Input).value == "nosuch"  # kept
+        app.screen.query_one("#field-team", Input).value = "kenco"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuarantineScreen))
+        await wait_until(pilot, lambda: app.screen.query_one(DataTable).row_count == 0)
+    with app.desk.database.read() as session:
+        row = session.scalars(select(Ticket).where(Ticket.subject == "Help please")).one()
+        assert row.flag_no_entitlement and row.requester_email == "stranger@elsewhere.example"
