@@ -12,8 +12,18 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from sqlalchemy import select
 from textual.widgets import DataTable, Input, Select, Static, TextArea
+from ticket_helpers import (
+    open_form,
+    open_test_ticket,
+    press_and_reload,
+    show_ticket,
+    stored,
+    submit,
+    type_in,
+)
 
 from deskui.services.mail_intake import ingest_message
+from deskui.settings import Settings
 from deskui.store.models import Ticket
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
@@ -165,3 +175,22 @@ async def test_quarantine_retry_with_a_team_files_the_message(
     with app.desk.database.read() as session:
         row = session.scalars(select(Ticket).where(Ticket.subject == "Help please")).one()
         assert row.flag_no_entitlement and row.requester_email == "stranger@elsewhere.example"
+
+
+async def test_c_on_a_waiting_ticket_resumes_it(
+    make_app: Callable[..., DeskApp], demo_settings: Settings
+) -> None:
+    ref = open_test_ticket(demo_settings)
+    app = make_app(refresh_seconds=60.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        await press_and_reload(pilot, screen, "a")
+        form = await open_form(pilot, app, "w")
+        await submit(pilot, app, form, screen)
+        assert stored(demo_settings, ref).status == "waiting-on-customer"
+        form = await open_form(pilot, app, "c")
+        await type_in(pilot, form, "body", "Here is the sample you asked for")
+        await submit(pilot, app, form, screen)
+        ticket = stored(demo_settings, ref)
+        assert ticket.status == "in-progress"
+        assert ticket.interactions[-1].body == "The customer replied by email: work resumes."
