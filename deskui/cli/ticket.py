@@ -349,6 +349,11 @@ def ticket_text(view: TicketView) -> str:
         if entry.body:
             body = visible_text(entry.body, keep_newlines=True)
             lines.extend(f"    {line}" for line in body.splitlines())
+        for item in entry.attachments:
+            lines.append(
+                f"    [attachment] {one_line(str(item.get('name')), 80)} "
+                f"({item.get('size')} bytes, {one_line(str(item.get('content_type')), 60)})"
+            )
     return "\n".join(lines)
 
 

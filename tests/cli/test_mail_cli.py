@@ -75,11 +75,11 @@ def cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeyp
     for name in ("SMTP_HOST", "SMTP_PORT", "MAIL_TEAM"):
         monkeypatch.delenv(f"DESKUI_{name}", raising=False)
 
-    def run(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    def run(*argv: str, stdin: bytes | None = None, group: str = "mail") -> tuple[int, str, str]:
         monkeypatch.setenv("DESKUI_NOW", NOW)
         if stdin is not None:
             monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        code = main(["mail", *argv, "--db", db_url, "--config", str(config)])
+        code = main([group, *argv, "--db", db_url, "--config", str(config)])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -157,3 +157,19 @@ def test_send_pending_delivers_the_acknowledgement(
     assert inbox.received[0]["Subject"] == "[DSK-000001] Re: RF guns cannot connect"
     code, out, _ = cli("outbox")
     assert "sent" in out and "attempts 1" in out
+
+
+def test_attachments_show_on_the_ticket(cli: Cli) -> None:
+    mail = EmailMessage()
+    mail["From"] = MARIA
+    mail["Subject"] = "Photo of the error"
+    mail.set_content("See the photo.")
+    mail.add_attachment(b"\x89PNG....", maintype="image", subtype="png", filename="error.png")
+    assert cli("ingest", stdin=mail.as_bytes())[:2] == (0, "DSK-000001\n")
+    code, out, _ = cli("show", "DSK-000001", group="ticket")
+    assert code == 0 and "    [attachment] error.png (8 bytes, image/png)" in out.splitlines()
+    # Mail names no priority: the policy's default (kenco-wes: software-error).
+    assert "priority: software-error (Software error)" in out
+    code, out, _ = cli("show", "DSK-000001", "--json", group="ticket")
+    opening = json.loads(out)["interactions"][0]
+    assert opening["attachments"] == [{"name": "error.png", "size": 8, "content_type": "image/png"}]

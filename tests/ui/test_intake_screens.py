@@ -7,6 +7,7 @@ College's IT Works contract ended in 2025 (no entitlement).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from pilot_helpers import wait_until
@@ -23,12 +24,14 @@ from ticket_helpers import (
 )
 
 from deskui.services.mail_intake import ingest_message
+from deskui.services.views import InteractionView
 from deskui.settings import Settings
 from deskui.store.models import Ticket
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
 from deskui.ui.screens.ticket import TicketScreen
+from deskui.ui.widgets.interaction_log import log_entry
 
 
 def _text(app: DeskApp, selector: str) -> str:
@@ -194,3 +197,19 @@ async def test_c_on_a_waiting_ticket_resumes_it(
         ticket = stored(demo_settings, ref)
         assert ticket.status == "in-progress"
         assert ticket.interactions[-1].body == "The customer replied by email: work resumes."
+
+
+def test_attachments_are_listed_on_the_log_entry() -> None:
+    entry = InteractionView(
+        id=1,
+        at=dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC),
+        kind="email-in",
+        direction="in",
+        author="Maria",
+        author_handle=None,
+        body="See attached",
+        meta={},
+        attachments=({"name": "scan\x1b[2J.pdf", "size": 1234, "content_type": "application/pdf"},),
+    )
+    shown = log_entry(entry, dt.UTC, None)
+    assert shown.body == "See attached\nAttachments: scan␛[2J.pdf (1234 bytes, application/pdf)"
