@@ -59,16 +59,18 @@ class RoutingDecision:
     reason: str
     awaiting_approval: bool = False
     fallback: bool = False
+    rule_strategy: str = ""
 
     def describe(self) -> str:
-        via = " (fallback)" if self.fallback else ""
+        via = f", its fallback {self.strategy}" if self.fallback else ""
+        strategy = self.rule_strategy if self.fallback else self.strategy
         if self.awaiting_approval:
             who = "the approvers' review queue"
         elif self.handle is None:
             who = "nobody"
         else:
             who = self.handle
-        return f"Routing rule {self.position} ({self.strategy}{via}) chose {who}: {self.reason}"
+        return f"Routing rule {self.position} ({strategy}{via}) chose {who}: {self.reason}"
 
 
 def load_rules(session: Session) -> list[tuple[int, RoutingRuleSpec]]:
@@ -177,8 +179,8 @@ def run_strategy(session: Session, strategy: str, ticket: Ticket, at: dt.datetim
 
 
 def decide(session: Session, ticket: Ticket, at: dt.datetime) -> tuple[RoutingDecision, Pick]:
-    """The first matching rule's decision, or ``None`` in the first item's place when no rule
-    matches (then the ticket stays unassigned, unlogged)."""
+    """The first matching rule's decision and what its strategy found; ``LookupError`` when
+    no rule matches (then the ticket stays unassigned and nothing is logged)."""
     entitled = not ticket.flag_no_entitlement
     for position, rule in load_rules(session):
         if not rule.matches(ticket.team.slug, Category(ticket.category).value, entitled=entitled):
@@ -194,15 +196,18 @@ def decide(session: Session, ticket: Ticket, at: dt.datetime) -> tuple[RoutingDe
                 if agent is not None and agent.active
                 else Pick(None, f"{pick.reason}; fallback agent {fallback.agent} is not active")
             )
-            return _decision(position, rule.strategy, second, fallback=True), second
+            return _decision(position, "agent", second, fallback=True, rule=rule.strategy), second
         assert fallback.strategy is not None
         found = run_strategy(session, fallback.strategy, ticket, at)
         second = Pick(found.agent, f"{pick.reason}; then {found.reason}", found.approvers)
-        return _decision(position, fallback.strategy, second, fallback=True), second
+        decision = _decision(position, fallback.strategy, second, fallback=True, rule=rule.strategy)
+        return decision, second
     raise LookupError("no routing rule matches")
 
 
-def _decision(position: int, strategy: str, pick: Pick, *, fallback: bool) -> RoutingDecision:
+def _decision(
+    position: int, strategy: str, pick: Pick, *, fallback: bool, rule: str = ""
+) -> RoutingDecision:
     return RoutingDecision(
         position=position,
         strategy=strategy,
@@ -210,6 +215,7 @@ def _decision(position: int, strategy: str, pick: Pick, *, fallback: bool) -> Ro
         reason=pick.reason,
         awaiting_approval=pick.approvers,
         fallback=fallback,
+        rule_strategy=rule or strategy,
     )
 
 
@@ -234,6 +240,7 @@ def route_new_ticket(edit: TicketEdit) -> RoutingDecision | None:
             "routed": True,
             "rule": decision.position,
             "strategy": decision.strategy,
+            "rule_strategy": decision.rule_strategy,
             "fallback": decision.fallback,
             "reason": decision.reason,
             **({"queue": "approvers"} if decision.awaiting_approval else {}),

@@ -174,6 +174,30 @@ def test_fallback_to_whoever_is_on_call(desk: Database) -> None:
     entry = routing_entry(desk, view.reference)
     assert entry.meta["fallback"] is True and entry.meta["strategy"] == "on-call"
     assert "the ticket names no product" in entry.body
+    assert "(least-loaded-product-specialist, its fallback on-call)" in entry.body
+    assert entry.meta["rule_strategy"] == "least-loaded-product-specialist"
+
+
+def test_fallback_to_the_rules_agent(desk: Database) -> None:
+    # Paritor with no product: the rule's fallback agent, ehughes.
+    view = tickets.open_ticket(
+        desk,
+        draft(
+            team="paritor",
+            organisation="oakfield-music-service",
+            contact_email="r.hale@oakfield-music.example",
+            product=None,
+            priority=None,
+        ),
+        at=AT,
+        route=True,
+    )
+    assert assignee(desk, view.reference) == "ehughes"
+    entry = routing_entry(desk, view.reference)
+    assert (entry.meta["strategy"], entry.meta["fallback"]) == ("agent", True)
+    assert "the rule's fallback agent" in entry.body
+    # No priority given: the policy's default (the sample names one per policy).
+    assert view.priority.slug == "low"
 
 
 def test_without_route_nothing_is_assigned(desk: Database) -> None:
