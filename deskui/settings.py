@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # log (the whole message is then kept as an attachment).
     mail_team: str | None = None
     mail_category: str = "technical"
+    # The priority a mail ticket gets, per SLA policy name (JSON in the environment); a policy
+    # not named gets its default priority, else its lowest.
+    mail_priorities: dict[str, str] = Field(default_factory=dict)
     mail_body_limit: int = Field(default=100_000, ge=1000)
     # Outbox retries: at most this many attempts, waiting 1, 2, 4, … minutes (capped at 1 h).
     mail_max_attempts: int = Field(default=8, ge=1)

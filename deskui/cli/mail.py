@@ -93,6 +93,7 @@ def _options(settings: Settings) -> dict[str, Any]:
         "body_limit": settings.mail_body_limit,
         "acknowledge_domain": mail_domain(settings),
         "category": settings.mail_category,
+        "priorities": settings.mail_priorities,
     }
 
 

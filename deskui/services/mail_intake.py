@@ -36,6 +36,7 @@ import datetime as dt
 import email
 import email.policy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -250,6 +251,7 @@ def _open(
     follows: str | None,
     domain: str | None,
     category: str,
+    priorities: Mapping[str, str] | None,
 ) -> IngestResult:
     body, truncated = _entry_body(mail, limit)
     if follows is not None:
@@ -283,6 +285,7 @@ def _open(
         opening_attachments=_listing(files),
         after_open=after_open,
         lowest_by_default=True,
+        fallback_priorities=priorities,
     )
     return IngestResult("opened", view.reference, follows=follows, notes=tuple(mail.notes))
 
@@ -313,6 +316,7 @@ def file_message(
     body_limit: int = DEFAULT_BODY_LIMIT,
     acknowledge_domain: str | None = None,
     category: str = "technical",
+    priorities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
@@ -372,6 +376,7 @@ def file_message(
         follows=follows,
         domain=acknowledge_domain,
         category=category,
+        priorities=priorities,
     )
 
 
@@ -384,6 +389,7 @@ def ingest_message(
     body_limit: int = DEFAULT_BODY_LIMIT,
     acknowledge_domain: str | None = None,
     category: str = "technical",
+    priorities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``)."""
@@ -396,6 +402,7 @@ def ingest_message(
             body_limit=body_limit,
             acknowledge_domain=acknowledge_domain,
             category=category,
+            priorities=priorities,
         )
     except ServiceError as exc:
         return quarantine(database, raw, str(exc), at=at)

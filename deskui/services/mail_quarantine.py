@@ -10,6 +10,7 @@ it, when, and what became of it; reviewed rows drop out of the default listing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -96,6 +97,7 @@ def retry_quarantined(
     body_limit: int = 100_000,
     acknowledge_domain: str | None = None,
     category: str = "technical",
+    priorities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """File the message again (into ``ticket``, or for ``team``); on success the row is marked
     reviewed by ``by`` with what became of it. A failure raises (``ServiceError``) with the
@@ -117,6 +119,7 @@ def retry_quarantined(
         body_limit=body_limit,
         acknowledge_domain=acknowledge_domain,
         category=category,
+        priorities=priorities,
     )
     _review(database, quarantine_id, by, at, f"re-ingested: {result.action} {result.reference}")
     return result

@@ -124,6 +124,7 @@ def open_ticket(
     opening_attachments: Sequence[Mapping[str, Any]] = (),
     after_open: AfterOpen | None = None,
     lowest_by_default: bool = False,
+    fallback_priorities: Mapping[str, str] | None = None,
 ) -> TicketView:
     """Open a ticket: entitlement flags, policy, reference, first log entry, clocks.
 
@@ -136,8 +137,9 @@ def open_ticket(
     routing rules assign it in the same transaction (``deskui.services.routing``). With
     ``acknowledge_domain`` a ticket from email or the web gets an acknowledgement queued in
     the outbox (``deskui.services.outbox``; send it after this returns with ``send_pending``).
-    ``opening_meta`` and ``opening_attachments`` go on the first log entry. With
-    ``lowest_by_default`` a draft without a priority whose policy has no default gets the
+    ``opening_meta`` and ``opening_attachments`` go on the first log entry. A draft without a
+    priority gets ``fallback_priorities[policy name]`` if given (mail's configured choice per
+    policy), else the policy's default; with ``lowest_by_default``, failing both, the
     policy's lowest priority instead of an error (mail, which never says).
     """
     require_aware(at)
@@ -160,7 +162,12 @@ def open_ticket(
         requested = (draft.requested_priority or "").strip() or None
         if requested is not None:
             policy_priority(policy, requested, "requested_priority")
-        wanted = (draft.priority or "").strip() or requested or policy.default_priority
+        wanted = (
+            (draft.priority or "").strip()
+            or requested
+            or (fallback_priorities or {}).get(policy.name)
+            or policy.default_priority
+        )
         if wanted is None and lowest_by_default and policy.priorities:
             # Mail says nothing of priority: the lowest, for a person to raise on triage.
             wanted = policy.priorities[-1].slug

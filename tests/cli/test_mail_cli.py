@@ -72,7 +72,7 @@ def cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeyp
         database.dispose()
     config = tmp_path / "config.toml"
     config.write_text("", encoding="utf-8")
-    for name in ("SMTP_HOST", "SMTP_PORT", "MAIL_TEAM"):
+    for name in ("SMTP_HOST", "SMTP_PORT", "MAIL_TEAM", "MAIL_PRIORITIES"):
         monkeypatch.delenv(f"DESKUI_{name}", raising=False)
 
     def run(*argv: str, stdin: bytes | None = None, group: str = "mail") -> tuple[int, str, str]:
@@ -159,7 +159,8 @@ def test_send_pending_delivers_the_acknowledgement(
     assert "sent" in out and "attempts 1" in out
 
 
-def test_attachments_show_on_the_ticket(cli: Cli) -> None:
+def test_attachments_show_on_the_ticket(cli: Cli, monkeypatch) -> None:
+    monkeypatch.setenv("DESKUI_MAIL_PRIORITIES", '{"kenco-wes": "software-error"}')
     mail = EmailMessage()
     mail["From"] = MARIA
     mail["Subject"] = "Photo of the error"
@@ -168,7 +169,7 @@ def test_attachments_show_on_the_ticket(cli: Cli) -> None:
     assert cli("ingest", stdin=mail.as_bytes())[:2] == (0, "DSK-000001\n")
     code, out, _ = cli("show", "DSK-000001", group="ticket")
     assert code == 0 and "    [attachment] error.png (8 bytes, image/png)" in out.splitlines()
-    # Mail names no priority: the policy's default (kenco-wes: software-error).
+    # Mail names no priority: the one configured for the policy (DESKUI_MAIL_PRIORITIES).
     assert "priority: software-error (Software error)" in out
     code, out, _ = cli("show", "DSK-000001", "--json", group="ticket")
     opening = json.loads(out)["interactions"][0]

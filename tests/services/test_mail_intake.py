@@ -301,3 +301,11 @@ def test_after_the_last_attempt_the_mail_is_failed_and_logged(desk: Database) ->
     assert (queued.status, queued.attempts) == ("failed", 2)
     assert "giving up" in entries(desk, ref)[-1].body
     assert ticket(desk, ref).acknowledged_at is None
+
+
+def test_the_priority_a_mail_ticket_gets(desk: Database) -> None:
+    # Velsoft names no default: the configured one for the policy, else the lowest.
+    configured = ingest(desk, mail(), priorities={"velsoft-support": "high"})
+    assert ticket(desk, configured.reference).priority == "high"
+    lowest = ingest(desk, mail(message_id="<m9@x>"), at=hfx(2, 9, 1))
+    assert ticket(desk, lowest.reference).priority == "medium"
