@@ -65,6 +65,17 @@ class Settings(BaseSettings):
     pager_addresses: dict[str, str] = Field(default_factory=dict)
     # A link to the ticket in pages, with {reference} in it (e.g. a web desk's address).
     pager_ticket_url: str | None = None
+    # Mail intake: the team a message goes to when its sender's organisation does not say
+    # (unknown senders), the category new mail tickets get, and the longest body kept in the
+    # log (the whole message is then kept as an attachment).
+    mail_team: str | None = None
+    mail_category: str = "technical"
+    # The priority a mail ticket gets, per SLA policy name (JSON in the environment); a policy
+    # not named gets its default priority, else its lowest.
+    mail_priorities: dict[str, str] = Field(default_factory=dict)
+    mail_body_limit: int = Field(default=100_000, ge=1000)
+    # Outbox retries: at most this many attempts, waiting 1, 2, 4, … minutes (capped at 1 h).
+    mail_max_attempts: int = Field(default=8, ge=1)
 
     @field_validator("now")
     @classmethod

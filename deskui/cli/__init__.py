@@ -11,10 +11,23 @@ import sys
 from collections.abc import Sequence
 
 from deskui import __version__
-from deskui.cli import agent, app, audit, board, db, oncall, pager, report, serve, sla, ticket
+from deskui.cli import (
+    agent,
+    app,
+    audit,
+    board,
+    db,
+    mail,
+    oncall,
+    pager,
+    report,
+    serve,
+    sla,
+    ticket,
+)
 from deskui.cli.common import CommandError, add_global_options
 
-COMMAND_GROUPS = (app, db, sla, ticket, report, oncall, agent, pager, board, serve, audit)
+COMMAND_GROUPS = (app, db, sla, ticket, mail, report, oncall, agent, pager, board, serve, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

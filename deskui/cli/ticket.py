@@ -1,5 +1,5 @@
-"""`deskui ticket new | show | list | note | reply | status | feedback | assign`: scriptable
-intake and ticket work from a shell (like ``rt``), on the ticket services.
+"""`deskui ticket new | show | list | note | contact | reply | status | feedback | assign`:
+scriptable intake and ticket work from a shell (like ``rt``), on the ticket services.
 
 Times come from the settings' clock (``DESKUI_NOW`` freezes it). Bad input (an unknown
 organisation, contact, priority, status, handle or reference, a missing body) is one line on
@@ -27,6 +27,8 @@ from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import feedback, tickets
 from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.services.mailer import mail_configured
+from deskui.services.outbox import mail_domain, send_pending
 from deskui.services.ticket_lookup import intake_options
 from deskui.services.views import ClockView, InteractionView, TicketSummary, TicketView
 from deskui.settings import Settings
@@ -78,6 +80,12 @@ def register(commands: Any) -> None:
     new.add_argument("--subject", help="one-line subject (required)")
     new.add_argument("--body", help="what the customer said (required; - reads stdin)")
     new.add_argument("--as", dest="actor", metavar="HANDLE", help="the agent logging it")
+    new.add_argument(
+        "--no-route",
+        dest="route",
+        action="store_false",
+        help="leave it unassigned instead of applying the routing rules",
+    )
     _json_option(new)
 
     show = action("show", "print a ticket: fields, clocks and log", run_show)
@@ -97,6 +105,20 @@ def register(commands: Any) -> None:
     _ref_and_actor(note, required=True)
     note.add_argument("--body", help="the note (required; - reads stdin)")
     _json_option(note)
+
+    contact = action(
+        "contact",
+        "log the customer getting in touch (resumes a waiting ticket; reopens a resolved one "
+        "within the reopen window)",
+        run_contact,
+    )
+    _ref_and_actor(contact, required=False)
+    contact.add_argument("--body", help="what the customer said (required; - reads stdin)")
+    contact.add_argument(
+        "--kind", default="call-in", help="call-in (default), email-in, fax-in or answerphone"
+    )
+    contact.add_argument("--from", dest="author_name", help="who (default: the requester)")
+    _json_option(contact)
 
     reply = action("reply", "log a reply to the customer (meets the response clock)", run_reply)
     _ref_and_actor(reply, required=True)
@@ -333,6 +355,11 @@ def ticket_text(view: TicketView) -> str:
         if entry.body:
             body = visible_text(entry.body, keep_newlines=True)
             lines.extend(f"    {line}" for line in body.splitlines())
+        for item in entry.attachments:
+            lines.append(
+                f"    [attachment] {one_line(str(item.get('name')), 80)} "
+                f"({item.get('size')} bytes, {one_line(str(item.get('content_type')), 60)})"
+            )
     return "\n".join(lines)
 
 
@@ -391,7 +418,20 @@ def run_new(args: argparse.Namespace) -> int:
             subject=subject,
             description=body,
         )
-        view = _call(tickets.open_ticket, database, draft, at=now, by=args.actor)
+        settings = settings_from(args)
+        view = _call(
+            tickets.open_ticket,
+            database,
+            draft,
+            at=now,
+            by=args.actor,
+            route=args.route,
+            acknowledge_domain=mail_domain(settings),
+        )
+        # A web ticket's acknowledgement goes out now if mail is set up (else it waits in the
+        # outbox for `deskui mail send-pending`); the ticket is shown as it stands after.
+        if mail_configured(settings) and send_pending(database, settings, at=now):
+            view = _call(tickets.get_ticket, database, view.reference, now=now)
     return _print_ticket(args, view, view.reference)
 
 
@@ -435,6 +475,26 @@ def run_note(args: argparse.Namespace) -> int:
     with _desk(args) as (database, now):
         _call(tickets.add_note, database, args.ref, body, by=actor, at=now)
         return _after(args, database, now, "note added")
+
+
+def run_contact(args: argparse.Namespace) -> int:
+    body = _required(args.body, "--body", "what the customer said")
+    with _desk(args) as (database, now):
+        before = _call(tickets.get_ticket, database, args.ref, now=now).status
+        _call(
+            tickets.log_contact,
+            database,
+            args.ref,
+            args.kind,
+            body,
+            by=args.actor,
+            at=now,
+            author_name=args.author_name,
+            resume=True,
+        )
+        status = _call(tickets.get_ticket, database, args.ref, now=now).status
+        done = "contact logged" + (f" ({before} → {status})" if status != before else "")
+        return _after(args, database, now, done)
 
 
 def run_reply(args: argparse.Namespace) -> int:

@@ -181,6 +181,8 @@ class DeskActions:
             by=self.handle,
             at=self._now(),
             author_name=author_name,
+            # The customer getting in touch resumes a waiting ticket or reopens a resolved one.
+            resume=True,
         )
 
     def reply(self, ref: str, kind: InteractionKind | str, body: str) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from deskui.domain.vocabulary import ShiftRole
 from deskui.services.errors import NotFoundError
 from deskui.services.sla_context import sla_context
-from deskui.store.models import OnCallRotation, OnCallShift, Team
+from deskui.store.models import Agent, OnCallRotation, OnCallShift, Team
 from deskui.store.session import Database
 
 
@@ -113,6 +113,25 @@ def _teams(session: Session, wanted: str | None) -> list[Team]:
     if exists:
         raise UnknownTeamError(f"team {wanted!r} has no on-call rotation (teams with one: {known})")
     raise UnknownTeamError(f"unknown team {wanted!r} (teams with a rotation: {known})")
+
+
+def current_shift_holder(
+    session: Session, team_id: int, role: ShiftRole, at: dt.datetime
+) -> Agent | None:
+    """The agent holding ``role`` for the team at ``at`` (routing's on-call strategy), or
+    ``None``; read in the caller's session, so it can run inside a write transaction."""
+    row = session.scalars(
+        select(OnCallShift)
+        .where(
+            OnCallShift.team_id == team_id,
+            OnCallShift.role == role,
+            OnCallShift.starts_at <= at,
+            OnCallShift.ends_at > at,
+        )
+        .order_by(OnCallShift.starts_at.desc(), OnCallShift.id.desc())
+        .limit(1)
+    ).first()
+    return row.agent if row is not None else None
 
 
 def _current(

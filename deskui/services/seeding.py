@@ -14,8 +14,9 @@ On-call shifts are expanded from each weekly rotation and its overrides for whol
 weeks from about 8 weeks before ``now`` to 26 weeks after; a re-seed replaces the rotation's
 shifts from that window start on and keeps older ones as history.
 
-Routing rules have no table yet: they are counted in the summary as not stored. Modification
-steps are upserted into ``modification_plan`` by slug (``seed_modification_plans``).
+Routing rules are stored in file order as ``routing_rule`` rows at positions 1, 2, …; rules
+past the file's last position are deleted (routing must follow the file exactly, and no ticket
+points at a rule). Modification steps are upserted by slug as ``modification_plan`` rows.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ from deskui.domain.catalog.agents import AgentSpec
 from deskui.domain.catalog.oncall import OnCallRotationSpec
 from deskui.domain.catalog.organisations import ContractSpec, OrganisationSpec
 from deskui.domain.catalog.terms import WEEKDAYS
-from deskui.domain.catalog.triage import SubStepSpec, TriageChecklistSpec, TriageStepSpec
+from deskui.domain.catalog.triage import (
+    ModificationStepsSpec,
+    SubStepSpec,
+    TriageChecklistSpec,
+    TriageStepSpec,
+)
 from deskui.domain.vocabulary import ShiftRole
 from deskui.services.authorization import require_admin
 from deskui.services.catalog import Catalog, load_catalog_from_directory
@@ -71,6 +77,8 @@ KINDS = (
     "modification_plans",
     "oncall_rotations",
     "oncall_shifts",
+    "routing_rules",
+    "modification_plans",
 )
 
 
@@ -169,11 +177,9 @@ class _Seeder:
             self._checklist(checklist)
         for rotation in self.catalog.oncall_rotations.values():
             self._rotation(rotation)
-        if self.catalog.routing_rules:
-            self.summary.not_stored["routing_rules"] = len(self.catalog.routing_rules)
-        self.session.flush()
-        for new in seed_modification_plans(self.session, self.catalog):
-            self.summary.count("modification_plans", new=new)
+        self._routing_rules()
+        for plan in self.catalog.modification_steps.values():
+            self._modification_plan(plan)
         self.session.flush()
         return self.summary
 
@@ -339,6 +345,33 @@ class _Seeder:
             wanted.append(step)
         row.steps = wanted
 
+    def _routing_rules(self) -> None:
+        existing = {row.position: row for row in self.session.scalars(select(models.RoutingRule))}
+        for position, spec in enumerate(self.catalog.routing_rules, start=1):
+            row = existing.get(position)
+            self.summary.count("routing_rules", new=row is None)
+            if row is None:
+                row = models.RoutingRule(position=position)
+                self.session.add(row)
+            row.team_id = self.teams[spec.team].id
+            row.spec = spec.model_dump(mode="json")
+        self.session.execute(
+            delete(models.RoutingRule).where(
+                models.RoutingRule.position > len(self.catalog.routing_rules)
+            )
+        )
+
+    def _modification_plan(self, spec: ModificationStepsSpec) -> None:
+        row = self._exists(models.ModificationPlan, models.ModificationPlan.slug, spec.slug)
+        self.summary.count("modification_plans", new=row is None)
+        if row is None:
+            row = models.ModificationPlan(slug=spec.slug)
+            self.session.add(row)
+        row.title = spec.title
+        row.policy_id = self.policies[spec.policy].id if spec.policy else None
+        row.team_id = self.teams[spec.team].id if spec.team else None
+        row.spec = spec.model_dump(mode="json")
+
     def _rotation(self, spec: OnCallRotationSpec) -> None:
         row = self._exists(models.OnCallRotation, models.OnCallRotation.slug, spec.slug)
         new = row is None
@@ -402,35 +435,6 @@ def _set_equal(current: set[_T], wanted: Iterable[_T]) -> None:
 
 
 # ---- modification plans ------------------------------------------------------------------
-
-
-def seed_modification_plans(session: Session, catalog: Catalog) -> list[bool]:
-    """Upsert one ``modification_plan`` row per entry of ``modification_steps`` (by slug);
-    for each, whether it was new. Idempotent; runs after the policies and teams exist."""
-    created: list[bool] = []
-    for spec in catalog.modification_steps.values():
-        row = session.scalars(
-            select(models.ModificationPlan).where(models.ModificationPlan.slug == spec.slug)
-        ).one_or_none()
-        created.append(row is None)
-        if row is None:
-            row = models.ModificationPlan(slug=spec.slug)
-            session.add(row)
-        row.title = spec.title
-        row.policy_id = (
-            session.scalars(
-                select(models.SlaPolicy.id).where(models.SlaPolicy.name == spec.policy)
-            ).one()
-            if spec.policy
-            else None
-        )
-        row.team_id = (
-            session.scalars(select(models.Team.id).where(models.Team.slug == spec.team)).one()
-            if spec.team
-            else None
-        )
-        row.spec = spec.model_dump(mode="json")
-    return created
 
 
 # ---- triage steps -----------------------------------------------------------------------

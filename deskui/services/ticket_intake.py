@@ -10,7 +10,8 @@ that inserts the ticket, so references stay unique and gapless.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -19,13 +20,24 @@ from sqlalchemy.orm import Session
 from deskui.domain.vocabulary import Channel, Direction, InteractionKind, Status
 from deskui.services.authorization import TICKET_WORKERS, refusals_recorded, require_role
 from deskui.services.errors import TicketValidationError
+from deskui.services.outbox import queue_acknowledgement
 from deskui.services.paging import queue_pages
+from deskui.services.routing import route_new_ticket
 from deskui.services.sla_context import policy_for
 from deskui.services.ticket_draft import CheckedDraft, TicketDraft, check_draft
 from deskui.services.ticket_edit import TicketEdit, find_agent, policy_priority, require_aware
 from deskui.services.ticket_views import ticket_view
 from deskui.services.views import TicketView
-from deskui.store.models import Contact, Contract, Desk, Organisation, Product, Team, Ticket
+from deskui.store.models import (
+    Contact,
+    Contract,
+    Desk,
+    Interaction,
+    Organisation,
+    Product,
+    Team,
+    Ticket,
+)
 from deskui.store.references import next_reference
 from deskui.store.session import Database
 
@@ -97,8 +109,24 @@ def active_contract(
     ).one_or_none()
 
 
+# Called inside the opening transaction once the ticket and its first entry have ids (mail
+# intake stores attachments and the message id there).
+AfterOpen = Callable[[Session, Ticket, Interaction], None]
+
+
 def open_ticket(
-    database: Database, draft: TicketDraft, *, at: dt.datetime, by: str | None = None
+    database: Database,
+    draft: TicketDraft,
+    *,
+    at: dt.datetime,
+    by: str | None = None,
+    route: bool = False,
+    acknowledge_domain: str | None = None,
+    opening_meta: Mapping[str, Any] | None = None,
+    opening_attachments: Sequence[Mapping[str, Any]] = (),
+    after_open: AfterOpen | None = None,
+    lowest_by_default: bool = False,
+    fallback_priorities: Mapping[str, str] | None = None,
 ) -> TicketView:
     """Open a ticket: entitlement flags, policy, reference, first log entry, clocks.
 
@@ -106,6 +134,15 @@ def open_ticket(
     date (in the team's zone), else the team's default. A sender who is not a liaison of that
     contract is flagged ``non-liaison``; no active contract is flagged ``no-entitlement``.
     Neither stops the ticket being logged.
+
+    Intake paths (the new-ticket form, ``deskui ticket new``, mail) pass ``route=True``: the
+    routing rules assign it in the same transaction (``deskui.services.routing``). With
+    ``acknowledge_domain`` a ticket from email or the web gets an acknowledgement queued in
+    the outbox (``deskui.services.outbox``; send it after this returns with ``send_pending``).
+    ``opening_meta`` and ``opening_attachments`` go on the first log entry. A draft without a
+    priority gets ``fallback_priorities[policy name]`` if given (mail's configured choice per
+    policy), else the policy's default; with ``lowest_by_default``, failing both, the
+    policy's lowest priority instead of an error (mail, which never says).
     """
     require_aware(at)
     checked = check_draft(draft, at)
@@ -128,7 +165,15 @@ def open_ticket(
         requested = (draft.requested_priority or "").strip() or None
         if requested is not None:
             policy_priority(policy, requested, "requested_priority")
-        wanted = (draft.priority or "").strip() or requested or policy.default_priority
+        wanted = (
+            (draft.priority or "").strip()
+            or requested
+            or (fallback_priorities or {}).get(policy.name)
+            or policy.default_priority
+        )
+        if wanted is None and lowest_by_default and policy.priorities:
+            # Mail says nothing of priority: the lowest, for a person to raise on triage.
+            wanted = policy.priorities[-1].slug
         if wanted is None:
             known = ", ".join(p.slug for p in policy.priorities)
             raise TicketValidationError("priority", f"choose a priority (known: {known})")
@@ -165,16 +210,25 @@ def open_ticket(
         session.add(ticket)
         edit = TicketEdit(database, session, ticket, context, policy, at, actor)
         edit.clocks_touched = True
-        edit.log(
+        opening = edit.log(
             OPENING_KINDS[checked.channel],
             draft.description,
-            {"opening": True, "channel": checked.channel.value},
+            {**(opening_meta or {}), "opening": True, "channel": checked.channel.value},
             author_name=requester_name or checked.requester_email or checked.contact_email,
             direction=Direction.IN,
             at=opened_at,
         )
+        opening.attachments = [dict(item) for item in opening_attachments]
+        if route:
+            route_new_ticket(edit)
         edit.save()
         queue_pages(edit)  # after hours or top priority: pages go out after commit
+        if acknowledge_domain is not None:
+            queue_acknowledgement(session, ticket, at=at, domain=acknowledge_domain)
+        if after_open is not None:
+            after_open(session, ticket, opening)
+        # Rows added after the ticket's flush go in before the change-feed event.
+        session.flush()
         view = ticket_view(session, context, ticket, at)
         edit.announce("opened")
         return view

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Status
 from deskui.services.authorization import refusals_recorded, require_may_assign
+from deskui.services.customer_contact import apply_customer_contact
 from deskui.services.errors import (
     NotFoundError,
     TicketConflictError,
@@ -82,6 +83,13 @@ CONTACT_KINDS: tuple[InteractionKind, ...] = (
     InteractionKind.ANSWERPHONE,
 )
 REPLY_KINDS: tuple[InteractionKind, ...] = (InteractionKind.CALL_OUT, InteractionKind.EMAIL_OUT)
+# How the reason for resuming or reopening reads ("The customer called.").
+CONTACT_VERBS: dict[InteractionKind, str] = {
+    InteractionKind.CALL_IN: "called",
+    InteractionKind.EMAIL_IN: "replied by email",
+    InteractionKind.FAX_IN: "sent a fax",
+    InteractionKind.ANSWERPHONE: "left a message",
+}
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -204,11 +212,14 @@ def log_contact(
     by: str | None,
     at: dt.datetime,
     author_name: str | None = None,
+    resume: bool = False,
 ) -> int:
     """Log an inbound contact (``call-in``, ``email-in``, ``fax-in``, ``answerphone``).
 
     ``by`` is the agent who took it down (``None`` for mail intake); ``author_name`` the
     customer, by default the ticket's requester. Never conflicts. Returns the new version.
+    With ``resume`` the contact also resumes a ticket waiting on the customer, or reopens a
+    resolved one within the reopen window (``deskui.services.customer_contact``).
     """
     entry_kind = _kind(kind, CONTACT_KINDS)
     text = required_text(body, "body", "what the customer said")
@@ -216,7 +227,9 @@ def log_contact(
         edit = begin_edit(database, session, ref, by=by, at=at)
         name = (author_name or "").strip() or edit.ticket.requester_name or None
         edit.log(entry_kind, text, author_name=name)
-        return edit.finish("contact", kind=entry_kind.value)
+        effect = apply_customer_contact(edit, CONTACT_VERBS[entry_kind]) if resume else None
+        extra = {"effect": effect} if effect is not None else {}
+        return edit.finish("contact", kind=entry_kind.value, **extra)
 
 
 def reply(

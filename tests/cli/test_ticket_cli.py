@@ -156,8 +156,18 @@ def stored(db_path: Path) -> tuple[object, ...]:
 
 
 def new_ticket(cli: Cli, *extra: str, priority: str = "location-down") -> str:
+    """A new, unassigned ticket (``--no-route``: these tests take and assign it themselves;
+    routing has its own tests)."""
     code, out, err = cli(
-        "new", *ACME, *NEW_BASICS, "--priority", priority, "--body", "RF guns fail", *extra
+        "new",
+        *ACME,
+        *NEW_BASICS,
+        "--priority",
+        priority,
+        "--body",
+        "RF guns fail",
+        "--no-route",
+        *extra,
     )
     assert (code, err) == (0, "")
     return out.strip()
@@ -231,9 +241,10 @@ def test_new_json_is_the_ticket(cli: Cli, db_path: Path) -> None:
         "phone",
         "technical",
     )
+    # Routed on opening (Kenco: the least-loaded WES specialist; all at 0, the first handle).
     assert (ticket["status"], ticket["assignee"], ticket["flags"], ticket["version"]) == (
         "new",
-        None,
+        "dpatel",
         [],
         1,
     )
@@ -254,8 +265,11 @@ def test_new_json_is_the_ticket(cli: Cli, db_path: Path) -> None:
         "paused_business_seconds": 0,
     }
     assert ticket["clocks"]["resolution"]["state"] == "no-due"
+    opening, routed, page = ticket["interactions"]
+    assert routed["kind"] == "assignment-change"
+    assert routed["body"].startswith("Routing rule ")
+    assert "least-loaded kenco-wes specialist" in routed["body"]
     # A top-priority ticket also pages the on-call agent (see test_paging.py).
-    opening, page = ticket["interactions"]
     assert (page["kind"], page["author_handle"]) == ("page", None)
     assert set(opening) == ENTRY_KEYS
     assert (opening["kind"], opening["direction"], opening["author"], opening["body"]) == (
@@ -421,7 +435,8 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "DSK-000001: Down␛]0;owned␇"
-    assert "status: new; assignee: nobody; version 1" in lines
+    # No product: routed to whoever is on call (the Kenco rule's fallback).
+    assert "status: new; assignee: lchen; version 1" in lines
     assert any(
         line.split()
         == [
@@ -440,6 +455,8 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
     ), out
     opening = lines.index("  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez")
     assert lines[opening + 1 : opening + 3] == ["    All", "    scanners␛[2J"]
+    assert lines[-4] == "  2026-11-23T15:00:00+00:00 assignment-change (internal) system"
+    assert lines[-3].startswith("    Routing rule ") and "on call" in lines[-3]
     # A top-priority ticket pages the on-call agent: the log's last entry says so.
     assert lines[-2:] == [
         "  2026-11-23T15:00:00+00:00 page (internal) system",
@@ -711,3 +728,32 @@ def test_without_a_schema(tmp_path: Path, capsys, monkeypatch) -> None:
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert "no deskui schema" in err and err.count("\n") == 1
+
+
+# ---- contact -------------------------------------------------------------------------------
+
+
+def test_contact_resumes_a_waiting_ticket_and_reopens_a_resolved_one(cli: Cli) -> None:
+    ref = new_ticket(cli)
+    assert cli("status", ref, "acknowledged", "--as", "jmorales")[0] == 0
+    assert cli("status", ref, "waiting-on-customer", "--as", "jmorales")[0] == 0
+    code, out, err = cli("contact", ref, "--body", "Here are the logs")
+    assert (code, err) == (0, "")
+    assert "contact logged (waiting-on-customer → in-progress)" in out
+    assert (
+        cli(
+            "status", ref, "resolved", "--as", "jmorales", "--note", "Fixed", "--breach-reason", "x"
+        )[0]
+        == 0
+    )
+    code, out, _ = cli("contact", ref, "--kind", "email-in", "--body", "It broke again")
+    assert code == 0 and "(resolved → in-progress)" in out
+    ticket = show_json(cli, ref)
+    assert ticket["interactions"][-1]["kind"] == "status-change"
+
+
+def test_contact_bad_input_is_one_line(cli: Cli) -> None:
+    ref = new_ticket(cli)
+    one_line_error(cli("contact", ref), "--body")
+    one_line_error(cli("contact", ref, "--kind", "email-out", "--body", "x"), "email-out")
+    one_line_error(cli("contact", "DSK-999999", "--body", "x"), "DSK-999999")

@@ -78,10 +78,14 @@ def test_seeding_the_sample_data_writes_every_section(database: Database) -> Non
     assert count(database, models.OnCallRotation) == 1
     assert count(database, models.OnCallShift) == summary.written["oncall_shifts"] > 0
     assert summary.written["calendars"] == summary.created["calendars"] == 6
-    assert summary.not_stored == {"routing_rules": 16}
-    # IT Works' software-modification plan (7 steps after 3 change-request steps).
-    assert count(database, models.ModificationPlan) == 1
-    assert summary.created["modification_plans"] == summary.written["modification_plans"] == 1
+    assert summary.not_stored == {}
+    assert count(database, models.RoutingRule) == summary.written["routing_rules"] == 16
+    assert count(database, models.ModificationPlan) == summary.written["modification_plans"] == 1
+    with database.read() as session:
+        positions = session.scalars(
+            select(models.RoutingRule.position).order_by(models.RoutingRule.position)
+        ).all()
+    assert positions == list(range(1, 17))
 
     today = NOW.date()
     with database.read() as session:

@@ -22,10 +22,13 @@ from textual.worker import get_current_worker
 
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.desk_actions import DeskActions
+from deskui.services.intake_desk import IntakeDesk
 from deskui.services.live import LiveFeed
 from deskui.services.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
 from deskui.ui.safe import safe_cell
+from deskui.ui.screens.forms.new_ticket import NewTicketForm
+from deskui.ui.screens.quarantine import QuarantineScreen
 from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
 
@@ -73,6 +76,8 @@ class QueueScreen(Screen[None]):
         Binding("s", "toggle_order", "Sort"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("n", "new_ticket", "New ticket"),
+        Binding("Q", "quarantine", "Mail quarantine", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -339,6 +344,33 @@ class QueueScreen(Screen[None]):
         """``enter`` on a row opens that ticket."""
         event.stop()
         self.app.push_screen(TicketScreen(str(event.row_key.value)))
+
+    # -------------------------------------------------------------- intake
+    def action_new_ticket(self) -> None:
+        self._open_new_ticket_form()
+
+    @work(thread=True, exclusive=True, group="new-ticket")
+    def _open_new_ticket_form(self) -> None:
+        intake = IntakeDesk(self.desk_app.desk)
+        try:
+            choices = intake.choices()
+        except Exception as exc:  # the database is away: nothing typed yet, nothing lost
+            self.app.call_from_thread(
+                self.notify, f"Cannot open the form: {exc}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(intake, choices))
+
+    def _show_new_ticket_form(self, form: NewTicketForm) -> None:
+        def saved(done: bool | None) -> None:
+            if done and form.opened is not None:
+                self.refresh_data()
+                self.app.push_screen(TicketScreen(form.opened.reference))
+
+        self.app.push_screen(form, callback=saved)
+
+    def action_quarantine(self) -> None:
+        self.app.push_screen(QuarantineScreen())
 
     def action_toggle_order(self) -> None:
         self.order = "due" if self.order == "priority" else "priority"

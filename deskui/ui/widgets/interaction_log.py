@@ -119,7 +119,18 @@ def log_entry(
     reason = entry.meta.get("breach_reason")
     if reason:
         body = f"{body}\nBreach reason: {_visible_body(str(reason))}".lstrip("\n")
+    if entry.attachments:
+        body = f"{body}\nAttachments: {attachment_list(entry.attachments)}".lstrip("\n")
     return LogEntry(tuple(runs), body, direction == "internal")
+
+
+def attachment_list(attachments: Iterable[dict[str, object]]) -> str:
+    """``name (size bytes, type)`` for each file kept with an entry (names are the sender's)."""
+    return ", ".join(
+        f"{one_line(str(item.get('name', '?')), 80)} ({item.get('size', '?')} bytes, "
+        f"{one_line(str(item.get('content_type', '?')), 60)})"
+        for item in attachments
+    )
 
 
 def log_entries(

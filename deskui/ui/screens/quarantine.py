@@ -1,0 +1,200 @@
+"""The mail quarantine (``Q`` on the queue): messages intake could not file, and what to do.
+
+The table lists each waiting message (received, sender, subject, reason); the viewer below
+shows the highlighted one's raw text with every control character made visible (it is
+whatever arrived: never interpreted as markup or sent raw to the terminal). ``r`` retries the
+ingest after choosing the team or the ticket it belongs to; ``d`` dismisses it with a note.
+Both are kept in the database with who reviewed it and when. Database work runs in threads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel, field_validator
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from deskui.domain.untrusted import one_line, visible_text
+from deskui.services.intake_desk import QuarantineDesk
+from deskui.services.mail_quarantine import QuarantinedMail
+from deskui.ui.screens.forms.base import ActionForm, FieldSpec
+
+if TYPE_CHECKING:
+    from deskui.ui.app import DeskApp
+
+
+class RetryValues(BaseModel):
+    team: str | None = None
+    ticket: str | None = None
+
+    @field_validator("team", "ticket", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> str | None:
+        text = str(value or "").strip()
+        return text or None
+
+
+class DismissValues(BaseModel):
+    note: str
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: object) -> str:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError("say why the message is dismissed")
+        return text
+
+
+class QuarantineScreen(Screen[None]):
+    """Quarantined mail waiting for a person."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry ingest"),
+        Binding("d", "dismiss_message", "Dismiss"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    QuarantineScreen DataTable { height: 1fr; }
+    QuarantineScreen #raw-box { height: 1fr; border-top: solid $primary; }
+    QuarantineScreen #quarantine-status { color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[QuarantinedMail] = []
+        self.shown: QuarantinedMail | None = None
+
+    @property
+    def quarantine(self) -> QuarantineDesk:
+        from deskui.ui.app import DeskApp
+
+        app = self.app
+        assert isinstance(app, DeskApp)
+        return QuarantineDesk(app.desk)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Mail quarantine · loading…"), id="quarantine-title")
+        yield DataTable(id="quarantine-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="raw-box"):
+            yield Static("", id="raw")
+        yield Static("", id="quarantine-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in (
+            ("received", "Received"),
+            ("sender", "Sender"),
+            ("subject", "Subject"),
+            ("reason", "Reason"),
+        ):
+            table.add_column(label, key=key)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="quarantine-load")
+    def load(self) -> None:
+        try:
+            rows = self.quarantine.waiting()
+        except Exception as exc:  # the database is away: say so, keep what is shown
+            self.app.call_from_thread(self._status, f"Could not load the quarantine: {exc}")
+            return
+        self.app.call_from_thread(self._show_rows, rows)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#quarantine-status", Static).update(Content(text))
+
+    def _show_rows(self, rows: list[QuarantinedMail]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                f"{row.received_at:%Y-%m-%d %H:%M}",
+                Content(one_line(row.sender or "-", 40)),
+                Content(one_line(row.subject or "-", 50)),
+                Content(one_line(row.reason, 80)),
+                key=str(row.id),
+            )
+        count = len(rows)
+        self.query_one("#quarantine-title", Static).update(
+            Content(f"Mail quarantine · {count} message{'' if count == 1 else 's'} waiting")
+        )
+        if not rows:
+            self.query_one("#raw", Static).update(Content("Nothing is waiting."))
+            self.shown = None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.read(int(event.row_key.value))
+
+    @work(thread=True, exclusive=True, group="quarantine-read")
+    def read(self, quarantine_id: int) -> None:
+        try:
+            message = self.quarantine.read(quarantine_id)
+        except Exception as exc:
+            self.app.call_from_thread(self._status, f"Could not read message: {exc}")
+            return
+        self.app.call_from_thread(self._show_raw, message)
+
+    def _show_raw(self, message: QuarantinedMail) -> None:
+        self.shown = message
+        header = f"#{message.id} · {message.size} bytes · {one_line(message.reason)}\n\n"
+        self.query_one("#raw", Static).update(
+            Content(header + visible_text(message.raw_text, keep_newlines=True))
+        )
+
+    def _current(self) -> QuarantinedMail | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _done(self, saved: bool | None) -> None:
+        if saved:
+            self._status("Done.")
+            self.load()
+
+    def action_retry(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        desk = self.quarantine
+        form = ActionForm(
+            f"Retry message #{current.id}",
+            [
+                FieldSpec("team", "Team (for an unknown sender)", placeholder="kenco"),
+                FieldSpec("ticket", "Or append to ticket", placeholder="DSK-000123"),
+            ],
+            RetryValues,
+            lambda v, _version: desk.retry(current.id, team=v.team, ticket=v.ticket),
+            intro=Content(one_line(current.reason)),
+            submit_label="Retry",
+        )
+        self.app.push_screen(form, callback=self._done)
+
+    def action_dismiss_message(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        desk = self.quarantine
+        form = ActionForm(
+            f"Dismiss message #{current.id}",
+            [FieldSpec("note", "Why", required=True)],
+            DismissValues,
+            lambda v, _version: desk.dismiss(current.id, v.note),
+            submit_label="Dismiss",
+        )
+        self.app.push_screen(form, callback=self._done)
+
+
+def show_quarantine(app: DeskApp) -> None:
+    app.push_screen(QuarantineScreen())
