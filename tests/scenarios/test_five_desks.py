@@ -242,6 +242,7 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
     assert kinds(desk, ref) == [
         "call-in",
+        "page",  # logged at 20:30, out of Kenco's hours: the on-call engineer is paged
         "assignment-change",
         "acknowledgement",
         *["triage-step"] * 5,
@@ -254,6 +255,8 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         "status-change",  # resolved
         "feedback",
     ]
+    paged = next(e for e in log_of(desk, ref) if e.kind.value == "page")
+    assert "out of hours" in paged.body or "after hours" in paged.body, paged.body
     decided = [e for e in log_of(desk, ref) if e.kind.value == "approval"]
     assert [e.meta["event"] for e in decided] == ["requested", "approved"]
     assert decided[1].author_agent_id is not None
