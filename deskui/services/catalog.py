@@ -106,10 +106,10 @@ class CatalogNotSeededError(ValueError):
 def load_catalog_from_database(settings: Settings) -> Catalog:
     """The catalog as seeded into the configured database.
 
-    Calendars, policies, triage checklists and rotations come back from their JSON ``spec``
-    columns exactly as saved; the desk, teams, products, organisations and agents from their
-    tables. Routing rules and modification steps have no tables, so they come back empty, and
-    agents' SSH keys stay in the ``ssh_key`` table (the SSH server reads them there).
+    Calendars, policies, triage checklists, rotations, routing rules (in position order) and
+    modification plans come back from their JSON ``spec`` columns exactly as saved; the desk,
+    teams, products, organisations and agents from their tables. Agents' SSH keys stay in the
+    ``ssh_key`` table (the SSH server reads them there).
     """
     # Imported here so reading sample data never needs the database layer.
     from deskui.store.session import Database
@@ -172,6 +172,16 @@ def catalog_from_session(session: Session) -> Catalog:
         row.slug: OnCallRotationSpec.model_validate(row.spec)
         for row in session.scalars(select(models.OnCallRotation).order_by(models.OnCallRotation.id))
     }
+    routing_rules = tuple(
+        RoutingRuleSpec.model_validate(row.spec)
+        for row in session.scalars(select(models.RoutingRule).order_by(models.RoutingRule.position))
+    )
+    plans = {
+        row.slug: ModificationStepsSpec.model_validate(row.spec)
+        for row in session.scalars(
+            select(models.ModificationPlan).order_by(models.ModificationPlan.id)
+        )
+    }
     return Catalog(
         calendars=calendars,
         policies=load_policy_specs(session),
@@ -181,9 +191,9 @@ def catalog_from_session(session: Session) -> Catalog:
         organisations=organisations,
         agents=agents,
         triage_checklists=checklists,
-        routing_rules=(),
+        routing_rules=routing_rules,
         oncall_rotations=rotations,
-        modification_steps={},
+        modification_steps=plans,
     )
 
 

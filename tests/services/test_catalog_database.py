@@ -151,7 +151,8 @@ def test_catalog_reads_back_what_was_seeded(db_url: str, sample: Catalog) -> Non
     assert loaded.agents == {handle: _in_table_order(a) for handle, a in sample.agents.items()}
     assert loaded.triage_checklists == sample.triage_checklists
     assert loaded.oncall_rotations == sample.oncall_rotations
-    # Not stored in tables of their own.
+    # This hand-made seed writes no routing rules or modification plans (test_seeding.py has
+    # the real seeding read back with them).
     assert loaded.routing_rules == ()
     assert loaded.modification_steps == {}
 

@@ -111,6 +111,8 @@ def test_the_database_reads_back_as_the_catalog(database: Database) -> None:
     assert stored.organisations == catalog.organisations
     assert stored.triage_checklists == catalog.triage_checklists
     assert stored.oncall_rotations == catalog.oncall_rotations
+    assert stored.routing_rules == catalog.routing_rules
+    assert stored.modification_steps == catalog.modification_steps
     # Roles, teams and skills are sets in the database: compare them as sets.
     assert stored.agents.keys() == catalog.agents.keys()
     for handle, agent in catalog.agents.items():
