@@ -24,8 +24,11 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.storage_errors import StoreError
+from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import PageStatus
 from deskui.services.errors import ServiceError
+from deskui.services.mailer import mail_configured
+from deskui.services.outbox import send_pending
 from deskui.services.pager_delivery import TickSummary, pager_tick
 from deskui.services.paging import PageView, acknowledge_pages, list_pages
 from deskui.settings import Settings
@@ -160,9 +163,16 @@ def run_run(args: argparse.Namespace) -> int:
             print(f"pager running every {wait:g} s (stop with SIGTERM or ctrl-c)", flush=True)
             passes = 0
             while not stop.is_set():
-                summary = pager_tick(database, settings, settings.time_source().now())
+                now = settings.time_source().now()
+                summary = pager_tick(database, settings, now)
                 for line in _summary_lines(summary):
                     print(line, flush=True)
+                # The one long-running sender also empties the mail outbox (acknowledgements
+                # queued by the app's new-ticket form wait here rather than for a cron job).
+                if mail_configured(settings):
+                    for sent in send_pending(database, settings, at=now):
+                        error = f": {one_line(sent.error, 200)}" if sent.error else ""
+                        print(f"mail {sent.reference or '-'} {sent.outcome}{error}", flush=True)
                 passes += 1
                 if args.passes is not None and passes >= args.passes:
                     break

@@ -209,3 +209,31 @@ def test_run_stops_cleanly_on_sigterm(oncall_url: str, night_ticket: str, tmp_pa
             process.kill()
     assert process.returncode == 0, err
     assert out.splitlines()[-1] == "pager stopped"
+
+
+def test_run_also_sends_queued_acknowledgements(
+    cli: Cli, oncall_url: str, smtp_inbox: Inbox
+) -> None:
+    # A web ticket from the app's form: its acknowledgement waits in the outbox for the runner.
+    database = Database(oncall_url)
+    try:
+        draft = TicketDraft(
+            team="kenco",
+            subject="Label printer offline",
+            channel="web",
+            category="technical",
+            organisation="acme-foods",
+            contact_email="maria.lopez@acme-foods.example",
+            priority="training",
+        )
+        ref = open_ticket(
+            database, draft, at=WEEKDAY_NIGHT, acknowledge_domain="desk.example"
+        ).reference
+    finally:
+        database.dispose()
+    code, out, err = cli("run", "--passes", "1", "--interval", "0.01")
+    assert (code, err) == (0, "")
+    assert f"mail {ref} sent" in out.splitlines()
+    subjects = [str(m["Subject"]) for m in smtp_inbox.received]
+    acks = [s for s in subjects if f"[{ref}]" in s and "page" not in s.lower()]
+    assert len(acks) == 1, subjects
