@@ -115,29 +115,12 @@ def _teams(session: Session, wanted: str | None) -> list[Team]:
     raise UnknownTeamError(f"unknown team {wanted!r} (teams with a rotation: {known})")
 
 
-def current_shift_holder(
+def current_shift(
     session: Session, team_id: int, role: ShiftRole, at: dt.datetime
-) -> Agent | None:
-    """The agent holding ``role`` for the team at ``at`` (routing's on-call strategy), or
-    ``None``; read in the caller's session, so it can run inside a write transaction."""
-    row = session.scalars(
-        select(OnCallShift)
-        .where(
-            OnCallShift.team_id == team_id,
-            OnCallShift.role == role,
-            OnCallShift.starts_at <= at,
-            OnCallShift.ends_at > at,
-        )
-        .order_by(OnCallShift.starts_at.desc(), OnCallShift.id.desc())
-        .limit(1)
-    ).first()
-    return row.agent if row is not None else None
-
-
-def _current(
-    session: Session, team_id: int, role: ShiftRole, at: dt.datetime, zone: ZoneInfo
-) -> ShiftView | None:
-    row = session.scalars(
+) -> OnCallShift | None:
+    """The shift holding ``role`` for the team at ``at`` (its agent loaded), or ``None``; read
+    in the caller's session, so it can run inside a write transaction."""
+    return session.scalars(
         select(OnCallShift)
         .options(joinedload(OnCallShift.agent))
         .where(
@@ -150,6 +133,20 @@ def _current(
         .order_by(OnCallShift.starts_at.desc(), OnCallShift.id.desc())
         .limit(1)
     ).first()
+
+
+def current_shift_holder(
+    session: Session, team_id: int, role: ShiftRole, at: dt.datetime
+) -> Agent | None:
+    """The agent holding ``role`` for the team at ``at`` (routing's on-call strategy)."""
+    row = current_shift(session, team_id, role, at)
+    return row.agent if row is not None else None
+
+
+def _current(
+    session: Session, team_id: int, role: ShiftRole, at: dt.datetime, zone: ZoneInfo
+) -> ShiftView | None:
+    row = current_shift(session, team_id, role, at)
     return _view(row, zone) if row is not None else None
 
 

@@ -35,9 +35,10 @@ from deskui.domain.vocabulary import (
     Status,
 )
 from deskui.services.errors import TicketStateError, TicketValidationError
+from deskui.services.oncall import current_shift
 from deskui.services.ticket_edit import TicketEdit, begin_edit, load_ticket, require_aware
 from deskui.settings import Settings
-from deskui.store.models import Agent, OnCallRotation, OnCallShift, Page, Ticket
+from deskui.store.models import Agent, OnCallRotation, Page, Ticket
 from deskui.store.models.people import AgentRole, agent_team
 from deskui.store.session import Database
 
@@ -127,18 +128,7 @@ def recipients(session: Session, team_id: int, level: int, at: dt.datetime) -> l
             )
         )
     role = ShiftRole.PRIMARY if level == PRIMARY else ShiftRole.SECONDARY
-    shift = session.scalars(
-        select(OnCallShift)
-        .options(joinedload(OnCallShift.agent))
-        .where(
-            OnCallShift.team_id == team_id,
-            OnCallShift.role == role,
-            OnCallShift.starts_at <= at,
-            OnCallShift.ends_at > at,
-        )
-        .order_by(OnCallShift.starts_at.desc(), OnCallShift.id.desc())
-        .limit(1)
-    ).first()
+    shift = current_shift(session, team_id, role, at)
     return [shift.agent] if shift is not None and shift.agent.active else []
 
 
