@@ -1,10 +1,16 @@
 """The five desks' processes end to end through the services, on both backends:
-intake → routing (explicit: the routing service is another branch's) → triage →
-reclassification or modification/approval → resolution (+ feedback).
+intake with routing (``open_ticket(route=True)``, the rules of ``sample_data/routing.yaml``)
+→ triage → reclassification or modification/approval → resolution (+ feedback).
 
 Each scenario asserts the log, in order, and the clocks: every due instant below is worked
 out by hand from ``support-processes.md``'s business-time rules and ``sample_data`` (the
-working is in the comments), and whether each clock was met or breached.
+working is in the comments), and whether each clock was met or breached. Each also asserts
+the routing decision (who, by which rule and strategy), worked out by hand from
+``routing.yaml``, ``agents.yaml`` and ``organisations.yaml``: the rules are stored at
+positions 1, 2, … in file order (1-5 the five desks' no-entitlement rules, 6-8 IT Works,
+9-11 Kenco, 12-13 Keystone, 14 Velsoft, 15-16 Paritor); load is open tickets assigned, and
+ties go to the first handle alphabetically. The scenario then goes on with the agent routing
+chose, or with a hand-over a supervisor makes where the desk's process has one.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import TicketValidationError
 from deskui.services.tickets import TicketDraft
 from deskui.services.views import ClockView, TicketView
+from deskui.store.models import Interaction
 from deskui.store.session import Database
 
 
@@ -35,6 +42,27 @@ def due_and_state(view: TicketView) -> dict[str, tuple[dt.datetime | None, str]]
     return {name: (c.due_at, c.state) for name, c in clocks(view).items()}
 
 
+def routing_entry(desk: Database, ref: str) -> Interaction:
+    """The ticket's one routing decision: the ``assignment-change`` entry routing wrote."""
+    routed = [e for e in log_of(desk, ref) if e.meta.get("routed")]
+    assert len(routed) == 1, [e.body for e in routed]
+    assert routed[0].kind.value == "assignment-change"
+    return routed[0]
+
+
+def assert_routed(
+    desk: Database, ref: str, opened: TicketView, handle: str | None, body: str
+) -> Interaction:
+    """Routing gave the ticket to ``handle`` (``None``: unassigned) at intake and logged
+    ``body`` (which names the rule, its strategy and why) at the opening instant."""
+    assert opened.assignee == handle
+    entry = routing_entry(desk, ref)
+    assert entry.body == body
+    assert entry.meta["to"] == handle
+    assert entry.at == opened.created_at
+    return entry
+
+
 # ---- IT Works: a software bug across Presidents' Day ------------------------------------------
 
 
@@ -45,9 +73,20 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
     # Friday 13 Feb 2026 15:00 ET, Medium (itworks-et: Mon-Fri 09:00-17:00, US federal
     # holidays; Monday 16 Feb is Presidents' Day).
     opened = ny(2, 13, 15)
-    ref = tickets.open_ticket(desk, itworks_draft(), at=opened).reference
-    # Routing (explicit): technical + admissions → the admissions product specialist.
-    tickets.assign(desk, ref, "bthompson", by="sokafor", at=ny(2, 13, 15, 5))
+    intake = tickets.open_ticket(desk, itworks_draft(), at=opened, route=True)
+    ref = intake.reference
+    # Routing: Riverside's contract is active (no rule 2); a technical issue matches rule 7,
+    # a product specialist by product. The active IT Works agents with the itworks-admissions
+    # skill are bthompson, kwalsh (a project manager) and sokafor (the support manager); none
+    # has an open ticket yet, so the tie goes to the first handle: bthompson.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "bthompson",
+        "Routing rule 7 (least-loaded-product-specialist) chose bthompson: "
+        "least-loaded itworks-admissions specialist: 0 open vs 0 and 0",
+    )
     tickets.acknowledge(desk, ref, by="bthompson", at=ny(2, 13, 15, 10))
 
     triage.record_answers(
@@ -175,9 +214,20 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         subject="Wave picking report by zone",
         description="Would like the wave picking report split by zone.",
     )
-    ref = tickets.open_ticket(desk, draft, at=opened).reference
-    # Routing (explicit): the on-call engineer takes it (paging is the intake branch's).
-    tickets.assign(desk, ref, "dpatel", by=None, at=ny(2, 3, 20, 31))
+    intake = tickets.open_ticket(desk, draft, at=opened, route=True)
+    ref = intake.reference
+    # Routing: logged as a technical issue (it is reclassified on triage), so neither the
+    # approvers' rule 9 nor the training rule 10 matches; rule 11 wants the least-loaded
+    # kenco-wes specialist: dpatel, jmorales, lchen and rfoster, none with an open ticket, so
+    # the first handle, dpatel. (Its on-call fallback is not needed.)
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "dpatel",
+        "Routing rule 11 (least-loaded-product-specialist) chose dpatel: "
+        "least-loaded kenco-wes specialist: 0 open vs 0 and 0 and 0",
+    )
     tickets.acknowledge(desk, ref, by="dpatel", at=ny(2, 3, 20, 40))
     triage.record_answers(
         desk,
@@ -242,8 +292,8 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
     assert kinds(desk, ref) == [
         "call-in",
+        "assignment-change",  # routed at 20:30, inside the opening transaction
         "page",  # logged at 20:30, out of Kenco's hours: the on-call engineer is paged
-        "assignment-change",
         "acknowledgement",
         *["triage-step"] * 5,
         "reclassification",
@@ -257,6 +307,11 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     ]
     paged = next(e for e in log_of(desk, ref) if e.kind.value == "page")
     assert "out of hours" in paged.body or "after hours" in paged.body, paged.body
+    # The page goes to whoever is on call, not to the agent routing chose: kenco-weekly
+    # hands over on Mondays 09:00 from Mon 5 Jan (dpatel, lchen, jmorales in turn: 5 Jan
+    # dpatel, 12 lchen, 19 jmorales, 26 dpatel, 2 Feb lchen), so Lin Chen is primary on
+    # Tue 3 Feb. Routing only falls back to on-call when no WES specialist is found.
+    assert (paged.meta["agent"], paged.meta["level"]) == ("lchen", 0)
     decided = [e for e in log_of(desk, ref) if e.kind.value == "approval"]
     assert [e.meta["event"] for e in decided] == ["requested", "approved"]
     assert decided[1].author_agent_id is not None
@@ -282,7 +337,21 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         subject="Courier labels rejected",
         description="The courier now wants a new label layout.",
     )
-    ref = tickets.open_ticket(desk, draft, at=uk(5, 22, 15)).reference
+    intake = tickets.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
+    ref = intake.reference
+    # Routing: a technical call matches rule 13, the least-loaded khaos-control specialist:
+    # gharris (the Service Desk Manager) and owilliams, neither with an open ticket, so the
+    # first handle, gharris.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "gharris",
+        "Routing rule 13 (least-loaded-product-specialist) chose gharris: "
+        "least-loaded khaos-control specialist: 0 open vs 0",
+    )
+    # Hand-over: the manager gives the label run to the consultant, who takes remote
+    # sessions; as a supervisor she may give her ticket to someone else.
     tickets.assign(desk, ref, "owilliams", by="gharris", at=uk(5, 22, 15, 5))
     tickets.acknowledge(desk, ref, by="owilliams", at=uk(5, 22, 15, 10))
     tickets.log_remote_session(
@@ -335,10 +404,12 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         "resolution": (uk(5, 28, 15), "met"),
     }
     assert (view.category, triage.triage_form(desk, ref).complete) == ("change-request", True)
+    assert view.assignee == "owilliams"
     feedback.record_feedback(desk, ref, 3, "Slow over the bank holiday", at=uk(5, 27, 13))
     assert kinds(desk, ref) == [
         "fax-in",
-        "assignment-change",
+        "assignment-change",  # routed to gharris
+        "assignment-change",  # her hand-over to owilliams
         "acknowledgement",
         "remote-session",
         *["triage-step"] * 4,
@@ -371,9 +442,20 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         subject="Cannot add learners to a cohort",
         description="The add button does nothing.",
     )
-    ref = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15)).reference
-    tickets.assign(desk, ref, "jleblanc", by="cmacdonald", at=hfx(2, 13, 15, 5))
-    tickets.acknowledge(desk, ref, by="jleblanc", at=hfx(2, 17, 8, 15))
+    intake = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
+    ref = intake.reference
+    # Routing ("automatically assigned to a team member"): rule 14, the least-loaded
+    # velsoft-elearning specialist: cmacdonald and jleblanc, neither with an open case, so the
+    # first handle, cmacdonald (the Client Support Lead), who then works the case herself.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "cmacdonald",
+        "Routing rule 14 (least-loaded-product-specialist) chose cmacdonald: "
+        "least-loaded velsoft-elearning specialist: 0 open vs 0",
+    )
+    tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 17, 8, 15))
     triage.record_answers(
         desk,
         ref,
@@ -382,19 +464,21 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
             "2": ("no", "Works on our side"),
             "3": ("yes", "Cohort must be saved first"),
         },
-        by="jleblanc",
+        by="cmacdonald",
         at=hfx(2, 17, 8, 20),
     )
-    triage.reclassify(desk, ref, "training", "How-to question", by="jleblanc", at=hfx(2, 17, 8, 25))
+    triage.reclassify(
+        desk, ref, "training", "How-to question", by="cmacdonald", at=hfx(2, 17, 8, 25)
+    )
     feedback.contact_and_resolve(
         desk,
         ref,
         "Save the cohort, then add learners (guide p. 12)",
         "Explained cohorts",
-        by="jleblanc",
+        by="cmacdonald",
         at=hfx(2, 17, 9),
     )
-    tickets.close(desk, ref, by="jleblanc", at=hfx(2, 18, 9))
+    tickets.close(desk, ref, by="cmacdonald", at=hfx(2, 18, 9))
     feedback.record_feedback(desk, ref, 5, at=hfx(2, 18, 10))
     view = tickets.get_ticket(desk, ref, now=hfx(2, 18, 10))
     assert (view.priority.slug, view.status, view.category) == ("medium", "closed", "training")
@@ -448,10 +532,21 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         subject="Report of instrument loans by school",
         description="Could Ensemble list loans?",
     )
-    ref = tickets.open_ticket(desk, draft, at=uk(3, 2, 10)).reference
+    intake = tickets.open_ticket(desk, draft, at=uk(3, 2, 10), route=True)
+    ref = intake.reference
     opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
     assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
-    tickets.assign(desk, ref, "ehughes", by=None, at=uk(3, 2, 10, 5))
+    # Routing: rated as an ordinary technical issue, so not yet the Level 4 rule 15 (the
+    # approvers' queue); rule 16 wants the least-loaded paritor-ensemble specialist, and
+    # ehughes is the only one.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "ehughes",
+        "Routing rule 16 (least-loaded-product-specialist) chose ehughes: "
+        "least-loaded: the only paritor-ensemble specialist (0 open)",
+    )
     tickets.acknowledge(desk, ref, by="ehughes", at=uk(3, 2, 10, 10))
     triage.record_answers(
         desk,
