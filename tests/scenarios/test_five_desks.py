@@ -15,11 +15,20 @@ chose, or with a hand-over a supervisor makes where the desk's process has one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
-from workflow_helpers import HALIFAX, LONDON, NEW_YORK, itworks_draft, kinds, log_of
+from workflow_helpers import (
+    HALIFAX,
+    LONDON,
+    NEW_YORK,
+    itworks_draft,
+    kinds,
+    log_of,
+    stored,
+)
 
 from deskui.services import approvals, feedback, modification, tickets, triage
 from deskui.services.authorization import RoleRefusedError
@@ -608,3 +617,172 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         "status-change",
         "feedback",
     ]
+
+
+# ---- IT Works: a college whose maintenance contract has lapsed ---------------------------------
+
+
+def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Tuesday 3 Mar 2026 10:00 ET. Lakeside Community College's only contract (ITW-LCC-0031)
+    # ended on 30 Jun 2025: the ticket is still logged, on the team's default policy
+    # (itworks-standard), flagged "no entitlement" and sent to a supervisor.
+    draft = TicketDraft(
+        team="itworks",
+        organisation="lakeside-community-college",
+        contact_email="d.walker@lakeside-cc.example",
+        channel="email",
+        category="technical",
+        product="itworks-admissions",
+        priority="medium",
+        subject="Applicant import fails",
+        description="The nightly applicant import stopped on Monday.",
+    )
+    first = tickets.open_ticket(desk, draft, at=ny(3, 3, 10), route=True)
+    ref = first.reference
+    assert (first.flags, first.contract_reference, first.policy) == (
+        ("no-entitlement",),
+        None,
+        "itworks-standard",
+    )
+    assert stored(desk, ref).flag_no_entitlement
+    # Routing: rule 2 (IT Works, when no-entitlement) comes before the technical rule 7. The
+    # IT Works supervisors are sokafor and amorgan (the desk administrator, a supervisor on
+    # every team); neither has an open ticket, so the first handle, amorgan.
+    assert_routed(
+        desk,
+        ref,
+        first,
+        "amorgan",
+        "Routing rule 2 (supervisor) chose amorgan: no active contract (no entitlement); "
+        "least-loaded supervisor: 0 open vs 0",
+    )
+    assert routing_entry(desk, ref).meta["rule"] == 2
+    # Half an hour later a second question from the same college: amorgan now has one open
+    # ticket and sokafor none, so the least-loaded supervisor is sokafor.
+    second = tickets.open_ticket(
+        desk,
+        dataclasses.replace(draft, subject="Offer letters", description="Letters are blank."),
+        at=ny(3, 3, 10, 30),
+        route=True,
+    )
+    assert second.flags == ("no-entitlement",)
+    assert_routed(
+        desk,
+        second.reference,
+        second,
+        "sokafor",
+        "Routing rule 2 (supervisor) chose sokafor: no active contract (no entitlement); "
+        "least-loaded supervisor: 0 open vs 1",
+    )
+
+    # The supervisor takes the first, tells the college that support needs a renewed
+    # contract, and resolves it.
+    tickets.acknowledge(desk, ref, by="amorgan", at=ny(3, 3, 10, 15))
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Your maintenance contract ended on 30 June 2025; please renew it for support",
+        "No entitlement: referred to contract renewal",
+        by="amorgan",
+        at=ny(3, 3, 11),
+    )
+    view = tickets.get_ticket(desk, ref, now=ny(3, 3, 11))
+    # Acknowledgement "cob": Tue 17:00 (met 10:15). Response 8h: Tue 10:00-17:00 = 7h, Wed
+    #   09:00 + 1h = Wed 4 Mar 10:00 (met by the email at 11:00). Resolution 2d = 16h: Tue 7h,
+    #   Wed 8h (15h), Thu 09:00 + 1h = Thu 5 Mar 10:00 (met Tue 11:00).
+    assert due_and_state(view) == {
+        "acknowledgement": (ny(3, 3, 17), "met"),
+        "response": (ny(3, 4, 10), "met"),
+        "resolution": (ny(3, 5, 10), "met"),
+    }
+    assert (view.status, view.assignee, view.flags) == ("resolved", "amorgan", ("no-entitlement",))
+    assert kinds(desk, ref) == [
+        "email-in",
+        "assignment-change",  # routed to the supervisor
+        "acknowledgement",
+        "email-out",
+        "status-change",  # resolved
+    ]
+
+
+# ---- IT Works: training to the project manager, change requests to the approvers ---------------
+
+
+def test_itworks_training_and_change_requests_route_by_category(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Training issues (rule 6): "preferably the project manager who worked with that client".
+    # Riverside was implemented by kwalsh, Pacific State by pgreene.
+    riverside = tickets.open_ticket(
+        desk, itworks_draft(category="training"), at=ny(3, 3, 9, 30), route=True
+    )
+    assert_routed(
+        desk,
+        riverside.reference,
+        riverside,
+        "kwalsh",
+        "Routing rule 6 (project-manager-then-skill) chose kwalsh: "
+        "the project manager of riverside-university",
+    )
+    pacific = tickets.open_ticket(
+        desk,
+        itworks_draft(
+            category="training",
+            organisation="pacific-state-college",
+            contact_email="linda.tran@pacific-state.example",
+            product="itworks-finance",
+            subject="Month-end close",
+            description="How do we close the month in Finance?",
+        ),
+        at=ny(3, 3, 9, 45),
+        route=True,
+    )
+    assert_routed(
+        desk,
+        pacific.reference,
+        pacific,
+        "pgreene",
+        "Routing rule 6 (project-manager-then-skill) chose pgreene: "
+        "the project manager of pacific-state-college",
+    )
+
+    # A request for new capabilities (rule 8): specification, quote and approval come first,
+    # so the ticket waits unassigned in the approvers' review queue.
+    opened = ny(3, 3, 10)
+    request = tickets.open_ticket(
+        desk,
+        itworks_draft(
+            category="change-request",
+            priority="low",
+            subject="Waiting-list report",
+            description="Could admissions list applicants on the waiting list by course?",
+        ),
+        at=opened,
+        route=True,
+    )
+    ref = request.reference
+    entry = assert_routed(
+        desk,
+        ref,
+        request,
+        None,
+        "Routing rule 8 (approvers-queue) chose the approvers' review queue: "
+        "waits for an approver's decision (specification, quote, approval)",
+    )
+    assert (entry.meta["strategy"], entry.meta["queue"]) == ("approvers-queue", "approvers")
+    assert stored(desk, ref).awaiting_approval
+    # Low (a change request): acknowledgement "cob" Tue 3 Mar 17:00; response 3d = 24h: Tue
+    #   10:00-17:00 = 7h, Wed 8h (15h), Thu 8h (23h), Fri 09:00 + 1h = Fri 6 Mar 10:00;
+    #   completion is negotiated, so no due instant yet.
+    view = tickets.get_ticket(desk, ref, now=opened)
+    assert (view.status, view.assignee) == ("new", None)
+    assert {name: due for name, (due, _) in due_and_state(view).items()} == {
+        "acknowledgement": ny(3, 3, 17),
+        "response": ny(3, 6, 10),
+        "resolution": None,
+    }
+    assert kinds(desk, ref) == ["call-in", "assignment-change"]
