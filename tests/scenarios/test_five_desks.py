@@ -1,25 +1,41 @@
 """The five desks' processes end to end through the services, on both backends:
-intake → routing (explicit: the routing service is another branch's) → triage →
-reclassification or modification/approval → resolution (+ feedback).
+intake with routing (``open_ticket(route=True)``, the rules of ``sample_data/routing.yaml``)
+→ triage → reclassification or modification/approval → resolution (+ feedback).
 
 Each scenario asserts the log, in order, and the clocks: every due instant below is worked
 out by hand from ``support-processes.md``'s business-time rules and ``sample_data`` (the
-working is in the comments), and whether each clock was met or breached.
+working is in the comments), and whether each clock was met or breached. Each also asserts
+the routing decision (who, by which rule and strategy), worked out by hand from
+``routing.yaml``, ``agents.yaml`` and ``organisations.yaml``: the rules are stored at
+positions 1, 2, … in file order (1-5 the five desks' no-entitlement rules, 6-8 IT Works,
+9-11 Kenco, 12-13 Keystone, 14 Velsoft, 15-16 Paritor); load is open tickets assigned, and
+ties go to the first handle alphabetically. The scenario then goes on with the agent routing
+chose, or with a hand-over a supervisor makes where the desk's process has one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
-from workflow_helpers import HALIFAX, LONDON, NEW_YORK, itworks_draft, kinds, log_of
+from workflow_helpers import (
+    HALIFAX,
+    LONDON,
+    NEW_YORK,
+    itworks_draft,
+    kinds,
+    log_of,
+    stored,
+)
 
 from deskui.services import approvals, feedback, modification, tickets, triage
 from deskui.services.authorization import RoleRefusedError
-from deskui.services.errors import TicketValidationError
+from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.tickets import TicketDraft
 from deskui.services.views import ClockView, TicketView
+from deskui.store.models import Interaction
 from deskui.store.session import Database
 
 
@@ -35,6 +51,27 @@ def due_and_state(view: TicketView) -> dict[str, tuple[dt.datetime | None, str]]
     return {name: (c.due_at, c.state) for name, c in clocks(view).items()}
 
 
+def routing_entry(desk: Database, ref: str) -> Interaction:
+    """The ticket's one routing decision: the ``assignment-change`` entry routing wrote."""
+    routed = [e for e in log_of(desk, ref) if e.meta.get("routed")]
+    assert len(routed) == 1, [e.body for e in routed]
+    assert routed[0].kind.value == "assignment-change"
+    return routed[0]
+
+
+def assert_routed(
+    desk: Database, ref: str, opened: TicketView, handle: str | None, body: str
+) -> Interaction:
+    """Routing gave the ticket to ``handle`` (``None``: unassigned) at intake and logged
+    ``body`` (which names the rule, its strategy and why) at the opening instant."""
+    assert opened.assignee == handle
+    entry = routing_entry(desk, ref)
+    assert entry.body == body
+    assert entry.meta["to"] == handle
+    assert entry.at == opened.created_at
+    return entry
+
+
 # ---- IT Works: a software bug across Presidents' Day ------------------------------------------
 
 
@@ -45,9 +82,20 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
     # Friday 13 Feb 2026 15:00 ET, Medium (itworks-et: Mon-Fri 09:00-17:00, US federal
     # holidays; Monday 16 Feb is Presidents' Day).
     opened = ny(2, 13, 15)
-    ref = tickets.open_ticket(desk, itworks_draft(), at=opened).reference
-    # Routing (explicit): technical + admissions → the admissions product specialist.
-    tickets.assign(desk, ref, "bthompson", by="sokafor", at=ny(2, 13, 15, 5))
+    intake = tickets.open_ticket(desk, itworks_draft(), at=opened, route=True)
+    ref = intake.reference
+    # Routing: Riverside's contract is active (no rule 2); a technical issue matches rule 7,
+    # a product specialist by product. The active IT Works agents with the itworks-admissions
+    # skill are bthompson, kwalsh (a project manager) and sokafor (the support manager); none
+    # has an open ticket yet, so the tie goes to the first handle: bthompson.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "bthompson",
+        "Routing rule 7 (least-loaded-product-specialist) chose bthompson: "
+        "least-loaded itworks-admissions specialist: 0 open vs 0 and 0",
+    )
     tickets.acknowledge(desk, ref, by="bthompson", at=ny(2, 13, 15, 10))
 
     triage.record_answers(
@@ -175,9 +223,20 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         subject="Wave picking report by zone",
         description="Would like the wave picking report split by zone.",
     )
-    ref = tickets.open_ticket(desk, draft, at=opened).reference
-    # Routing (explicit): the on-call engineer takes it (paging is the intake branch's).
-    tickets.assign(desk, ref, "dpatel", by=None, at=ny(2, 3, 20, 31))
+    intake = tickets.open_ticket(desk, draft, at=opened, route=True)
+    ref = intake.reference
+    # Routing: logged as a technical issue (it is reclassified on triage), so neither the
+    # approvers' rule 9 nor the training rule 10 matches; rule 11 wants the least-loaded
+    # kenco-wes specialist: dpatel, jmorales, lchen and rfoster, none with an open ticket, so
+    # the first handle, dpatel. (Its on-call fallback is not needed.)
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "dpatel",
+        "Routing rule 11 (least-loaded-product-specialist) chose dpatel: "
+        "least-loaded kenco-wes specialist: 0 open vs 0 and 0 and 0",
+    )
     tickets.acknowledge(desk, ref, by="dpatel", at=ny(2, 3, 20, 40))
     triage.record_answers(
         desk,
@@ -242,8 +301,8 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
     assert kinds(desk, ref) == [
         "call-in",
+        "assignment-change",  # routed at 20:30, inside the opening transaction
         "page",  # logged at 20:30, out of Kenco's hours: the on-call engineer is paged
-        "assignment-change",
         "acknowledgement",
         *["triage-step"] * 5,
         "reclassification",
@@ -257,6 +316,11 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     ]
     paged = next(e for e in log_of(desk, ref) if e.kind.value == "page")
     assert "out of hours" in paged.body or "after hours" in paged.body, paged.body
+    # The page goes to whoever is on call, not to the agent routing chose: kenco-weekly
+    # hands over on Mondays 09:00 from Mon 5 Jan (dpatel, lchen, jmorales in turn: 5 Jan
+    # dpatel, 12 lchen, 19 jmorales, 26 dpatel, 2 Feb lchen), so Lin Chen is primary on
+    # Tue 3 Feb. Routing only falls back to on-call when no WES specialist is found.
+    assert (paged.meta["agent"], paged.meta["level"]) == ("lchen", 0)
     decided = [e for e in log_of(desk, ref) if e.kind.value == "approval"]
     assert [e.meta["event"] for e in decided] == ["requested", "approved"]
     assert decided[1].author_agent_id is not None
@@ -282,7 +346,21 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         subject="Courier labels rejected",
         description="The courier now wants a new label layout.",
     )
-    ref = tickets.open_ticket(desk, draft, at=uk(5, 22, 15)).reference
+    intake = tickets.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
+    ref = intake.reference
+    # Routing: a technical call matches rule 13, the least-loaded khaos-control specialist:
+    # gharris (the Service Desk Manager) and owilliams, neither with an open ticket, so the
+    # first handle, gharris.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "gharris",
+        "Routing rule 13 (least-loaded-product-specialist) chose gharris: "
+        "least-loaded khaos-control specialist: 0 open vs 0",
+    )
+    # Hand-over: the manager gives the label run to the consultant, who takes remote
+    # sessions; as a supervisor she may give her ticket to someone else.
     tickets.assign(desk, ref, "owilliams", by="gharris", at=uk(5, 22, 15, 5))
     tickets.acknowledge(desk, ref, by="owilliams", at=uk(5, 22, 15, 10))
     tickets.log_remote_session(
@@ -335,10 +413,12 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         "resolution": (uk(5, 28, 15), "met"),
     }
     assert (view.category, triage.triage_form(desk, ref).complete) == ("change-request", True)
+    assert view.assignee == "owilliams"
     feedback.record_feedback(desk, ref, 3, "Slow over the bank holiday", at=uk(5, 27, 13))
     assert kinds(desk, ref) == [
         "fax-in",
-        "assignment-change",
+        "assignment-change",  # routed to gharris
+        "assignment-change",  # her hand-over to owilliams
         "acknowledgement",
         "remote-session",
         *["triage-step"] * 4,
@@ -371,9 +451,20 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         subject="Cannot add learners to a cohort",
         description="The add button does nothing.",
     )
-    ref = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15)).reference
-    tickets.assign(desk, ref, "jleblanc", by="cmacdonald", at=hfx(2, 13, 15, 5))
-    tickets.acknowledge(desk, ref, by="jleblanc", at=hfx(2, 17, 8, 15))
+    intake = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
+    ref = intake.reference
+    # Routing ("automatically assigned to a team member"): rule 14, the least-loaded
+    # velsoft-elearning specialist: cmacdonald and jleblanc, neither with an open case, so the
+    # first handle, cmacdonald (the Client Support Lead), who then works the case herself.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "cmacdonald",
+        "Routing rule 14 (least-loaded-product-specialist) chose cmacdonald: "
+        "least-loaded velsoft-elearning specialist: 0 open vs 0",
+    )
+    tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 17, 8, 15))
     triage.record_answers(
         desk,
         ref,
@@ -382,19 +473,21 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
             "2": ("no", "Works on our side"),
             "3": ("yes", "Cohort must be saved first"),
         },
-        by="jleblanc",
+        by="cmacdonald",
         at=hfx(2, 17, 8, 20),
     )
-    triage.reclassify(desk, ref, "training", "How-to question", by="jleblanc", at=hfx(2, 17, 8, 25))
+    triage.reclassify(
+        desk, ref, "training", "How-to question", by="cmacdonald", at=hfx(2, 17, 8, 25)
+    )
     feedback.contact_and_resolve(
         desk,
         ref,
         "Save the cohort, then add learners (guide p. 12)",
         "Explained cohorts",
-        by="jleblanc",
+        by="cmacdonald",
         at=hfx(2, 17, 9),
     )
-    tickets.close(desk, ref, by="jleblanc", at=hfx(2, 18, 9))
+    tickets.close(desk, ref, by="cmacdonald", at=hfx(2, 18, 9))
     feedback.record_feedback(desk, ref, 5, at=hfx(2, 18, 10))
     view = tickets.get_ticket(desk, ref, now=hfx(2, 18, 10))
     assert (view.priority.slug, view.status, view.category) == ("medium", "closed", "training")
@@ -448,10 +541,21 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         subject="Report of instrument loans by school",
         description="Could Ensemble list loans?",
     )
-    ref = tickets.open_ticket(desk, draft, at=uk(3, 2, 10)).reference
+    intake = tickets.open_ticket(desk, draft, at=uk(3, 2, 10), route=True)
+    ref = intake.reference
     opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
     assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
-    tickets.assign(desk, ref, "ehughes", by=None, at=uk(3, 2, 10, 5))
+    # Routing: rated as an ordinary technical issue, so not yet the Level 4 rule 15 (the
+    # approvers' queue); rule 16 wants the least-loaded paritor-ensemble specialist, and
+    # ehughes is the only one.
+    assert_routed(
+        desk,
+        ref,
+        intake,
+        "ehughes",
+        "Routing rule 16 (least-loaded-product-specialist) chose ehughes: "
+        "least-loaded: the only paritor-ensemble specialist (0 open)",
+    )
     tickets.acknowledge(desk, ref, by="ehughes", at=uk(3, 2, 10, 10))
     triage.record_answers(
         desk,
@@ -513,3 +617,203 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         "status-change",
         "feedback",
     ]
+
+
+# ---- IT Works: a college whose maintenance contract has lapsed ---------------------------------
+
+
+def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Tuesday 3 Mar 2026 10:00 ET. Lakeside Community College's only contract (ITW-LCC-0031)
+    # ended on 30 Jun 2025: the ticket is still logged, on the team's default policy
+    # (itworks-standard), flagged "no entitlement" and sent to a supervisor.
+    draft = TicketDraft(
+        team="itworks",
+        organisation="lakeside-community-college",
+        contact_email="d.walker@lakeside-cc.example",
+        channel="email",
+        category="technical",
+        product="itworks-admissions",
+        priority="medium",
+        subject="Applicant import fails",
+        description="The nightly applicant import stopped on Monday.",
+    )
+    first = tickets.open_ticket(desk, draft, at=ny(3, 3, 10), route=True)
+    ref = first.reference
+    assert (first.flags, first.contract_reference, first.policy) == (
+        ("no-entitlement",),
+        None,
+        "itworks-standard",
+    )
+    assert stored(desk, ref).flag_no_entitlement
+    # Routing: rule 2 (IT Works, when no-entitlement) comes before the technical rule 7. The
+    # IT Works supervisors are sokafor and amorgan (the desk administrator, a supervisor on
+    # every team); neither has an open ticket, so the first handle, amorgan.
+    assert_routed(
+        desk,
+        ref,
+        first,
+        "amorgan",
+        "Routing rule 2 (supervisor) chose amorgan: no active contract (no entitlement); "
+        "least-loaded supervisor: 0 open vs 0",
+    )
+    assert routing_entry(desk, ref).meta["rule"] == 2
+    # Half an hour later a second question from the same college: amorgan now has one open
+    # ticket and sokafor none, so the least-loaded supervisor is sokafor.
+    second = tickets.open_ticket(
+        desk,
+        dataclasses.replace(draft, subject="Offer letters", description="Letters are blank."),
+        at=ny(3, 3, 10, 30),
+        route=True,
+    )
+    assert second.flags == ("no-entitlement",)
+    assert_routed(
+        desk,
+        second.reference,
+        second,
+        "sokafor",
+        "Routing rule 2 (supervisor) chose sokafor: no active contract (no entitlement); "
+        "least-loaded supervisor: 0 open vs 1",
+    )
+
+    # The supervisor takes the first, tells the college that support needs a renewed
+    # contract, and resolves it.
+    tickets.acknowledge(desk, ref, by="amorgan", at=ny(3, 3, 10, 15))
+    feedback.contact_and_resolve(
+        desk,
+        ref,
+        "Your maintenance contract ended on 30 June 2025; please renew it for support",
+        "No entitlement: referred to contract renewal",
+        by="amorgan",
+        at=ny(3, 3, 11),
+    )
+    view = tickets.get_ticket(desk, ref, now=ny(3, 3, 11))
+    # Acknowledgement "cob": Tue 17:00 (met 10:15). Response 8h: Tue 10:00-17:00 = 7h, Wed
+    #   09:00 + 1h = Wed 4 Mar 10:00 (met by the email at 11:00). Resolution 2d = 16h: Tue 7h,
+    #   Wed 8h (15h), Thu 09:00 + 1h = Thu 5 Mar 10:00 (met Tue 11:00).
+    assert due_and_state(view) == {
+        "acknowledgement": (ny(3, 3, 17), "met"),
+        "response": (ny(3, 4, 10), "met"),
+        "resolution": (ny(3, 5, 10), "met"),
+    }
+    assert (view.status, view.assignee, view.flags) == ("resolved", "amorgan", ("no-entitlement",))
+    assert kinds(desk, ref) == [
+        "email-in",
+        "assignment-change",  # routed to the supervisor
+        "acknowledgement",
+        "email-out",
+        "status-change",  # resolved
+    ]
+
+
+# ---- IT Works: training to the project manager, change requests to the approvers ---------------
+
+
+def test_itworks_training_and_change_requests_route_by_category(desk: Database) -> None:
+    def ny(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return at(NEW_YORK, month, day, hour, minute)
+
+    # Training issues (rule 6): "preferably the project manager who worked with that client".
+    # Riverside was implemented by kwalsh, Pacific State by pgreene.
+    riverside = tickets.open_ticket(
+        desk, itworks_draft(category="training"), at=ny(3, 3, 9, 30), route=True
+    )
+    assert_routed(
+        desk,
+        riverside.reference,
+        riverside,
+        "kwalsh",
+        "Routing rule 6 (project-manager-then-skill) chose kwalsh: "
+        "the project manager of riverside-university",
+    )
+    pacific = tickets.open_ticket(
+        desk,
+        itworks_draft(
+            category="training",
+            organisation="pacific-state-college",
+            contact_email="linda.tran@pacific-state.example",
+            product="itworks-finance",
+            subject="Month-end close",
+            description="How do we close the month in Finance?",
+        ),
+        at=ny(3, 3, 9, 45),
+        route=True,
+    )
+    assert_routed(
+        desk,
+        pacific.reference,
+        pacific,
+        "pgreene",
+        "Routing rule 6 (project-manager-then-skill) chose pgreene: "
+        "the project manager of pacific-state-college",
+    )
+
+    # A request for new capabilities (rule 8): specification, quote and approval come first,
+    # so the ticket waits unassigned in the approvers' review queue.
+    opened = ny(3, 3, 10)
+    request = tickets.open_ticket(
+        desk,
+        itworks_draft(
+            category="change-request",
+            priority="low",
+            subject="Waiting-list report",
+            description="Could admissions list applicants on the waiting list by course?",
+        ),
+        at=opened,
+        route=True,
+    )
+    ref = request.reference
+    entry = assert_routed(
+        desk,
+        ref,
+        request,
+        None,
+        "Routing rule 8 (approvers-queue) chose the approvers' review queue: "
+        "waits for an approver's decision (specification, quote, approval)",
+    )
+    assert (entry.meta["strategy"], entry.meta["queue"]) == ("approvers-queue", "approvers")
+    assert stored(desk, ref).awaiting_approval
+    # Low (a change request): acknowledgement "cob" Tue 3 Mar 17:00; response 3d = 24h: Tue
+    #   10:00-17:00 = 7h, Wed 8h (15h), Thu 8h (23h), Fri 09:00 + 1h = Fri 6 Mar 10:00;
+    #   completion is negotiated, so no due instant yet.
+    view = tickets.get_ticket(desk, ref, now=opened)
+    assert (view.status, view.assignee) == ("new", None)
+    assert {name: due for name, (due, _) in due_and_state(view).items()} == {
+        "acknowledgement": ny(3, 3, 17),
+        "response": ny(3, 6, 10),
+        "resolution": None,
+    }
+    assert kinds(desk, ref) == ["call-in", "assignment-change"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(AssertionError, TicketStateError),
+    reason="routing's approvers-queue sets ticket.awaiting_approval but writes no approval "
+    "row, so pending_approvals() does not list the ticket and decide() finds no request "
+    "(deskui/services/routing.py route_new_ticket); remove this mark once it does",
+)
+def test_a_routed_change_request_reaches_the_approvers(desk: Database) -> None:
+    opened = at(NEW_YORK, 3, 3, 10)
+    request = tickets.open_ticket(
+        desk,
+        itworks_draft(category="change-request", priority="low", subject="Waiting-list report"),
+        at=opened,
+        route=True,
+    )
+    ref = request.reference
+    assert stored(desk, ref).awaiting_approval
+    # The queue the approvers read is where routing said the ticket went.
+    assert [pending.reference for pending in approvals.pending_approvals(desk)] == [ref]
+    approvals.decide(
+        desk,
+        ref,
+        "approved",
+        "Specification and quote agreed with the registrar",
+        quote="USD 2,400",
+        by="sokafor",
+        at=opened + dt.timedelta(days=1),
+    )
+    assert not stored(desk, ref).awaiting_approval
