@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Role, Status
+from deskui.domain.vocabulary import InteractionKind, Role, Status
+from deskui.services.approval_requests import apply_request, pending_request
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.modification import apply_start, plan_for, quote_required
@@ -60,38 +61,6 @@ class PendingApproval:
     category: str
     requested_at: dt.datetime
     reason: str
-
-
-def _pending(edit: TicketEdit) -> Approval | None:
-    return edit.session.scalars(
-        select(Approval)
-        .where(Approval.ticket_id == edit.ticket.id, Approval.decision.is_(None))
-        .order_by(Approval.id.desc())
-        .limit(1)
-    ).first()
-
-
-def apply_request(edit: TicketEdit, reason: str) -> Approval:
-    """``request_approval``'s change inside an edit already begun."""
-    why = required_text(reason, "reason", "what the approvers are asked to decide")
-    ticket = edit.ticket
-    if Status(ticket.status) in DONE_STATUSES:
-        raise TicketStateError(
-            f"{ticket.reference} is {ticket.status.value}: cannot ask for approval"
-        )
-    if _pending(edit) is not None:
-        raise TicketStateError(f"{ticket.reference} is already waiting for an approver")
-    approval = Approval(
-        ticket_id=ticket.id,
-        requested_at=edit.at,
-        requested_by_id=edit.actor.id if edit.actor is not None else None,
-        reason=why,
-        note="",
-    )
-    edit.session.add(approval)
-    ticket.awaiting_approval = True
-    edit.log(InteractionKind.APPROVAL, why, {"event": "requested"})
-    return approval
 
 
 def request_approval(
@@ -154,7 +123,7 @@ def decide(
             target=ticket.reference,
             at=at,
         )
-        approval = _pending(edit)
+        approval = pending_request(edit)
         if approval is None:
             raise TicketStateError(f"{ticket.reference} has no request waiting for an approver")
         price = (quote or "").strip() or None

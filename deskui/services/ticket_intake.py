@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, Direction, InteractionKind, Status
+from deskui.services.approval_requests import apply_request
 from deskui.services.authorization import TICKET_WORKERS, refusals_recorded, require_role
 from deskui.services.errors import TicketValidationError
 from deskui.services.outbox import queue_acknowledgement
@@ -219,9 +220,13 @@ def open_ticket(
             at=opened_at,
         )
         opening.attachments = [dict(item) for item in opening_attachments]
-        if route:
-            route_new_ticket(edit)
+        routed = route_new_ticket(edit) if route else None
         edit.save()
+        if routed is not None and routed.awaiting_approval:
+            # The request the approvers decide on (the ticket has its id now).
+            apply_request(
+                edit, f"{checked.category.value} for the approvers' review: {routed.describe()}"
+            )
         queue_pages(edit)  # after hours or top priority: pages go out after commit
         if acknowledge_domain is not None:
             queue_acknowledgement(session, ticket, at=at, domain=acknowledge_domain)
