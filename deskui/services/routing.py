@@ -178,12 +178,16 @@ def run_strategy(session: Session, strategy: str, ticket: Ticket, at: dt.datetim
     return Pick(None, f"unknown strategy {strategy!r}")
 
 
-def decide(session: Session, ticket: Ticket, at: dt.datetime) -> tuple[RoutingDecision, Pick]:
+def decide(
+    session: Session, ticket: Ticket, at: dt.datetime, *, after_hours: bool = False
+) -> tuple[RoutingDecision, Pick]:
     """The first matching rule's decision and what its strategy found; ``LookupError`` when
-    no rule matches (then the ticket stays unassigned and nothing is logged)."""
+    no rule matches (then the ticket stays unassigned and nothing is logged). ``after_hours``:
+    the ticket's team calendar is closed at ``at`` (rules with ``when: after-hours``)."""
     entitled = not ticket.flag_no_entitlement
+    category = Category(ticket.category).value
     for position, rule in load_rules(session):
-        if not rule.matches(ticket.team.slug, Category(ticket.category).value, entitled=entitled):
+        if not rule.matches(ticket.team.slug, category, entitled=entitled, after_hours=after_hours):
             continue
         pick = run_strategy(session, rule.strategy, ticket, at)
         if pick.agent is not None or pick.approvers or rule.fallback is None:
@@ -223,8 +227,10 @@ def route_new_ticket(edit: TicketEdit) -> RoutingDecision | None:
     """Assign the ticket being opened by the first matching rule and log why; ``None`` (and
     nothing logged) when no rule matches its team and category."""
     ticket = edit.ticket
+    # The desk's own hours decide "after hours", as for paging: the team's calendar, now.
+    after_hours = not edit.context.book.get(ticket.team.calendar.name).is_open(edit.at)
     try:
-        decision, pick = decide(edit.session, ticket, edit.at)
+        decision, pick = decide(edit.session, ticket, edit.at, after_hours=after_hours)
     except LookupError:
         return None
     if pick.approvers:

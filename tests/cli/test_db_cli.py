@@ -105,7 +105,7 @@ def test_seed_prints_a_summary_and_is_idempotent(
     assert re.search(r"calendars\s+6\s+\(6 new\)", out)
     assert re.search(r"policies\s+5\s+\(5 new\)", out)
     assert re.search(r"teams\s+5\s+\(5 new\)", out)
-    assert re.search(r"routing rules\s+16\s+\(16 new\)", out) and "not stored" not in out
+    assert re.search(r"routing rules\s+17\s+\(17 new\)", out) and "not stored" not in out
     before = table_counts(db_url)
     code, out, _ = run(capsys, "db", "seed", str(SAMPLE_DATA), "--db", db_url)
     assert code == 0 and re.search(r"calendars\s+6\s+\(0 new\)", out)

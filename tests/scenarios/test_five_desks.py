@@ -226,18 +226,17 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
     intake = tickets.open_ticket(desk, draft, at=opened, route=True)
     ref = intake.reference
     # Routing: logged as a technical issue (it is reclassified on triage), so neither the
-    # approvers' rule 9 nor the training rule 10 matches; rule 11 wants the least-loaded
-    # kenco-wes specialist: dpatel, jmorales, lchen and rfoster, none with an open ticket, so
-    # the first handle, dpatel. (Its on-call fallback is not needed.)
+    # approvers' rule 9 nor the training rule 10 matches; it is after hours, so rule 11 gives
+    # it to the engineer on call: lchen is Kenco's primary in the week of 2 Feb (the page goes
+    # to her too). The working hours' rule 12 (least-loaded specialist) is not reached.
     assert_routed(
         desk,
         ref,
         intake,
-        "dpatel",
-        "Routing rule 11 (least-loaded-product-specialist) chose dpatel: "
-        "least-loaded kenco-wes specialist: 0 open vs 0 and 0 and 0",
+        "lchen",
+        "Routing rule 11 (on-call) chose lchen: on call (primary) for kenco now",
     )
-    tickets.acknowledge(desk, ref, by="dpatel", at=ny(2, 3, 20, 40))
+    tickets.acknowledge(desk, ref, by="lchen", at=ny(2, 3, 20, 40))
     triage.record_answers(
         desk,
         ref,
@@ -248,7 +247,7 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
             "4": ("no", ""),
             "5": ("yes", "Wants WES changed"),
         },
-        by="dpatel",
+        by="lchen",
         at=ny(2, 3, 20, 45),
     )
     triage.reclassify(
@@ -256,22 +255,22 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         ref,
         "change-request",
         "A modification, not an error",
-        by="dpatel",
+        by="lchen",
         at=ny(2, 3, 20, 50),
     )
     approvals.request_approval(
-        desk, ref, "Split the wave report by zone", by="dpatel", at=ny(2, 3, 20, 51)
+        desk, ref, "Split the wave report by zone", by="lchen", at=ny(2, 3, 20, 51)
     )
     tickets.reply(
         desk,
         ref,
         "call-out",
         "Referred to the Manager of Software Development",
-        by="dpatel",
+        by="lchen",
         at=ny(2, 3, 20, 55),
     )
-    with pytest.raises(RoleRefusedError, match="dpatel may not decide"):
-        approvals.decide(desk, ref, "approved", "ok", by="dpatel", at=ny(2, 4, 9))
+    with pytest.raises(RoleRefusedError, match="lchen may not decide"):
+        approvals.decide(desk, ref, "approved", "ok", by="lchen", at=ny(2, 4, 9))
     approvals.decide(
         desk,
         ref,
@@ -295,7 +294,7 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         ref,
         "Approved: scheduled for the next sprint",
         "Approved and scheduled",
-        by="dpatel",
+        by="lchen",
         at=ny(2, 5, 14),
     )
     feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
@@ -348,7 +347,7 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
     )
     intake = tickets.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
     ref = intake.reference
-    # Routing: a technical call matches rule 13, the least-loaded khaos-control specialist:
+    # Routing: a technical call matches rule 14, the least-loaded khaos-control specialist:
     # gharris (the Service Desk Manager) and owilliams, neither with an open ticket, so the
     # first handle, gharris.
     assert_routed(
@@ -356,7 +355,7 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         ref,
         intake,
         "gharris",
-        "Routing rule 13 (least-loaded-product-specialist) chose gharris: "
+        "Routing rule 14 (least-loaded-product-specialist) chose gharris: "
         "least-loaded khaos-control specialist: 0 open vs 0",
     )
     # Hand-over: the manager gives the label run to the consultant, who takes remote
@@ -453,7 +452,7 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
     )
     intake = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
     ref = intake.reference
-    # Routing ("automatically assigned to a team member"): rule 14, the least-loaded
+    # Routing ("automatically assigned to a team member"): rule 15, the least-loaded
     # velsoft-elearning specialist: cmacdonald and jleblanc, neither with an open case, so the
     # first handle, cmacdonald (the Client Support Lead), who then works the case herself.
     assert_routed(
@@ -461,7 +460,7 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         ref,
         intake,
         "cmacdonald",
-        "Routing rule 14 (least-loaded-product-specialist) chose cmacdonald: "
+        "Routing rule 15 (least-loaded-product-specialist) chose cmacdonald: "
         "least-loaded velsoft-elearning specialist: 0 open vs 0",
     )
     tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 17, 8, 15))
@@ -545,15 +544,15 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
     ref = intake.reference
     opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
     assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
-    # Routing: rated as an ordinary technical issue, so not yet the Level 4 rule 15 (the
-    # approvers' queue); rule 16 wants the least-loaded paritor-ensemble specialist, and
+    # Routing: rated as an ordinary technical issue, so not yet the Level 4 rule 16 (the
+    # approvers' queue); rule 17 wants the least-loaded paritor-ensemble specialist, and
     # ehughes is the only one.
     assert_routed(
         desk,
         ref,
         intake,
         "ehughes",
-        "Routing rule 16 (least-loaded-product-specialist) chose ehughes: "
+        "Routing rule 17 (least-loaded-product-specialist) chose ehughes: "
         "least-loaded: the only paritor-ensemble specialist (0 open)",
     )
     tickets.acknowledge(desk, ref, by="ehughes", at=uk(3, 2, 10, 10))

@@ -154,8 +154,9 @@ def test_no_entitlement_goes_to_a_supervisor(desk: Database) -> None:
 
 
 def test_fallback_to_whoever_is_on_call(desk: Database) -> None:
-    # Kenco with no product: no product specialist can be chosen, so the on-call fallback.
-    at = dt.datetime(2026, 2, 7, 23, 0, tzinfo=dt.UTC)  # a Saturday night
+    # Kenco in hours with no product: no product specialist can be chosen, so the on-call
+    # fallback.
+    at = dt.datetime(2026, 2, 9, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
     view = tickets.open_ticket(
         desk,
         draft(
@@ -176,6 +177,30 @@ def test_fallback_to_whoever_is_on_call(desk: Database) -> None:
     assert "the ticket names no product" in entry.body
     assert "(least-loaded-product-specialist, its fallback on-call)" in entry.body
     assert entry.meta["rule_strategy"] == "least-loaded-product-specialist"
+
+
+def test_after_hours_kenco_goes_to_the_engineer_on_call(desk: Database) -> None:
+    # Saturday night: kenco-business is closed, so the after-hours rule picks whoever is on
+    # call, before the working hours' product-specialist rule is reached.
+    at = dt.datetime(2026, 2, 7, 23, 0, tzinfo=dt.UTC)
+    view = tickets.open_ticket(
+        desk,
+        draft(
+            team="kenco",
+            organisation="acme-foods",
+            contact_email="maria.lopez@acme-foods.example",
+            product="kenco-wes",
+            priority="software-error",
+        ),
+        at=at,
+        route=True,
+    )
+    [kenco] = on_call(desk, at, "kenco")
+    assert kenco.primary is not None
+    assert assignee(desk, view.reference) == kenco.primary.handle
+    entry = routing_entry(desk, view.reference)
+    assert (entry.meta["strategy"], entry.meta["fallback"]) == ("on-call", False)
+    assert entry.body.startswith(f"Routing rule {entry.meta['rule']} (on-call) chose ")
 
 
 def test_fallback_to_the_rules_agent(desk: Database) -> None:

@@ -454,14 +454,14 @@ def test_name_defined_twice(copy: Path) -> None:
             "routing.yaml",
             "fallback: {agent: ehughes}",
             "fallback: {agent: gharris}",
-            "routing_rules[15].fallback.agent",
+            "routing_rules[16].fallback.agent",
             "agent 'gharris' is not in team 'paritor'",
         ),
         (
             "routing.yaml",
             "  - team: velsoft\n    strategy: least",
             "  - team: velsfot\n    strategy: least",
-            "routing_rules[13].team",
+            "routing_rules[14].team",
             "unknown team 'velsfot'",
         ),
         (
@@ -712,7 +712,7 @@ def test_contact_email_shared_by_two_organisations(copy: Path) -> None:
             "routing.yaml",
             "fallback: {strategy: on-call}",
             "fallback: {strategy: on-call, agent: x}",
-            "routing_rules[10].fallback",
+            "routing_rules[11].fallback",
             "give exactly one of strategy or agent",
         ),
         (

@@ -79,13 +79,13 @@ def test_seeding_the_sample_data_writes_every_section(database: Database) -> Non
     assert count(database, models.OnCallShift) == summary.written["oncall_shifts"] > 0
     assert summary.written["calendars"] == summary.created["calendars"] == 6
     assert summary.not_stored == {}
-    assert count(database, models.RoutingRule) == summary.written["routing_rules"] == 16
+    assert count(database, models.RoutingRule) == summary.written["routing_rules"] == 17
     assert count(database, models.ModificationPlan) == summary.written["modification_plans"] == 1
     with database.read() as session:
         positions = session.scalars(
             select(models.RoutingRule.position).order_by(models.RoutingRule.position)
         ).all()
-    assert positions == list(range(1, 17))
+    assert positions == list(range(1, 18))
 
     today = NOW.date()
     with database.read() as session:

@@ -42,13 +42,18 @@ class RoutingRuleSpec(BaseModel):
 
     team: Slug
     categories: Annotated[tuple[Category, ...], AfterValidator(distinct)] = ()
-    # "no-entitlement": only tickets with no active contract (flagged, sent to a supervisor).
-    when: Literal["always", "no-entitlement"] = "always"
+    # "no-entitlement": only tickets with no active contract (flagged, sent to a supervisor);
+    # "after-hours": only tickets logged while the team's calendar is closed (Kenco's on call).
+    when: Literal["always", "no-entitlement", "after-hours"] = "always"
     strategy: RoutingStrategy
     fallback: FallbackSpec | None = None
     description: str = ""
 
-    def matches(self, team: str, category: str, *, entitled: bool) -> bool:
+    def matches(
+        self, team: str, category: str, *, entitled: bool, after_hours: bool = False
+    ) -> bool:
         if team != self.team or (self.when == "no-entitlement" and entitled):
+            return False
+        if self.when == "after-hours" and not after_hours:
             return False
         return not self.categories or category in self.categories
