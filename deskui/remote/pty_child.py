@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 _HANGUP_GRACE = 2.0
 _TERM_GRACE = 3.0
 _READ_CHUNK = 65536
+# How long a finished child's last output may take to reach the master side of its pty.
+_DRAIN_SECONDS = 1.0
 
 
 # Run first in the child, after ``setsid``: make stdin (the pty) the controlling terminal, then
@@ -149,19 +151,30 @@ class PtyChild:
     async def wait(self) -> int:
         """Wait for the child to end; its remaining output is delivered first. Exit status."""
         status = await self._process.wait()
-        self._drain()
+        await self._drain()
         self._close_master()
         return status if status >= 0 else 128 - status
 
-    def _drain(self) -> None:
+    async def _drain(self) -> None:
+        """Read what the child wrote before it ended, up to the pty's end-of-file (EIO).
+
+        Linux moves a pty's output to the master side asynchronously, so the last bytes may
+        arrive just after the child has gone: "nothing to read yet" is waited out (briefly)
+        rather than taken as the end.
+        """
         if self._closed:
             return
         self.pause_output()
-        while True:
+        # A hard limit: a grandchild still holding the pty could otherwise keep it open.
+        deadline = self._loop.time() + _DRAIN_SECONDS
+        while self._loop.time() < deadline:
             try:
                 data = os.read(self._master, _READ_CHUNK)
+            except BlockingIOError:
+                await asyncio.sleep(0.01)
+                continue
             except OSError:
-                return
+                return  # EIO: the other end is closed and everything has been read
             if not data:
                 return
             self._on_output(data)
