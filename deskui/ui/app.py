@@ -96,7 +96,7 @@ class DeskApp(App[None]):
         try:
             DeskActions(self.desk).check_may_watch_board()
         except ServiceError as refused:
-            self.notify(str(refused), title="Not allowed", severity="error")
+            self.notify(str(refused), title="Not allowed", severity="error", markup=False)
             return
         if not isinstance(self.screen, BoardScreen):
             self.push_screen(BoardScreen())

@@ -422,7 +422,8 @@ class BoardScreen(Screen[None]):
         following = options[(options.index(current) + 1) % len(options)]
         values = {"policy": self.filter.policy, "team": self.filter.team, field: following}
         self.filter = BoardFilter(**values)
-        self.notify(f"Board shows {self.filter.describe()}")
+        # Policy and team names come from configuration: shown as text, never as markup.
+        self.notify(f"Board shows {self.filter.describe()}", markup=False)
         self.refresh_data()
 
     def action_reassign(self) -> None:
@@ -475,7 +476,7 @@ class BoardScreen(Screen[None]):
 
         def closed(saved: bool | None) -> None:
             if saved:
-                self.notify(f"{ticket.reference} reassigned")
+                self.notify(f"{ticket.reference} reassigned", markup=False)
                 self.refresh_data()
 
         self.app.push_screen(form, callback=closed)
