@@ -188,6 +188,18 @@ class _Seeder:
     def _exists(self, model: type[_M], column: Any, value: object) -> _M | None:
         return self.session.scalars(select(model).where(column == value)).one_or_none()
 
+    def _find_or_add(
+        self, model: type[_M], column: Any, value: object, **new_fields: Any
+    ) -> tuple[_M, bool]:
+        """The row whose natural key ``column`` is ``value``, added with ``new_fields`` when
+        missing; and whether it was added (the upsert every section uses)."""
+        row = self._exists(model, column, value)
+        if row is not None:
+            return row, False
+        row = model(**new_fields)
+        self.session.add(row)
+        return row, True
+
     def _desk(self) -> None:
         spec = self.catalog.desk
         row = self.session.get(models.Desk, 1)
@@ -201,11 +213,7 @@ class _Seeder:
 
     def _teams(self) -> None:
         for spec in self.catalog.teams.values():
-            row = self._exists(models.Team, models.Team.slug, spec.slug)
-            new = row is None
-            if row is None:
-                row = models.Team(slug=spec.slug)
-                self.session.add(row)
+            row, new = self._find_or_add(models.Team, models.Team.slug, spec.slug, slug=spec.slug)
             row.name = spec.name
             row.calendar = self.calendars[spec.calendar]
             row.policy = self.policies[spec.policy]
@@ -215,11 +223,9 @@ class _Seeder:
 
     def _products(self) -> None:
         for spec in self.catalog.products.values():
-            row = self._exists(models.Product, models.Product.slug, spec.slug)
-            new = row is None
-            if row is None:
-                row = models.Product(slug=spec.slug)
-                self.session.add(row)
+            row, new = self._find_or_add(
+                models.Product, models.Product.slug, spec.slug, slug=spec.slug
+            )
             row.name = spec.name
             row.team = self.teams[spec.team]
             row.description = spec.description
@@ -227,11 +233,9 @@ class _Seeder:
             self.summary.count("products", new=new)
 
     def _agent(self, spec: AgentSpec) -> None:
-        row = self._exists(models.Agent, models.Agent.handle, spec.handle)
-        new = row is None
-        if row is None:
-            row = models.Agent(handle=spec.handle)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.Agent, models.Agent.handle, spec.handle, handle=spec.handle
+        )
         row.name = spec.name
         row.email = spec.email
         row.timezone = spec.timezone
@@ -249,11 +253,13 @@ class _Seeder:
     def _ssh_key(self, agent: models.Agent, line: str) -> None:
         key_type, key_text, comment = parse_ssh_key(line)
         fingerprint = ssh_fingerprint(key_text)
-        row = self._exists(models.SshKey, models.SshKey.fingerprint, fingerprint)
-        new = row is None
-        if row is None:
-            row = models.SshKey(fingerprint=fingerprint, added_at=self.now)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.SshKey,
+            models.SshKey.fingerprint,
+            fingerprint,
+            fingerprint=fingerprint,
+            added_at=self.now,
+        )
         # A key belongs to the agent the directory lists it under (it may have moved).
         row.agent = agent
         row.key_type = key_type
@@ -262,11 +268,9 @@ class _Seeder:
         self.summary.count("ssh_keys", new=new)
 
     def _organisation(self, spec: OrganisationSpec) -> None:
-        row = self._exists(models.Organisation, models.Organisation.slug, spec.slug)
-        new = row is None
-        if row is None:
-            row = models.Organisation(slug=spec.slug)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.Organisation, models.Organisation.slug, spec.slug, slug=spec.slug
+        )
         row.name = spec.name
         row.timezone = spec.timezone
         row.project_manager = self.agents[spec.project_manager] if spec.project_manager else None
@@ -274,11 +278,9 @@ class _Seeder:
 
         contacts: dict[str, models.Contact] = {}
         for contact in spec.contacts:
-            contact_row = self._exists(models.Contact, models.Contact.email, contact.email)
-            contact_new = contact_row is None
-            if contact_row is None:
-                contact_row = models.Contact(email=contact.email)
-                self.session.add(contact_row)
+            contact_row, contact_new = self._find_or_add(
+                models.Contact, models.Contact.email, contact.email, email=contact.email
+            )
             contact_row.organisation = row
             contact_row.name = contact.name
             contact_row.phone = contact.phone
@@ -320,11 +322,9 @@ class _Seeder:
         return self.session.scalars(query.order_by(models.Contract.id)).first()
 
     def _checklist(self, spec: TriageChecklistSpec) -> None:
-        row = self._exists(models.TriageChecklist, models.TriageChecklist.slug, spec.slug)
-        new = row is None
-        if row is None:
-            row = models.TriageChecklist(slug=spec.slug)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.TriageChecklist, models.TriageChecklist.slug, spec.slug, slug=spec.slug
+        )
         row.title = spec.title
         row.policy_id = self.policies[spec.policy].id if spec.policy else None
         row.team_id = self.teams[spec.team].id if spec.team else None
@@ -362,22 +362,19 @@ class _Seeder:
         )
 
     def _modification_plan(self, spec: ModificationStepsSpec) -> None:
-        row = self._exists(models.ModificationPlan, models.ModificationPlan.slug, spec.slug)
-        self.summary.count("modification_plans", new=row is None)
-        if row is None:
-            row = models.ModificationPlan(slug=spec.slug)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.ModificationPlan, models.ModificationPlan.slug, spec.slug, slug=spec.slug
+        )
+        self.summary.count("modification_plans", new=new)
         row.title = spec.title
         row.policy_id = self.policies[spec.policy].id if spec.policy else None
         row.team_id = self.teams[spec.team].id if spec.team else None
         row.spec = spec.model_dump(mode="json")
 
     def _rotation(self, spec: OnCallRotationSpec) -> None:
-        row = self._exists(models.OnCallRotation, models.OnCallRotation.slug, spec.slug)
-        new = row is None
-        if row is None:
-            row = models.OnCallRotation(slug=spec.slug)
-            self.session.add(row)
+        row, new = self._find_or_add(
+            models.OnCallRotation, models.OnCallRotation.slug, spec.slug, slug=spec.slug
+        )
         team = self.teams[spec.team]
         row.team_id = team.id
         row.name = spec.slug
