@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
@@ -93,11 +94,21 @@ class DeskApp(App[None]):
         return not (self.read_only and action in ("board", "reports", "command_palette"))
 
     def action_board(self) -> None:
+        self._open_board()
+
+    @work(thread=True, exclusive=True, group="open-board")
+    def _open_board(self) -> None:
+        """Ask the services (off the UI thread: a read, and a write if refused) first."""
         try:
             DeskActions(self.desk).check_may_watch_board()
         except ServiceError as refused:
-            self.notify(str(refused), title="Not allowed", severity="error", markup=False)
+            self.call_from_thread(
+                self.notify, str(refused), title="Not allowed", severity="error", markup=False
+            )
             return
+        self.call_from_thread(self._show_board)
+
+    def _show_board(self) -> None:
         if not isinstance(self.screen, BoardScreen):
             self.push_screen(BoardScreen())
 
