@@ -18,18 +18,22 @@ from deskui.services.agent_keys import KeyOwner
 
 CHILD = r"""
 import os, signal, sys
+# os.write, not print: a resize can signal twice (the kernel, then the server), and a handler
+# that prints while the program is inside print() fails with "reentrant call".
+def say(text):
+    os.write(1, (text + "\n").encode())
 def size(*_):
     columns, lines = os.get_terminal_size(0)
-    print(f"size {lines}x{columns}", flush=True)
+    say(f"size {lines}x{columns}")
 with open("/dev/tty", "rb"):  # fails (ENXIO) without a controlling terminal
     pass
 env = os.environ
-print("env", env.get("TERM"), env.get("COLORTERM"), env.get("SECRET"), sys.argv[1], flush=True)
+say(f"env {env.get('TERM')} {env.get('COLORTERM')} {env.get('SECRET')} {sys.argv[1]}")
 size()
 signal.signal(signal.SIGWINCH, size)
-print("ready", flush=True)
+say("ready")
 line = sys.stdin.readline()
-print("got", line.strip(), flush=True)
+say(f"got {line.strip()}")
 sys.exit(3)
 """
 
