@@ -10,11 +10,15 @@ queue; an organisation with no active contract (Lakeside's ended in 2025) to a s
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import re
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
+from ticket_workers import open_routed_tickets
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import tickets
@@ -234,3 +238,36 @@ def test_without_route_nothing_is_assigned(desk: Database) -> None:
 def test_routing_is_deterministic(desk: Database, handle: str) -> None:
     refs = [open_routed(desk, n, category="training", product=None).reference for n in range(3)]
     assert {assignee(desk, ref) for ref in refs} == {handle}
+
+
+def test_tickets_opened_at_the_same_moment_share_the_load(seeded_url: str) -> None:
+    # Opening takes the reference counter's lock before routing reads the load, so openings in
+    # other processes are counted: 3 × 4 simultaneous tickets split 6 / 6 between the two
+    # itworks-finance specialists, never piling onto the one that looked least loaded.
+    context = multiprocessing.get_context("spawn")
+    openers, each = 3, 4
+    barrier = context.Barrier(openers)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=open_routed_tickets, args=(seeded_url, draft(), each, AT, barrier, results)
+        )
+        for _ in range(openers)
+    ]
+    for worker in workers:
+        worker.start()
+    refs = [results.get(timeout=120) for _ in range(openers * each)]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert all(isinstance(ref, str) for ref in refs), refs
+    database = Database(seeded_url)
+    try:
+        handles = Counter(assignee(database, ref) for ref in refs)
+        reasons = [routing_entry(database, ref).meta["reason"] for ref in refs]
+    finally:
+        database.dispose()
+    assert handles == {"arivera": 6, "sokafor": 6}
+    # Each decision saw every ticket routed before it: the loads it read add up to 0, 1, … 11.
+    seen = sorted(sum(map(int, re.findall(r"\d+", reason.split(":")[-1]))) for reason in reasons)
+    assert seen == list(range(openers * each)), reasons

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from deskui.services.errors import TicketConflictError
-from deskui.services.tickets import acknowledge
+from deskui.services.tickets import acknowledge, open_ticket
 from deskui.store.session import Database
 
 
@@ -29,6 +29,23 @@ def take_tickets(
                 results.put((reference, handle, "won"))
     except BaseException as exc:
         results.put(("error", handle, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        database.dispose()
+
+
+def open_routed_tickets(
+    url: str, draft: Any, count: int, at: dt.datetime, barrier: Any, results: Any
+) -> None:
+    """Open ``count`` routed tickets from ``draft``, each in step with the other openers
+    (``barrier``); put each new reference on ``results`` (or ``("error", …)``)."""
+    database = Database(url)
+    try:
+        for _ in range(count):
+            barrier.wait(timeout=60)
+            results.put(open_ticket(database, draft, at=at, route=True).reference)
+    except BaseException as exc:
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
     finally:
         database.dispose()
