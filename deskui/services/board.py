@@ -24,12 +24,12 @@ read-only (wall display) board.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.sla.due import target_calendar
@@ -37,6 +37,7 @@ from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.vocabulary import Role
 from deskui.services import tickets
 from deskui.services.authorization import refusals_recorded, require_role
+from deskui.services.board_counts import OpenGroup, Tally, count_where, open_groups, tally_by
 from deskui.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from deskui.services.oncall import TeamOnCall, on_call
 from deskui.services.sla_context import SlaContext, sla_context
@@ -195,10 +196,7 @@ def board_snapshot(
         filters = _filters(session, wanted)
         scope = [Ticket.is_open == true(), *filters]
         zone = _desk_zone(session)
-        open_total = int(session.scalar(select(func.count()).where(*scope)) or 0)
-        breached_total = int(
-            session.scalar(select(func.count()).where(*scope, Ticket.next_due_at <= now)) or 0
-        )
+        groups = open_groups(session, scope, now)
         breached = [
             _board_ticket(row, context, now)
             for row in session.execute(
@@ -209,24 +207,24 @@ def board_snapshot(
             )
         ]
         soon = _due_soon(session, scope, context, now)
-        agents = _agents(session, scope, context, now, limit)
-        priorities = _group_counts(session, scope, now, Ticket.priority, Ticket.priority_rank)
-        policies = _group_counts(session, scope, now, SlaPolicy.name, SlaPolicy.name)
+        agents = _agents(session, scope, context, now, groups, limit)
         today = _today(session, filters, now, zone)
+    by_priority = tally_by(groups, lambda group: group.priority)
+    by_policy = tally_by(groups, lambda group: group.policy)
     within_15 = [t for t in soon if t.remaining is not None and t.remaining <= SOON_SECONDS]
     return BoardSnapshot(
         at=now,
         filter=wanted,
-        open_total=open_total,
+        open_total=sum(group.open for group in groups),
         breached=tuple(breached),
-        breached_total=breached_total,
+        breached_total=sum(group.breached for group in groups),
         within_15=tuple(within_15[:limit]),
         within_15_total=len(within_15),
         within_60=tuple(soon[:limit]),
         within_60_total=len(soon),
         agents=tuple(agents),
-        priorities=tuple(priorities),
-        policies=tuple(policies),
+        priorities=_counts(by_priority, lambda name, tally: (tally.best_rank, name)),
+        policies=_counts(by_policy, lambda name, _tally: name),
         today=today,
         on_call=tuple(_on_call(database, now, wanted.team)),
     )
@@ -352,43 +350,38 @@ def _agents(
     scope: list[ColumnElement[bool]],
     context: SlaContext,
     now: dt.datetime,
+    groups: list[OpenGroup],
     limit: int,
 ) -> list[AgentLoad]:
-    """The ``limit`` busiest agents (and the unassigned pile) with their soonest due ticket."""
-    counts = session.execute(
-        select(
-            Ticket.assignee_id,
-            func.count(),
-            _sum(Ticket.acknowledged_at.is_(None)),
-            _sum(Ticket.next_due_at <= now),
-            func.min(Ticket.next_due_at),
-        )
-        .where(*scope)
-        .group_by(Ticket.assignee_id)
-        .order_by(func.count().desc(), Ticket.assignee_id)
-    ).all()
-    unassigned = [row for row in counts if row[0] is None]
-    assigned = [row for row in counts if row[0] is not None][:limit]
-    chosen = unassigned + assigned
+    """The unassigned pile and the ``limit`` busiest agents, each with its soonest due ticket."""
+    tallies = tally_by(groups, lambda group: group.assignee_id)
+    unassigned = [(None, tallies[None])] if None in tallies else []
+    busiest = sorted(
+        ((agent_id, tally) for agent_id, tally in tallies.items() if agent_id is not None),
+        key=lambda item: (-item[1].open, item[0]),
+    )[:limit]
+    chosen: list[tuple[int | None, Tally]] = unassigned + busiest
     people = {
         agent_id: (handle, name)
         for agent_id, handle, name in session.execute(
             select(Agent.id, Agent.handle, Agent.name).where(
-                Agent.id.in_([row[0] for row in assigned])
+                Agent.id.in_([agent_id for agent_id, _ in busiest])
             )
         )
     }
-    nexts = _next_breaches(session, scope, context, now, chosen)
+    nexts = _next_breaches(
+        session, scope, context, now, [(agent_id, tally.next_due) for agent_id, tally in chosen]
+    )
     loads = []
-    for agent_id, total, unacked, breached, _due in chosen:
+    for agent_id, tally in chosen:
         handle, name = people.get(agent_id, (None, "Unassigned"))
         loads.append(
             AgentLoad(
                 handle=handle,
                 name=name,
-                open=int(total),
-                unacknowledged=int(unacked),
-                breached=int(breached),
+                open=tally.open,
+                unacknowledged=tally.unacknowledged,
+                breached=tally.breached,
                 next_breach=nexts.get(agent_id),
             )
         )
@@ -400,47 +393,34 @@ def _next_breaches(
     scope: list[ColumnElement[bool]],
     context: SlaContext,
     now: dt.datetime,
-    chosen: list[Any],
+    chosen: list[tuple[int | None, dt.datetime | None]],
 ) -> dict[int | None, BoardTicket]:
-    """Per agent id, the open ticket with the soonest due (lowest id on a tie)."""
-    pairs = [(row[0], row[4]) for row in chosen if row[4] is not None and row[0] is not None]
+    """Per agent id, the open ticket with the soonest due (lowest id on a tie).
+
+    One small query per agent: the due instant is known, so each is a seek on the open-due
+    index, where one query matching all (agent, due) pairs walked every open ticket.
+    """
     found: dict[int | None, BoardTicket] = {}
-    query = _ticket_rows(scope).add_columns(Ticket.assignee_id).order_by(Ticket.id)
-    if pairs:
-        for row in session.execute(
-            query.where(tuple_(Ticket.assignee_id, Ticket.next_due_at).in_(pairs))
-        ):
-            found.setdefault(row[12], _board_ticket(row, context, now))
-    unassigned_due = next((row[4] for row in chosen if row[0] is None), None)
-    if unassigned_due is not None:
+    query = _ticket_rows(scope).order_by(Ticket.id).limit(1)
+    for agent_id, due in chosen:
+        if due is None:
+            continue
+        holder = (
+            Ticket.assignee_id.is_(None) if agent_id is None else Ticket.assignee_id == agent_id
+        )
         row = session.execute(
-            query.where(Ticket.assignee_id.is_(None), Ticket.next_due_at == unassigned_due).limit(1)
+            query.where(Ticket.no_due == false(), Ticket.next_due_at == due, holder)
         ).first()
         if row is not None:
-            found[None] = _board_ticket(row, context, now)
+            found[agent_id] = _board_ticket(row, context, now)
     return found
 
 
-def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _group_counts(
-    session: Session,
-    scope: list[ColumnElement[bool]],
-    now: dt.datetime,
-    column: Any,
-    order: Any,
-) -> list[GroupCount]:
-    rows = session.execute(
-        select(column, func.count(), _sum(Ticket.next_due_at <= now))
-        .select_from(Ticket)
-        .join(SlaPolicy, SlaPolicy.id == Ticket.policy_id)
-        .where(*scope)
-        .group_by(column)
-        .order_by(func.min(order), column)
-    )
-    return [GroupCount(str(name), int(total), int(late)) for name, total, late in rows]
+def _counts(
+    tallies: dict[str, Tally], order: Callable[[str, Tally], Any]
+) -> tuple[GroupCount, ...]:
+    ranked = sorted(tallies.items(), key=lambda item: order(*item))
+    return tuple(GroupCount(name, tally.open, tally.breached) for name, tally in ranked)
 
 
 _MET_DUE: dict[Clock, tuple[Any, Any]] = {
@@ -473,7 +453,7 @@ def _today(
                 missed,
                 or_(met_at.is_not(None), Ticket.paused_at.is_(None), Ticket.paused_at > due_at),
             )
-        columns += [_sum(on_time), _sum(missed)]
+        columns += [count_where(on_time), count_where(missed)]
     # Not only open tickets: a clock met today often belongs to a ticket resolved today. A
     # closed ticket can only have a clock decided today if it was resolved today (its clocks
     # were met by then, late ones after a due that fell today), so a cheap test skips the rest

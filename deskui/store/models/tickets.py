@@ -56,6 +56,8 @@ class Ticket(Base):
         Index("ix_ticket_open_due", "is_open", "no_due", "next_due_at", "id", "status"),
         # One status at a time (a "new tickets" pane, counts per status).
         Index("ix_ticket_status_rank_due", "status", "priority_rank", "next_due_at"),
+        # Tickets resolved since an instant (the board's "today", reports), without a full scan.
+        Index("ix_ticket_resolved_at", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
