@@ -40,11 +40,14 @@ sys.exit(3)
 
 async def _read_until(process: asyncssh.SSHClientProcess[str], needle: str) -> str:
     seen = ""
-    async with asyncio.timeout(15):
-        while needle not in seen:
-            chunk = await process.stdout.read(4096)
-            assert chunk, f"output ended before {needle!r}: {seen!r}"
-            seen += chunk
+    try:
+        async with asyncio.timeout(15):
+            while needle not in seen:
+                chunk = await process.stdout.read(4096)
+                assert chunk, f"output ended before {needle!r}: {seen!r}"
+                seen += chunk
+    except TimeoutError:
+        raise AssertionError(f"no {needle!r} within 15 s: {seen!r}") from None
     return seen
 
 
