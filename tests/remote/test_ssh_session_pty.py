@@ -17,7 +17,7 @@ from deskui.remote.ssh_server import SshConfig, serve_ssh
 from deskui.services.agent_keys import KeyOwner
 
 CHILD = r"""
-import os, signal, sys
+import os, select, signal, sys
 # os.write, not print: a resize can signal twice (the kernel, then the server), and a handler
 # that prints while the program is inside print() fails with "reentrant call".
 def say(text):
@@ -32,6 +32,10 @@ say(f"env {env.get('TERM')} {env.get('COLORTERM')} {env.get('SECRET')} {sys.argv
 size()
 signal.signal(signal.SIGWINCH, size)
 say("ready")
+# Wait in short selects, not in one blocking read: a signal landing just before the read
+# starts would leave its Python handler pending until input came (CPython's signal race).
+while not select.select([0], [], [], 0.1)[0]:
+    pass
 line = sys.stdin.readline()
 say(f"got {line.strip()}")
 sys.exit(3)
