@@ -76,6 +76,28 @@ def assignee(desk: Database, ref: str) -> str | None:
         )
 
 
+def open_kenco_routed_to_on_call(
+    desk: Database, at: dt.datetime, product: str | None
+) -> TicketView:
+    """Open a routed Kenco software error at ``at``; check it went to the engineer on call."""
+    view = tickets.open_ticket(
+        desk,
+        draft(
+            team="kenco",
+            organisation="acme-foods",
+            contact_email="maria.lopez@acme-foods.example",
+            product=product,
+            priority="software-error",
+        ),
+        at=at,
+        route=True,
+    )
+    [kenco] = on_call(desk, at, "kenco")
+    assert kenco.primary is not None
+    assert assignee(desk, view.reference) == kenco.primary.handle
+    return view
+
+
 def routing_entry(desk: Database, ref: str) -> Interaction:
     _, entries = row(desk, ref)
     routed = [e for e in entries if e.kind is InteractionKind.ASSIGNMENT_CHANGE]
@@ -161,21 +183,7 @@ def test_fallback_to_whoever_is_on_call(desk: Database) -> None:
     # Kenco in hours with no product: no product specialist can be chosen, so the on-call
     # fallback.
     at = dt.datetime(2026, 2, 9, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
-    view = tickets.open_ticket(
-        desk,
-        draft(
-            team="kenco",
-            organisation="acme-foods",
-            contact_email="maria.lopez@acme-foods.example",
-            product=None,
-            priority="software-error",
-        ),
-        at=at,
-        route=True,
-    )
-    [kenco] = on_call(desk, at, "kenco")
-    assert kenco.primary is not None
-    assert assignee(desk, view.reference) == kenco.primary.handle
+    view = open_kenco_routed_to_on_call(desk, at, product=None)
     entry = routing_entry(desk, view.reference)
     assert entry.meta["fallback"] is True and entry.meta["strategy"] == "on-call"
     assert "the ticket names no product" in entry.body
@@ -187,21 +195,7 @@ def test_after_hours_kenco_goes_to_the_engineer_on_call(desk: Database) -> None:
     # Saturday night: kenco-business is closed, so the after-hours rule picks whoever is on
     # call, before the working hours' product-specialist rule is reached.
     at = dt.datetime(2026, 2, 7, 23, 0, tzinfo=dt.UTC)
-    view = tickets.open_ticket(
-        desk,
-        draft(
-            team="kenco",
-            organisation="acme-foods",
-            contact_email="maria.lopez@acme-foods.example",
-            product="kenco-wes",
-            priority="software-error",
-        ),
-        at=at,
-        route=True,
-    )
-    [kenco] = on_call(desk, at, "kenco")
-    assert kenco.primary is not None
-    assert assignee(desk, view.reference) == kenco.primary.handle
+    view = open_kenco_routed_to_on_call(desk, at, product="kenco-wes")
     entry = routing_entry(desk, view.reference)
     assert (entry.meta["strategy"], entry.meta["fallback"]) == ("on-call", False)
     assert entry.body.startswith(f"Routing rule {entry.meta['rule']} (on-call) chose ")
