@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from deskui.services.board import BoardFilter, board_choices, board_snapshot
-from deskui.services.generate import generate_tickets
-from deskui.services.seeding import seed_directory
+from deskui.services.catalog.generate import generate_tickets
+from deskui.services.catalog.seeding import seed_directory
+from deskui.services.supervision.board import BoardFilter, board_choices, board_snapshot
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from deskui.services.generate import CHUNK_SIZE, generate_tickets
-from deskui.services.seeding import seed_directory
+from deskui.services.catalog.generate import CHUNK_SIZE, generate_tickets
+from deskui.services.catalog.seeding import seed_directory
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

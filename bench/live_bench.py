@@ -94,8 +94,8 @@ def measure(url: str, count: int) -> list[float]:
 def open_tickets_elsewhere(url: str, count: int, seed: int, go: Any, results: Any) -> None:
     """Child process: once ``go`` is set, open ``count`` tickets as another agent would; put
     the list of ``(subject, wall-clock time after commit)`` on ``results``."""
-    from deskui.services.ticket_draft import TicketDraft
-    from deskui.services.tickets import open_ticket
+    from deskui.services.intake import open_ticket
+    from deskui.services.tickets.draft import TicketDraft
 
     jitter = random.Random(seed)
     database = Database(url)
@@ -134,7 +134,7 @@ def measure_screen(url: str, count: int) -> list[float]:
     does); the moment a refresh lays the rows into the DataTable is noted (the next frame
     draws them). The fallback refresh is ten minutes away: only the change feed explains it.
     """
-    from deskui.services.desk import DeskService
+    from deskui.services.tickets.desk import DeskService
     from deskui.settings import Settings
     from deskui.ui.app import DeskApp
     from deskui.ui.screens.queue import QueueScreen
@@ -184,7 +184,7 @@ def measure_screen(url: str, count: int) -> list[float]:
 # ---------------------------------------------------------------- sustained writes
 def write_notes(url: str, handle: str, references: list[str], count: int, start_at: float) -> int:
     """Child process: add ``count`` notes as fast as it can; how many reported success."""
-    from deskui.services.tickets import add_note
+    from deskui.services.tickets.lifecycle import add_note
 
     rng = random.Random(handle)
     database = Database(url)
@@ -264,7 +264,7 @@ def report_writes(backend: str, reported: int, stored: int, elapsed: float) -> b
 
 def demo_database(url: str) -> None:
     """The demo desk (sample catalog plus stories) in the empty migrated database ``url``."""
-    from deskui.services.demo import build_demo_database
+    from deskui.services.catalog.demo import build_demo_database
     from deskui.settings import Settings
 
     build_demo_database(Settings(database_url=url, now=FROZEN_NOW, agent="mbrennan"), SAMPLE_DATA)

@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 import time
 
-from deskui.services.reports import GROUPINGS, sla_report, utc_day_range
+from deskui.services.supervision.reports import GROUPINGS, sla_report, utc_day_range
 from deskui.store.session import Database
 
 

@@ -63,7 +63,7 @@ def _build(directory: Path, entries: int) -> tuple[str, str]:
 
 
 async def _open_once(url: str, ref: str) -> float:
-    from deskui.services.desk import DeskService
+    from deskui.services.tickets.desk import DeskService
     from deskui.settings import Settings
     from deskui.ui.app import DeskApp
     from deskui.ui.screens.queue import QueueScreen

@@ -26,7 +26,7 @@ AGENT = "mbrennan"
 PROBE = r"""
 import json, resource, sys, time
 started = time.perf_counter()
-from deskui.services.desk import DeskService
+from deskui.services.tickets.desk import DeskService
 from deskui.settings import Settings
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.queue import QueueScreen

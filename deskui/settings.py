@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "support@deskui.invalid"
-    # Paging the on-call agent (deskui.services.paging); see the README's "On call and paging".
+    # Paging the on-call agent (deskui.services.oncall.paging); see the README's
+    # "On call and paging".
     pager_webhook_url: str | None = None
     pager_webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     pager_escalation_minutes: int = Field(default=15, gt=0)

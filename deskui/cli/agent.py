@@ -24,7 +24,7 @@ from deskui.cli.common import CommandError, command_group, global_options_parent
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
-from deskui.services.agent_keys import KeyView, add_key, list_keys, remove_key
+from deskui.services.access.keys import KeyView, add_key, list_keys, remove_key
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import ServiceError
 

@@ -38,14 +38,14 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     """Settings for the app; the theme is ``--theme``, else the last one chosen in the app,
     else the configured one."""
-    from deskui.services.desk import remembered_theme
+    from deskui.services.tickets.desk import remembered_theme
 
     theme = getattr(args, "theme", None) or remembered_theme()
     return settings_from(args, agent=getattr(args, "agent", None), theme=theme)
 
 
 def _open_app(settings: Settings) -> int:
-    from deskui.services.desk import DeskService, DeskSetupError
+    from deskui.services.tickets.desk import DeskService, DeskSetupError
     from deskui.ui.app import DeskApp
 
     try:
@@ -68,7 +68,7 @@ def run_default(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from deskui.services.demo import build_demo_database
+    from deskui.services.catalog.demo import build_demo_database
     from deskui.services.errors import ServiceError
 
     settings = _settings(args)

@@ -35,8 +35,8 @@ def register(commands: Any) -> None:
 
 
 def run_board(args: argparse.Namespace) -> int:
-    from deskui.services.board import may_supervise
-    from deskui.services.desk import DeskService, DeskSetupError, remembered_theme
+    from deskui.services.supervision.board import may_supervise
+    from deskui.services.tickets.desk import DeskService, DeskSetupError, remembered_theme
     from deskui.ui.app import DeskApp
 
     settings = settings_from(args, agent=args.agent, theme=args.theme or remembered_theme())

@@ -26,10 +26,10 @@ from deskui.cli.common import CommandError, command_group, global_options_parent
 from deskui.domain.catalog.errors import SampleDataError
 from deskui.domain.storage_errors import StoreError
 from deskui.services.authorization import RoleRefusedError
-from deskui.services.catalog import Catalog, load_catalog_from_directory
+from deskui.services.catalog.generate import generate_tickets
+from deskui.services.catalog.load import Catalog, load_catalog_from_directory
+from deskui.services.catalog.seeding import seed_catalog
 from deskui.services.errors import NotFoundError, ServiceError
-from deskui.services.generate import generate_tickets
-from deskui.services.seeding import seed_catalog
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from deskui.store.session import Database

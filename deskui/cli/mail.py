@@ -22,14 +22,14 @@ from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
-from deskui.services.mail_intake import ingest_message
-from deskui.services.mail_quarantine import (
+from deskui.services.intake.mail_in import ingest_message
+from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
     retry_quarantined,
 )
-from deskui.services.mailer import mail_configured
-from deskui.services.outbox import SendResult, mail_domain, outbox, send_pending
+from deskui.services.mail.outbox import SendResult, mail_domain, outbox, send_pending
+from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
 from deskui.store.session import Database
 

@@ -21,7 +21,7 @@ from deskui.cli.common import CommandError, command_group, global_options_parent
 from deskui.domain.calendar.localtime import local_instant
 from deskui.domain.storage_errors import StoreError
 from deskui.services.errors import ServiceError
-from deskui.services.oncall import ShiftView, TeamOnCall, on_call, team_zones
+from deskui.services.oncall.shifts import ShiftView, TeamOnCall, on_call, team_zones
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
 

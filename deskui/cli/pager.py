@@ -27,10 +27,10 @@ from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import PageStatus
 from deskui.services.errors import ServiceError
-from deskui.services.mailer import mail_configured
-from deskui.services.outbox import send_pending
-from deskui.services.pager_delivery import TickSummary, pager_tick
-from deskui.services.paging import PageView, acknowledge_pages, list_pages
+from deskui.services.mail.outbox import send_pending
+from deskui.services.mail.smtp import mail_configured
+from deskui.services.oncall.delivery import TickSummary, pager_tick
+from deskui.services.oncall.paging import PageView, acknowledge_pages, list_pages
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database

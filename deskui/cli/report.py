@@ -23,7 +23,7 @@ from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
-from deskui.services.reports import GROUPINGS, GroupFigures, sla_report, utc_day_range
+from deskui.services.supervision.reports import GROUPINGS, GroupFigures, sla_report, utc_day_range
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
 

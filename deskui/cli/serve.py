@@ -144,7 +144,7 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
     from deskui.remote.host_key import HostKeyError
     from deskui.remote.limits import Limits
     from deskui.remote.ssh_server import SshConfig, serve_ssh
-    from deskui.services.agent_keys import key_owner
+    from deskui.services.access.keys import key_owner
 
     host, port = parse_listen(args.listen)
     _positive("--login-timeout", args.login_timeout, zero_ok=True)
@@ -206,7 +206,7 @@ def _check_desk_opens(settings: Settings) -> None:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from deskui.domain.storage_errors import StoreError
-    from deskui.services.desk import DeskService, DeskSetupError
+    from deskui.services.tickets.desk import DeskService, DeskSetupError
 
     try:
         desk = DeskService.open(settings)

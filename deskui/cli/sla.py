@@ -98,7 +98,7 @@ def _data_and_json(parser: argparse.ArgumentParser) -> None:
 
 def _load_catalog(args: argparse.Namespace) -> _Catalog:
     try:
-        catalog = importlib.import_module("deskui.services.catalog")
+        catalog = importlib.import_module("deskui.services.catalog.load")
     except ImportError as exc:
         raise CommandError(f"calendars and policies cannot be loaded: {exc}") from exc
     own_error = getattr(catalog, "SampleDataError", None)
@@ -273,7 +273,7 @@ def run_elapsed(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    module_name = "deskui.services.sla_explain"
+    module_name = "deskui.services.tickets.sla_explain"
     if importlib.util.find_spec(module_name) is None:
         raise CommandError(
             f"sla explain {args.ref}: explaining a ticket needs the ticket database, "

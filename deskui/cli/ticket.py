@@ -25,12 +25,13 @@ from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
-from deskui.services import feedback, tickets
+from deskui.services import intake, tickets
 from deskui.services.errors import ServiceError, TicketValidationError
-from deskui.services.mailer import mail_configured
-from deskui.services.outbox import mail_domain, send_pending
-from deskui.services.ticket_lookup import intake_options
-from deskui.services.views import ClockView, InteractionView, TicketSummary, TicketView
+from deskui.services.mail.outbox import mail_domain, send_pending
+from deskui.services.mail.smtp import mail_configured
+from deskui.services.tickets.options import intake_options
+from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
+from deskui.services.workflow import feedback
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
@@ -420,7 +421,7 @@ def run_new(args: argparse.Namespace) -> int:
         )
         settings = settings_from(args)
         view = _call(
-            tickets.open_ticket,
+            intake.open_ticket,
             database,
             draft,
             at=now,

@@ -22,7 +22,7 @@ import asyncssh
 from deskui.remote.host_key import load_or_create_host_key
 from deskui.remote.limits import ConnectionSlots, Limits
 from deskui.remote.ssh_session import DeskSession
-from deskui.services.agent_keys import KeyOwner
+from deskui.services.access.keys import KeyOwner
 
 log = logging.getLogger("deskui.remote.ssh")
 

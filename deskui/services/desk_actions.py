@@ -1,6 +1,6 @@
 """The ticket actions as the signed-in agent does them: ``by`` and ``at`` filled in for the UI.
 
-``DeskActions`` wraps the ticket lifecycle services (``deskui.services.tickets``) with one
+``DeskActions`` wraps the ticket lifecycle services (``deskui.services.tickets.lifecycle``) with one
 method per action. Each fills ``by`` with the signed-in agent's handle and ``at`` with the
 desk's clock, so a screen only says *what* to do. It also answers the few questions the ticket
 screen and its forms ask of the database (the ticket with its customer's time zone, the agents
@@ -19,22 +19,17 @@ from sqlalchemy import or_, select
 from deskui.domain.sla.explain import render_explanation
 from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import (
-    approvals,
-    board,
-    feedback,
-    modification,
-    oncall_status,
-    paging,
-    tickets,
-    triage,
-)
-from deskui.services.desk import DeskService
-from deskui.services.sla_context import sla_context
-from deskui.services.sla_explain import ticket_explanations
-from deskui.services.ticket_edit import normalise_reference
-from deskui.services.ticket_views import priority_view
-from deskui.services.views import PriorityView, TicketView
+from deskui.services import tickets
+from deskui.services.oncall import paging
+from deskui.services.oncall import status as oncall_status
+from deskui.services.supervision import board
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.reads import priority_view
+from deskui.services.tickets.sla_context import sla_context
+from deskui.services.tickets.sla_explain import ticket_explanations
+from deskui.services.tickets.unit_of_work import normalise_reference
+from deskui.services.tickets.views import PriorityView, TicketView
+from deskui.services.workflow import approvals, feedback, modification, triage
 from deskui.store.models import Agent, Contact, Organisation, Ticket
 
 
@@ -306,7 +301,7 @@ class DeskActions:
         )
 
     # ------------------------------------------------------------------ workflow
-    # Triage, the modification steps, approvals and feedback (``deskui.services.triage``,
+    # Triage, the modification steps, approvals and feedback (``deskui.services.workflow.triage``,
     # ``modification``, ``approvals``, ``feedback``).
     def triage_form(self, ref: str) -> triage.TriageForm:
         return triage.triage_form(self.desk.database, ref)

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
-from deskui.services.desk import DeskService
 from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
+from deskui.services.tickets.desk import DeskService
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
 from deskui.ui.screens.board import BoardScreen

@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.style import Style
 
 from deskui.domain.untrusted import one_line
-from deskui.services.desk import DeskService
 from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import TicketNotFoundError
+from deskui.services.tickets.desk import DeskService
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 GO_TO = "Go to ticket by reference…"

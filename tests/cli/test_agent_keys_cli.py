@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from deskui.cli import main
-from deskui.services.agent_keys import list_keys
-from deskui.services.seeding import seed_directory
+from deskui.services.access.keys import list_keys
+from deskui.services.catalog.seeding import seed_directory
 from deskui.store.models import SshKey
 from deskui.store.session import Database
 

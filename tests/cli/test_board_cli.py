@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import main
-from deskui.services.seeding import seed_directory
+from deskui.services.catalog.seeding import seed_directory
 from deskui.store.session import Database
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"

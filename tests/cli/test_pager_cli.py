@@ -19,7 +19,8 @@ from pager_servers import *  # noqa: F403 (fixtures)
 from pager_servers import Hook, Inbox, free_port
 
 from deskui.cli import main
-from deskui.services.tickets import TicketDraft, open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.session import Database
 
 WEEKDAY_NIGHT = dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)  # Tuesday 23:00 Eastern

@@ -324,7 +324,9 @@ def test_explain_without_the_ticket_service(capsys, monkeypatch) -> None:
     real_find_spec = importlib.util.find_spec
 
     def no_service(name: str, *args: object):
-        return None if name == "deskui.services.sla_explain" else real_find_spec(name, *args)
+        return (
+            None if name == "deskui.services.tickets.sla_explain" else real_find_spec(name, *args)
+        )
 
     monkeypatch.setattr(importlib.util, "find_spec", no_service)
     code, _, err = run(capsys, "sla", "explain", "DSK-000001")

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import main
-from deskui.services.seeding import seed_directory
-from deskui.services.tickets import TicketDraft, get_ticket, open_ticket
+from deskui.services.catalog.seeding import seed_directory
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.lifecycle import TicketDraft, get_ticket
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import main
-from deskui.services import tickets
-from deskui.services.seeding import seed_directory
-from deskui.services.tickets import TicketDraft
+from deskui.services import intake, tickets
+from deskui.services.catalog.seeding import seed_directory
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 
@@ -45,7 +45,7 @@ def desk_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 subject=subject,
                 description="How do I…",
             )
-            tickets.open_ticket(database, draft, at=NOW)
+            intake.open_ticket(database, draft, at=NOW)
         tickets.acknowledge(database, "DSK-000001", by="dpatel", at=NOW)
         tickets.resolve(database, "DSK-000001", "Showed the setup", by="dpatel", at=NOW)
     finally:

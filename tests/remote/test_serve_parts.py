@@ -16,8 +16,8 @@ from sqlalchemy import select
 from deskui.cli import main
 from deskui.remote.host_key import HostKeyError, load_or_create_host_key
 from deskui.remote.limits import ConnectionSlots, Limits
-from deskui.services.agent_keys import add_key, key_owner
-from deskui.services.seeding import seed_directory
+from deskui.services.access.keys import add_key, key_owner
+from deskui.services.catalog.seeding import seed_directory
 from deskui.store.models import Agent, SshKey
 from deskui.store.session import Database
 

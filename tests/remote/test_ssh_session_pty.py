@@ -14,7 +14,7 @@ import asyncssh
 
 from deskui.remote.limits import Limits
 from deskui.remote.ssh_server import SshConfig, serve_ssh
-from deskui.services.agent_keys import KeyOwner
+from deskui.services.access.keys import KeyOwner
 
 CHILD = r"""
 import os, select, signal, sys

@@ -30,11 +30,13 @@ from workflow_helpers import (
     stored,
 )
 
-from deskui.services import approvals, feedback, modification, tickets, triage
+from deskui.services import intake as ticket_intake
+from deskui.services import tickets
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import TicketValidationError
-from deskui.services.tickets import TicketDraft
-from deskui.services.views import ClockView, TicketView
+from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.views import ClockView, TicketView
+from deskui.services.workflow import approvals, feedback, modification, triage
 from deskui.store.models import Interaction
 from deskui.store.session import Database
 
@@ -82,7 +84,7 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
     # Friday 13 Feb 2026 15:00 ET, Medium (itworks-et: Mon-Fri 09:00-17:00, US federal
     # holidays; Monday 16 Feb is Presidents' Day).
     opened = ny(2, 13, 15)
-    intake = tickets.open_ticket(desk, itworks_draft(), at=opened, route=True)
+    intake = ticket_intake.open_ticket(desk, itworks_draft(), at=opened, route=True)
     ref = intake.reference
     # Routing: Riverside's contract is active (no rule 2); a technical issue matches rule 7,
     # a product specialist by product. The active IT Works agents with the itworks-admissions
@@ -223,7 +225,7 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         subject="Wave picking report by zone",
         description="Would like the wave picking report split by zone.",
     )
-    intake = tickets.open_ticket(desk, draft, at=opened, route=True)
+    intake = ticket_intake.open_ticket(desk, draft, at=opened, route=True)
     ref = intake.reference
     # Routing: logged as a technical issue (it is reclassified on triage), so neither the
     # approvers' rule 9 nor the training rule 10 matches; it is after hours, so rule 11 gives
@@ -345,7 +347,7 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         subject="Courier labels rejected",
         description="The courier now wants a new label layout.",
     )
-    intake = tickets.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
+    intake = ticket_intake.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
     ref = intake.reference
     # Routing: a technical call matches rule 14, the least-loaded khaos-control specialist:
     # gharris (the Service Desk Manager) and owilliams, neither with an open ticket, so the
@@ -450,7 +452,7 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         subject="Cannot add learners to a cohort",
         description="The add button does nothing.",
     )
-    intake = tickets.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
+    intake = ticket_intake.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
     ref = intake.reference
     # Routing ("automatically assigned to a team member"): rule 15, the least-loaded
     # velsoft-elearning specialist: cmacdonald and jleblanc, neither with an open case, so the
@@ -540,7 +542,7 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         subject="Report of instrument loans by school",
         description="Could Ensemble list loans?",
     )
-    intake = tickets.open_ticket(desk, draft, at=uk(3, 2, 10), route=True)
+    intake = ticket_intake.open_ticket(desk, draft, at=uk(3, 2, 10), route=True)
     ref = intake.reference
     opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
     assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
@@ -639,7 +641,7 @@ def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> 
         subject="Applicant import fails",
         description="The nightly applicant import stopped on Monday.",
     )
-    first = tickets.open_ticket(desk, draft, at=ny(3, 3, 10), route=True)
+    first = ticket_intake.open_ticket(desk, draft, at=ny(3, 3, 10), route=True)
     ref = first.reference
     assert (first.flags, first.contract_reference, first.policy) == (
         ("no-entitlement",),
@@ -661,7 +663,7 @@ def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> 
     assert routing_entry(desk, ref).meta["rule"] == 2
     # Half an hour later a second question from the same college: amorgan now has one open
     # ticket and sokafor none, so the least-loaded supervisor is sokafor.
-    second = tickets.open_ticket(
+    second = ticket_intake.open_ticket(
         desk,
         dataclasses.replace(draft, subject="Offer letters", description="Letters are blank."),
         at=ny(3, 3, 10, 30),
@@ -716,7 +718,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
 
     # Training issues (rule 6): "preferably the project manager who worked with that client".
     # Riverside was implemented by kwalsh, Pacific State by pgreene.
-    riverside = tickets.open_ticket(
+    riverside = ticket_intake.open_ticket(
         desk, itworks_draft(category="training"), at=ny(3, 3, 9, 30), route=True
     )
     assert_routed(
@@ -727,7 +729,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
         "Routing rule 6 (project-manager-then-skill) chose kwalsh: "
         "the project manager of riverside-university",
     )
-    pacific = tickets.open_ticket(
+    pacific = ticket_intake.open_ticket(
         desk,
         itworks_draft(
             category="training",
@@ -752,7 +754,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
     # A request for new capabilities (rule 8): specification, quote and approval come first,
     # so the ticket waits unassigned in the approvers' review queue.
     opened = ny(3, 3, 10)
-    request = tickets.open_ticket(
+    request = ticket_intake.open_ticket(
         desk,
         itworks_draft(
             category="change-request",
@@ -790,7 +792,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
 
 def test_a_routed_change_request_reaches_the_approvers(desk: Database) -> None:
     opened = at(NEW_YORK, 3, 3, 10)
-    request = tickets.open_ticket(
+    request = ticket_intake.open_ticket(
         desk,
         itworks_draft(category="change-request", priority="low", subject="Waiting-list report"),
         at=opened,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from deskui.domain.storage_errors import StaleEditError, StoreBusyError
 from deskui.services import tickets
 from deskui.services.errors import TicketConflictError, TicketStateError, TicketValidationError
-from deskui.services.sla_context import sla_context
+from deskui.services.tickets.sla_context import sla_context
 from deskui.store.models import Ticket
 from deskui.store.session import Database
 

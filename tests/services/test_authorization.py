@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
-from deskui.services import tickets
+from deskui.services import intake, tickets
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import PermissionDeniedError
-from deskui.services.tickets import TicketDraft
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import AuditRefusal, Ticket
 from deskui.store.session import Database
 
@@ -31,7 +31,7 @@ def _open(desk: Database) -> str:
         contact_email=COLLEEN,
         priority="high",
     )
-    return tickets.open_ticket(desk, draft, at=AT).reference
+    return intake.open_ticket(desk, draft, at=AT).reference
 
 
 def _assignee(desk: Database, ref: str) -> str | None:

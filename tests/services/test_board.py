@@ -38,8 +38,9 @@ from sqlalchemy import select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.sla.policy import Clock
-from deskui.services import tickets
-from deskui.services.board import (
+from deskui.services import intake, tickets
+from deskui.services.errors import PermissionDeniedError
+from deskui.services.supervision.board import (
     BoardFilter,
     BoardFilterError,
     GroupCount,
@@ -47,8 +48,7 @@ from deskui.services.board import (
     board_snapshot,
     reassign,
 )
-from deskui.services.errors import PermissionDeniedError
-from deskui.services.tickets import TicketDraft
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import AuditRefusal
 from deskui.store.session import Database
 
@@ -74,7 +74,7 @@ def _open(desk: Database, opened: dt.datetime) -> str:
         contact_email=COLLEEN,
         priority="high",
     )
-    return tickets.open_ticket(desk, draft, at=opened).reference
+    return intake.open_ticket(desk, draft, at=opened).reference
 
 
 def _answer(desk: Database, ref: str, ack: dt.datetime, reply: dt.datetime) -> None:

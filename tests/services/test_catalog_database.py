@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deskui.domain.catalog.agents import AgentSpec, SkillsSpec
 from deskui.domain.vocabulary import Category, Role
-from deskui.services.catalog import (
+from deskui.services.catalog.load import (
     Catalog,
     CatalogNotSeededError,
     load_catalog_from_database,

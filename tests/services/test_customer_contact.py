@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
-from deskui.services import tickets
-from deskui.services.tickets import TicketDraft
+from deskui.services import intake, tickets
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.changes import events_after
 from deskui.store.models import Interaction, Ticket
 from deskui.store.session import Database
@@ -35,7 +35,7 @@ def opened(desk: Database) -> str:
         contact_email="colleen@maritime-health.example",
         priority="high",
     )
-    ref = tickets.open_ticket(desk, draft, at=hfx(2, 9)).reference
+    ref = intake.open_ticket(desk, draft, at=hfx(2, 9)).reference
     tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
     return ref
 

@@ -22,10 +22,10 @@ from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.clocks import ClockEvent, compute_clocks, next_due
 from deskui.domain.sla.policy import CLOCKS, Clock, PolicySpec
 from deskui.domain.vocabulary import OPEN_STATUSES, InteractionKind, Status
-from deskui.services.generate import GenerateSummary, NotSeededError, generate_tickets
-from deskui.services.generate.rows import Encoder
-from deskui.services.seeding import seed_directory
-from deskui.services.ticket_clocks import load_clock_events
+from deskui.services.catalog.generate import GenerateSummary, NotSeededError, generate_tickets
+from deskui.services.catalog.generate.rows import Encoder
+from deskui.services.catalog.seeding import seed_directory
+from deskui.services.tickets.clocks import load_clock_events
 from deskui.store import models
 from deskui.store.catalog_store import load_calendar_specs, load_policy_specs
 from deskui.store.migrate import upgrade

@@ -18,14 +18,14 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import tickets
 from deskui.services.errors import ServiceError, TicketValidationError
-from deskui.services.mail_intake import ORIGINAL_NAME, ingest_message
-from deskui.services.mail_quarantine import (
+from deskui.services.intake.mail_in import ORIGINAL_NAME, ingest_message
+from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
     read_quarantined,
     retry_quarantined,
 )
-from deskui.services.outbox import outbox, send_pending
+from deskui.services.mail.outbox import outbox, send_pending
 from deskui.settings import Settings
 from deskui.store.models import Attachment, Interaction, MailMessage, MailQuarantine, Ticket
 from deskui.store.session import Database

@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from deskui.services.mailer import MailDeliveryError, send_mail
+from deskui.services.mail.smtp import MailDeliveryError, send_mail
 from deskui.settings import Settings
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import tickets
-from deskui.services.tickets import TicketDraft
+from deskui.services import intake
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Event, Interaction, Ticket
 from deskui.store.session import Database
 
@@ -46,7 +46,7 @@ def open_shared_tickets(database: Database, count: int) -> list[str]:
             contact_email="colleen@maritime-health.example",
             priority="high",
         )
-        references.append(tickets.open_ticket(database, draft, at=opened).reference)
+        references.append(intake.open_ticket(database, draft, at=opened).reference)
     return references
 
 

@@ -10,8 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskui.domain.vocabulary import ShiftRole
-from deskui.services.oncall import ShiftView, TeamOnCall, UnknownTeamError, on_call, team_zones
-from deskui.services.seeding import seed_directory
+from deskui.services.catalog.seeding import seed_directory
+from deskui.services.oncall.shifts import (
+    ShiftView,
+    TeamOnCall,
+    UnknownTeamError,
+    on_call,
+    team_zones,
+)
 from deskui.store.session import Database
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"

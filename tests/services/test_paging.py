@@ -14,10 +14,11 @@ from pager_servers import Hook, Inbox, free_port
 
 from deskui.domain.vocabulary import PageChannel, PageStatus
 from deskui.services.errors import TicketStateError, TicketValidationError
-from deskui.services.oncall_status import on_call_line
-from deskui.services.pager_delivery import deliver_due, pager_tick
-from deskui.services.paging import acknowledge_pages, list_pages
-from deskui.services.tickets import TicketDraft, get_ticket, open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.oncall.delivery import deliver_due, pager_tick
+from deskui.services.oncall.paging import acknowledge_pages, list_pages
+from deskui.services.oncall.status import on_call_line
+from deskui.services.tickets.lifecycle import TicketDraft, get_ticket
 from deskui.settings import Settings
 from deskui.store.session import Database
 

@@ -1,4 +1,5 @@
-"""Presence (``deskui/services/presence.py``) on SQLite and PostgreSQL: heartbeats, who else has
+"""Presence (``deskui/services/access/presence.py``) on SQLite and PostgreSQL: heartbeats, who
+else has
 a ticket open and for how long, leaving, and crashed apps' rows ignored then forgotten."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from test_many_agents import open_shared_tickets
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
-from deskui.services import presence
+from deskui.services.access import presence
 from deskui.services.errors import NotFoundError, TicketNotFoundError
 from deskui.store.models import Event, TicketPresence
 from deskui.store.session import Database

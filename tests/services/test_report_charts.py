@@ -27,7 +27,7 @@ from test_reports import NOW, PERIOD, build_dataset
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.sla.policy import Clock
-from deskui.services.report_charts import (
+from deskui.services.supervision.charts import (
     MAX_POINTS,
     backlog_by_priority,
     backlog_instants,

@@ -36,9 +36,9 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.policy import Clock
-from deskui.services import tickets
-from deskui.services.reports import ClockFigures, ReportError, sla_report, utc_day_range
-from deskui.services.tickets import TicketDraft
+from deskui.services import intake, tickets
+from deskui.services.supervision.reports import ClockFigures, ReportError, sla_report, utc_day_range
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Feedback, Ticket
 from deskui.store.session import Database
 
@@ -64,7 +64,7 @@ def _open(desk: Database, opened: dt.datetime, priority: str = "high") -> str:
         contact_email=COLLEEN,
         priority=priority,
     )
-    return tickets.open_ticket(desk, draft, at=opened).reference
+    return intake.open_ticket(desk, draft, at=opened).reference
 
 
 def _answer(desk: Database, ref: str, ack: dt.datetime, reply: dt.datetime) -> None:

@@ -23,7 +23,7 @@ from test_reports import ALICE, NOW, PERIOD, build_dataset, hfx
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import tickets
-from deskui.services.reports import sla_report
+from deskui.services.supervision.reports import sla_report
 from deskui.store.models import Feedback, Ticket
 from deskui.store.session import Database
 

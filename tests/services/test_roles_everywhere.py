@@ -12,9 +12,9 @@ from sqlalchemy import select
 from test_many_agents import open_shared_tickets
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
-from deskui.services import tickets
+from deskui.services import intake, tickets
 from deskui.services.authorization import RoleRefusedError, list_refusals
-from deskui.services.tickets import TicketDraft
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Ticket
 from deskui.store.session import Database
 
@@ -64,8 +64,8 @@ def test_opening_a_ticket_is_ticket_work_too(desk: Database) -> None:
         priority="high",
     )
     with pytest.raises(RoleRefusedError, match="may not open tickets"):
-        tickets.open_ticket(desk, draft, at=AT, by=APPROVER)
-    assert tickets.open_ticket(desk, draft, at=AT, by="amorgan").reference  # admin: supervisor
+        intake.open_ticket(desk, draft, at=AT, by=APPROVER)
+    assert intake.open_ticket(desk, draft, at=AT, by="amorgan").reference  # admin: supervisor
 
 
 def test_agents_supervisors_and_the_system_may(desk: Database) -> None:

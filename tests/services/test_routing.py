@@ -21,10 +21,10 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from ticket_workers import open_routed_tickets
 
 from deskui.domain.vocabulary import InteractionKind
-from deskui.services import tickets
-from deskui.services.oncall import on_call
-from deskui.services.tickets import TicketDraft
-from deskui.services.views import TicketView
+from deskui.services import intake, tickets
+from deskui.services.oncall.shifts import on_call
+from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.views import TicketView
 from deskui.store.models import Agent, Interaction, Organisation, Ticket
 from deskui.store.session import Database
 
@@ -49,7 +49,7 @@ def draft(**changes: object) -> TicketDraft:
 
 
 def open_routed(desk: Database, minute: int = 0, **changes: object) -> TicketView:
-    return tickets.open_ticket(
+    return intake.open_ticket(
         desk, draft(**changes), at=AT + dt.timedelta(minutes=minute), route=True
     )
 
@@ -80,7 +80,7 @@ def open_kenco_routed_to_on_call(
     desk: Database, at: dt.datetime, product: str | None
 ) -> TicketView:
     """Open a routed Kenco software error at ``at``; check it went to the engineer on call."""
-    view = tickets.open_ticket(
+    view = intake.open_ticket(
         desk,
         draft(
             team="kenco",
@@ -203,7 +203,7 @@ def test_after_hours_kenco_goes_to_the_engineer_on_call(desk: Database) -> None:
 
 def test_fallback_to_the_rules_agent(desk: Database) -> None:
     # Paritor with no product: the rule's fallback agent, ehughes.
-    view = tickets.open_ticket(
+    view = intake.open_ticket(
         desk,
         draft(
             team="paritor",
@@ -222,7 +222,7 @@ def test_fallback_to_the_rules_agent(desk: Database) -> None:
 
 
 def test_without_route_nothing_is_assigned(desk: Database) -> None:
-    view = tickets.open_ticket(desk, draft(), at=AT)
+    view = intake.open_ticket(desk, draft(), at=AT)
     _, entries = row(desk, view.reference)
     assert assignee(desk, view.reference) is None
     assert [e.kind for e in entries] == [InteractionKind.CALL_IN]

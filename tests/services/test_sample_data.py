@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from deskui.domain.catalog.errors import Problem, SampleDataError
-from deskui.services.catalog import (
+from deskui.services.catalog.load import (
     Catalog,
     load_catalog_from_directory,
 )
-from deskui.services.sample_data import read_yaml
+from deskui.services.catalog.sample_files import read_yaml
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 

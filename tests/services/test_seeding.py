@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import func, select, text
 
 from deskui.domain.catalog.errors import SampleDataError
+from deskui.domain.ssh_keys import ssh_fingerprint
 from deskui.domain.vocabulary import Category, Role, ShiftRole
-from deskui.services.catalog import catalog_from_session, load_catalog_from_directory
-from deskui.services.seeding import (
+from deskui.services.catalog.load import catalog_from_session, load_catalog_from_directory
+from deskui.services.catalog.seeding import (
     KINDS,
     expand_rotation,
     seed_catalog,
     seed_directory,
-    ssh_fingerprint,
 )
 from deskui.store import models
 from deskui.store.models import Base

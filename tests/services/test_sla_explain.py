@@ -17,9 +17,9 @@ import pytest
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.cli import main
-from deskui.services import tickets
+from deskui.services import intake, tickets
 from deskui.services.errors import TicketNotFoundError
-from deskui.services.sla_explain import explain_stored_ticket
+from deskui.services.tickets.sla_explain import explain_stored_ticket
 from deskui.store.session import Database
 
 HALIFAX = ZoneInfo("America/Halifax")
@@ -50,7 +50,7 @@ def open_christmas_eve(database: Database, subject: str = "Learners locked out")
         contact_email="colleen@maritime-health.example",
         priority="high",
     )
-    return tickets.open_ticket(database, draft, at=OPENED).reference
+    return intake.open_ticket(database, draft, at=OPENED).reference
 
 
 def test_explanation_of_each_clock(desk: Database) -> None:

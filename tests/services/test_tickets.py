@@ -21,8 +21,8 @@ from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.clocks import ClockEvent, ClockState, compute_clocks, next_due
 from deskui.domain.sla.policy import Clock
 from deskui.domain.storage_errors import StaleEditError
-from deskui.services import tickets
-from deskui.services.catalog import Catalog
+from deskui.services import intake, tickets
+from deskui.services.catalog.load import Catalog
 from deskui.services.errors import (
     NotFoundError,
     TicketConflictError,
@@ -30,9 +30,9 @@ from deskui.services.errors import (
     TicketStateError,
     TicketValidationError,
 )
-from deskui.services.ticket_clocks import LogEntry, clock_events
-from deskui.services.tickets import TicketDraft
-from deskui.services.views import TicketView
+from deskui.services.tickets.clocks import LogEntry, clock_events
+from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.views import TicketView
 from deskui.store.changes import events_after
 from deskui.store.models import Ticket
 from deskui.store.session import Database
@@ -66,7 +66,7 @@ def velsoft_draft(**changes: object) -> TicketDraft:
 
 
 def open_velsoft(desk: Database, **changes: object) -> TicketView:
-    return tickets.open_ticket(desk, velsoft_draft(**changes), at=OPENED)
+    return intake.open_ticket(desk, velsoft_draft(**changes), at=OPENED)
 
 
 def stored(desk: Database, ref: str) -> Ticket:
@@ -216,7 +216,7 @@ def test_non_liaison_and_no_entitlement_are_flagged_not_refused(desk: Database) 
 def test_opening_entry_follows_the_channel_and_names_who_logged_it(desk: Database) -> None:
     by_web = open_velsoft(desk, channel="web")
     assert (by_web.interactions[0].kind, by_web.interactions[0].direction) == ("system", "in")
-    by_phone = tickets.open_ticket(desk, velsoft_draft(channel="phone"), at=OPENED, by=ALICE)
+    by_phone = intake.open_ticket(desk, velsoft_draft(channel="phone"), at=OPENED, by=ALICE)
     entry = by_phone.interactions[0]
     assert (entry.kind, entry.author, entry.author_handle) == (
         "call-in",
@@ -240,7 +240,7 @@ def test_mapped_priority_is_stored_as_the_priority_it_is_handled_as(
 
 
 def test_opened_at_before_the_ticket_was_typed_in(desk: Database) -> None:
-    view = tickets.open_ticket(desk, velsoft_draft(opened_at=hfx(2, 8, 30)), at=OPENED)
+    view = intake.open_ticket(desk, velsoft_draft(opened_at=hfx(2, 8, 30)), at=OPENED)
     assert view.opened_at == hfx(2, 8, 30) and view.created_at == OPENED
     assert view.interactions[0].at == hfx(2, 8, 30)
     assert stored(desk, view.reference).ack_due_at == hfx(2, 10, 30)
@@ -496,7 +496,7 @@ def test_change_priority_recomputes_from_the_opening_minus_pauses(
 def test_negotiated_resolution_takes_its_due_from_the_eta(
     desk: Database, sample_catalog, sample_book
 ) -> None:
-    view = tickets.open_ticket(
+    view = intake.open_ticket(
         desk,
         velsoft_draft(
             team="kenco",
@@ -740,7 +740,7 @@ def test_two_processes_taking_one_ticket_exactly_one_wins(seeded_url: str) -> No
     database = Database(seeded_url)
     try:
         refs = [
-            tickets.open_ticket(database, velsoft_draft(), at=OPENED).reference for _ in range(4)
+            intake.open_ticket(database, velsoft_draft(), at=OPENED).reference for _ in range(4)
         ]
     finally:
         database.dispose()

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from workflow_helpers import NEW_YORK, itworks_draft, kinds, log_of, open_draft, stored
 
-from deskui.services import approvals, feedback, modification, tickets, triage
+from deskui.services import intake, tickets
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import (
     NotFoundError,
     TicketStateError,
     TicketValidationError,
 )
+from deskui.services.workflow import approvals, feedback, modification, triage
 from deskui.store.models import AuditRefusal, Feedback, TicketTask, TriageRecord
 from deskui.store.session import Database
 
@@ -93,7 +94,7 @@ def test_bad_answers_and_steps_are_refused_before_anything_is_written(desk: Data
 
 
 def test_a_team_checklist_when_the_policy_has_none(desk: Database) -> None:
-    view = tickets.open_ticket(
+    view = intake.open_ticket(
         desk,
         itworks_draft(
             team="kenco",
@@ -210,7 +211,7 @@ def test_a_software_bug_gets_a_workaround_then_the_seven_steps_in_order(desk: Da
 
 
 def test_no_plan_no_modification(desk: Database) -> None:
-    view = tickets.open_ticket(
+    view = intake.open_ticket(
         desk,
         itworks_draft(
             team="velsoft",

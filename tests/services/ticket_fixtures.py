@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from deskui.domain.calendar.book import CalendarBook
-from deskui.services.catalog import Catalog, load_catalog_from_directory
-from deskui.services.seeding import seed_catalog
+from deskui.services.catalog.load import Catalog, load_catalog_from_directory
+from deskui.services.catalog.seeding import seed_catalog
 from deskui.store.session import Database
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from deskui.services.errors import TicketConflictError
-from deskui.services.tickets import acknowledge, open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.lifecycle import acknowledge
 from deskui.store.session import Database
 
 

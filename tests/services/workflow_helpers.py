@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from deskui.services import tickets
-from deskui.services.tickets import TicketDraft
-from deskui.services.views import TicketView
+from deskui.services import intake
+from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.views import TicketView
 from deskui.store.models import Interaction, Ticket
 from deskui.store.session import Database
 
@@ -39,7 +39,7 @@ def itworks_draft(**changes: object) -> TicketDraft:
 
 
 def open_draft(desk: Database, draft: TicketDraft, at: dt.datetime) -> TicketView:
-    return tickets.open_ticket(desk, draft, at=at)
+    return intake.open_ticket(desk, draft, at=at)
 
 
 def stored(desk: Database, ref: str) -> Ticket:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from deskui.services.demo import DEMO_AGENT, build_demo_database
-from deskui.services.desk import DeskService
+from deskui.services.catalog.demo import DEMO_AGENT, build_demo_database
+from deskui.services.tickets.desk import DeskService
 from deskui.settings import Settings
 from deskui.ui.app import DeskApp
 

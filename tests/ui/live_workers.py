@@ -12,8 +12,9 @@ import json
 import sys
 import time
 
-from deskui.services.ticket_draft import TicketDraft
-from deskui.services.tickets import add_note, open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.lifecycle import add_note
 from deskui.store.session import Database
 
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from textual.widgets import DataTable, Input, Select, Static
 
-from deskui.services.board import BoardFilter, board_choices, board_snapshot
-from deskui.services.desk import DeskService
-from deskui.services.ticket_draft import TicketDraft
-from deskui.services.tickets import open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.supervision.board import BoardFilter, board_choices, board_snapshot
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.draft import TicketDraft
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

@@ -23,8 +23,8 @@ from ticket_helpers import (
     type_in,
 )
 
-from deskui.services.mail_intake import ingest_message
-from deskui.services.views import InteractionView
+from deskui.services.intake.mail_in import ingest_message
+from deskui.services.tickets.views import InteractionView
 from deskui.settings import Settings
 from deskui.store.models import Ticket
 from deskui.ui.app import DeskApp

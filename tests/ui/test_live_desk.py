@@ -32,9 +32,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from ticket_helpers import open_test_ticket, screen_text, show_ticket, type_in
 
-from deskui.services.demo import DEMO_AGENT, build_demo_database
-from deskui.services.desk import DeskService
-from deskui.services.tickets import acknowledge, add_note
+from deskui.services.catalog.demo import DEMO_AGENT, build_demo_database
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.lifecycle import acknowledge, add_note
 from deskui.settings import Settings
 from deskui.store.models import AuditRefusal
 from deskui.store.session import Database

@@ -10,8 +10,9 @@ from ticket_helpers import screen_text, show_ticket
 
 from deskui.domain.vocabulary import PageStatus
 from deskui.services.desk_actions import DeskActions
-from deskui.services.paging import list_pages
-from deskui.services.tickets import TicketDraft, open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.oncall.paging import list_pages
+from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

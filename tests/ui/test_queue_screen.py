@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from textual.widgets import DataTable, Static, TabbedContent
 
-from deskui.services.desk import DeskService
-from deskui.services.ticket_draft import TicketDraft
-from deskui.services.tickets import open_ticket
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.draft import TicketDraft
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.help import KeysHelp
 from deskui.ui.screens.queue import QueueScreen

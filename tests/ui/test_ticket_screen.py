@@ -29,7 +29,7 @@ from ticket_helpers import (
 )
 
 from deskui.domain.vocabulary import Direction, InteractionKind
-from deskui.services.tickets import assign
+from deskui.services.tickets.lifecycle import assign
 from deskui.settings import Settings
 from deskui.store.models import Interaction
 from deskui.store.session import Database

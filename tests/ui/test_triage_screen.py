@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 from ticket_helpers import AGENT, open_test_ticket, reloaded, show_ticket
 
-from deskui.services import approvals, triage
-from deskui.services.tickets import acknowledge, resolve
+from deskui.services.tickets.lifecycle import acknowledge, resolve
+from deskui.services.workflow import approvals, triage
 from deskui.settings import Settings
 from deskui.store.models import AuditRefusal
 from deskui.store.session import Database

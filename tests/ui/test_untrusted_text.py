@@ -17,7 +17,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from ticket_helpers import open_test_ticket, screen_text, show_ticket
 
-from deskui.services.tickets import log_contact
+from deskui.services.tickets.lifecycle import log_contact
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

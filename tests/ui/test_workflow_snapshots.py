@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from ticket_helpers import AGENT, open_test_ticket
 
-from deskui.services import triage
+from deskui.services.workflow import triage
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

@@ -13,9 +13,10 @@ from pilot_helpers import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from deskui.services.ticket_draft import TicketDraft
-from deskui.services.tickets import get_ticket, open_ticket
-from deskui.services.views import TicketView
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.lifecycle import get_ticket
+from deskui.services.tickets.views import TicketView
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

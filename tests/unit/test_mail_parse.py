@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from deskui.services.mail_parse import MailRejectedError, parse_mail
+from deskui.services.intake.mail_parse import MailRejectedError, parse_mail
 
 
 def _message(**headers: str) -> EmailMessage:

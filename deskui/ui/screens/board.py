@@ -27,9 +27,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
 
-from deskui.services.board import BoardChoices, BoardFilter, BoardSnapshot, BoardTicket
 from deskui.services.desk_actions import AgentChoice, DeskActions
 from deskui.services.live import LiveFeed
+from deskui.services.supervision.board import BoardChoices, BoardFilter, BoardSnapshot, BoardTicket
 from deskui.ui.formatting import business_remaining, local_time
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec

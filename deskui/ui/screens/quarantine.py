@@ -21,8 +21,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from deskui.domain.untrusted import one_line, visible_text
-from deskui.services.intake_desk import QuarantineDesk
-from deskui.services.mail_quarantine import QuarantinedMail
+from deskui.services.intake.form import QuarantineDesk
+from deskui.services.intake.quarantine import QuarantinedMail
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 if TYPE_CHECKING:

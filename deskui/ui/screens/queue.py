@@ -22,9 +22,9 @@ from textual.worker import get_current_worker
 
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.desk_actions import DeskActions
-from deskui.services.intake_desk import IntakeDesk
+from deskui.services.intake.form import IntakeDesk
 from deskui.services.live import LiveFeed
-from deskui.services.views import QueuePage, QueueRow
+from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm

@@ -31,8 +31,8 @@ from textual_plotext import PlotextPlot
 
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.sla.policy import CLOCKS, Clock
-from deskui.services.report_charts import ReportBundle, report_bundle
-from deskui.services.reports import GROUPINGS
+from deskui.services.supervision.charts import ReportBundle, report_bundle
+from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.safe import safe_cell
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ fallback, so a ticket with thousands of log entries is not re-read every second;
 countdowns tick from the data in memory. A reload keeps the log's scroll position and any
 open form. Losing the database shows "offline" in the header and keeps what is shown; the
 feed reconnects by itself and the screen reloads. A presence line says who else has the
-ticket open (``deskui.services.presence``, a heartbeat worker). Customer text goes through
+ticket open (``deskui.services.access.presence``, a heartbeat worker). Customer text goes through
 ``safe``/``visible_text``: never markup.
 """
 
@@ -32,14 +32,15 @@ from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.domain.untrusted import visible_text
 from deskui.domain.vocabulary import DONE_STATUSES, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
-from deskui.services import authorization, presence
-from deskui.services.desk import DeskService
+from deskui.services import authorization
+from deskui.services.access import presence
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
 from deskui.services.errors import TicketNotFoundError
 from deskui.services.live import LiveFeed
-from deskui.services.modification import WorkflowState
-from deskui.services.triage import TriageForm, TriageOutcome, TriageStepView
-from deskui.services.views import TicketView
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.views import TicketView
+from deskui.services.workflow.modification import WorkflowState
+from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.formatting import local_time
 from deskui.ui.safe import safe
 from deskui.ui.screens.forms import ticket_forms, workflow_forms

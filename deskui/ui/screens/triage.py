@@ -27,7 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from deskui.domain.vocabulary import TriageAnswer
-from deskui.services.triage import TriageForm, TriageOutcome, TriageStepView
+from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.safe import safe
 
 ANSWERS: tuple[tuple[str, str], ...] = (

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from deskui.services.views import ClockView
+from deskui.services.tickets.views import ClockView
 from deskui.ui.formatting import business_remaining, local_time
 
 CLOCK_LABELS = {"acknowledgement": "Ack", "response": "Response", "resolution": "Resolution"}

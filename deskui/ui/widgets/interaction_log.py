@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from deskui.domain.untrusted import one_line, visible_text
-from deskui.services.views import InteractionView
+from deskui.services.tickets.views import InteractionView
 
 # One run of text and the component class that styles it ("" = the widget's own style).
 Run = tuple[str, str]

@@ -23,9 +23,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from deskui.domain.untrusted import one_line
-from deskui.services.intake_desk import Entitlement, IntakeChoices, IntakeDesk, OrganisationFacts
-from deskui.services.ticket_draft import TicketDraft
-from deskui.services.views import TicketView
+from deskui.services.intake.form import Entitlement, IntakeChoices, IntakeDesk, OrganisationFacts
+from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.views import TicketView
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 OTHER_CONTACT = "-"  # the contact choice for a caller who is not on file

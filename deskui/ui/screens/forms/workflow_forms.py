@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 
 from deskui.services.desk_actions import DeskActions
-from deskui.services.modification import TaskView, WorkflowState
+from deskui.services.workflow.modification import TaskView, WorkflowState
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 DECISIONS: tuple[tuple[str, str], ...] = (("Approve", "approved"), ("Decline", "declined"))

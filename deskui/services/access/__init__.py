@@ -1,0 +1,1 @@
+"""Access: agents' SSH keys and who else has a ticket open (presence)."""

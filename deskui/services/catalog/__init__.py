@@ -1,0 +1,1 @@
+"""The catalog: sample data read and checked, seeded into a database, the demo, generated load."""

@@ -1,0 +1,1 @@
+"""On call: the stored shifts, paging the on-call agent, and delivering pages."""

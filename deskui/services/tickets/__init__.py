@@ -1,0 +1,58 @@
+"""Tickets: the unit of work every write goes through, the lifecycle, the log, clocks and views.
+
+Every other area of the services layer builds on this one and on nothing beside it. The
+lifecycle's actions are re-exported here (``tickets.resolve(...)``); the pieces live in:
+
+- ``unit_of_work``: ``begin_edit`` (lock, version check, change-feed event) and its helpers;
+- ``lifecycle``: take, assign, contacts and replies, pause, resolve, reopen, close;
+- ``draft``: what it takes to open a ticket, checked without the database;
+- ``options``: what a caller may choose when opening for an organisation;
+- ``customer_contact``: what a customer getting in touch does to an open ticket;
+- ``clocks``, ``sla_context``, ``sla_explain``: the SLA clocks as stored and explained;
+- ``reads`` and ``views``: stored tickets turned into plain read models;
+- ``desk``: the queue panes and countdowns as the app and CLI see them.
+"""
+
+from deskui.services.tickets.lifecycle import (
+    CONTACT_KINDS,
+    REPLY_KINDS,
+    TicketDraft,
+    acknowledge,
+    add_note,
+    assign,
+    change_priority,
+    close,
+    get_ticket,
+    list_tickets,
+    log_contact,
+    log_remote_session,
+    reopen,
+    reply,
+    resolve,
+    set_eta,
+    set_status,
+    set_waiting,
+    start_work,
+)
+
+__all__ = [
+    "CONTACT_KINDS",
+    "REPLY_KINDS",
+    "TicketDraft",
+    "acknowledge",
+    "add_note",
+    "assign",
+    "change_priority",
+    "close",
+    "get_ticket",
+    "list_tickets",
+    "log_contact",
+    "log_remote_session",
+    "reopen",
+    "reply",
+    "resolve",
+    "set_eta",
+    "set_status",
+    "set_waiting",
+    "start_work",
+]

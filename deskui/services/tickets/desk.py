@@ -1,0 +1,211 @@
+"""The desk as the app sees it: who is signed in, the queue panes, countdowns, opening hours.
+
+``DeskService`` is the UI's one door to the data. Its queries run in the app's thread workers;
+business time remaining is computed here, from data in memory, for the rows on screen only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deskui.domain.calendar.book import CalendarBook
+from deskui.domain.sla.due import target_calendar
+from deskui.domain.sla.policy import Clock, PolicySpec
+from deskui.domain.timesource import TimeSource
+from deskui.domain.vocabulary import OPEN_STATUSES, Status
+from deskui.services.errors import ServiceError
+from deskui.services.tickets.sla_context import sla_context
+from deskui.services.tickets.views import QueuePage, QueueRow
+from deskui.settings import APP_NAME, Settings
+from deskui.store.migrate import current_revision
+from deskui.store.models import Agent, Desk, Team
+from deskui.store.queue_queries import count_open, open_tickets_page
+from deskui.store.session import Database
+
+WAITING = (Status.WAITING_ON_CUSTOMER.value,)
+OPEN = tuple(sorted(s.value for s in OPEN_STATUSES))
+PANE_FILTERS: dict[str, dict[str, object]] = {
+    "mine": {"statuses": OPEN},
+    "unassigned": {"statuses": OPEN, "unassigned": True},
+    "open": {"statuses": OPEN},
+    "waiting": {"statuses": WAITING},
+}
+
+
+# The store's record carries the same fields; the calendar is the one of the clock that is due.
+_QUEUE_ROW_FIELDS = tuple(f.name for f in fields(QueueRow) if f.name != "calendar")
+
+
+class DeskSetupError(ServiceError):
+    """The desk cannot open: no schema, no data, or an unknown agent."""
+
+
+@dataclass(frozen=True)
+class SignedInAgent:
+    id: int
+    handle: str
+    name: str
+    timezone: str
+    roles: frozenset[str]
+    team_calendar: str | None
+
+
+def _state_file() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "ui-state.json"
+
+
+def remembered_theme() -> str | None:
+    try:
+        return json.loads(_state_file().read_text(encoding="utf-8")).get("theme")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+class DeskService:
+    """One signed-in agent's view of one database."""
+
+    def __init__(
+        self,
+        database: Database,
+        agent: SignedInAgent,
+        *,
+        desk_name: str,
+        book: CalendarBook,
+        policies: dict[str, PolicySpec],
+        clock: TimeSource,
+        page_size: int = 200,
+    ) -> None:
+        self.database = database
+        self.agent = agent
+        self.desk_name = desk_name
+        self.book = book
+        self.policies = policies
+        self._clock = clock
+        self.page_size = page_size
+
+    @classmethod
+    def open(cls, settings: Settings) -> DeskService:
+        """Connect, check the schema and data, and sign ``settings.agent`` in."""
+        database = Database(settings.database_url)
+        if current_revision(database.engine) is None:
+            raise DeskSetupError(
+                "the database has no deskui schema yet: run 'deskui db upgrade' and "
+                "'deskui db seed sample_data' (or 'make demo')"
+            )
+        with database.read() as session:
+            context = sla_context(database, session)
+            desk_row = session.get(Desk, 1)
+            agent = _sign_in(session, settings.agent)
+        desk_name = desk_row.name if desk_row is not None else settings.desk_name
+        return cls(
+            database,
+            agent,
+            desk_name=desk_name,
+            book=context.book,
+            policies=context.policies,
+            clock=settings.time_source(),
+        )
+
+    # ------------------------------------------------------------------ who and when
+    @property
+    def agent_label(self) -> str:
+        return f"{self.agent.name} ({self.agent.handle})"
+
+    @property
+    def agent_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.agent.timezone)
+
+    def now(self) -> dt.datetime:
+        return self._clock.now()
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Whether the agent's (first) team is within business hours."""
+        name = self.agent.team_calendar
+        if name is None or name not in self.book:
+            return True
+        return self.book.get(name).is_open(now)
+
+    def remember_theme(self, name: str) -> None:
+        path = _state_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"theme": name}), encoding="utf-8")
+        except OSError:
+            pass  # remembering is a courtesy; never break the desk over it
+
+    # ------------------------------------------------------------------ queue
+    def queue_page(
+        self, pane: str, *, order: str = "priority", text: str = "", limit: int | None = None
+    ) -> QueuePage:
+        """The first ``limit`` rows (default ``page_size``) of ``pane`` and its total."""
+        filters = dict(PANE_FILTERS[pane])
+        if pane == "mine":
+            filters["assignee"] = self.agent.id
+        with self.database.read() as session:
+            records = open_tickets_page(
+                session,
+                order="due" if order == "due" else "priority",
+                text_filter=text or None,
+                limit=limit or self.page_size,
+                **filters,  # type: ignore[arg-type]
+            )
+            total = count_open(session, text_filter=text or None, **filters)  # type: ignore[arg-type]
+        rows = [
+            QueueRow(
+                **{name: getattr(r, name) for name in _QUEUE_ROW_FIELDS},
+                calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
+            )
+            for r in records
+        ]
+        return QueuePage(rows=rows, total=total)
+
+    def _clock_calendar(
+        self, policy: str | None, priority: str, clock: str | None, fallback: str | None
+    ) -> str | None:
+        """The calendar the next clock counts on (Kenco's callback runs on kenco-24x7)."""
+        spec = self.policies.get(policy or "")
+        if spec is None or clock is None:
+            return fallback
+        try:
+            target = spec.resolve_priority(priority).target(Clock(clock))
+        except (KeyError, ValueError):
+            return fallback
+        return target_calendar(target, spec)
+
+    def business_remaining(self, row: QueueRow, now: dt.datetime) -> int | None:
+        """Business seconds until the row's next due (negative once breached)."""
+        if row.next_due_at is None or row.calendar is None or row.calendar not in self.book:
+            return None
+        return self.book.get(row.calendar).elapsed(now, row.next_due_at)
+
+
+def _sign_in(session: Session, handle: str | None) -> SignedInAgent:
+    handles = list(session.scalars(select(Agent.handle).where(Agent.active).order_by(Agent.handle)))
+    if not handles:
+        raise DeskSetupError(
+            "the database has no agents yet: run 'deskui db seed sample_data' (or 'make demo')"
+        )
+    if handle is None:
+        raise DeskSetupError(
+            f"who is signing in? pass --as HANDLE or set DESKUI_AGENT (known: {', '.join(handles)})"
+        )
+    agent = session.scalars(select(Agent).where(Agent.handle == handle)).one_or_none()
+    if agent is None or not agent.active:
+        raise DeskSetupError(f"unknown agent {handle!r} (known: {', '.join(handles)})")
+    team: Team | None = agent.teams[0] if agent.teams else None
+    return SignedInAgent(
+        id=agent.id,
+        handle=agent.handle,
+        name=agent.name,
+        timezone=agent.timezone,
+        roles=frozenset(str(role) for role in agent.roles),
+        team_calendar=team.calendar.name if team is not None else None,
+    )

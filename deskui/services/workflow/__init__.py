@@ -1,0 +1,1 @@
+"""Workflow: triage checklists, reclassification, modifications, approvals, feedback, routing."""
