@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli import ticket_search
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
@@ -49,6 +50,7 @@ _OPTIONS = {
     "breach_reason": "--breach-reason",
     "assignee": "HANDLE",
     "status": "STATUS",
+    "query": "QUERY",
 }
 LIST_STATUSES = ("open", "all", *(s.value for s in Status))
 
@@ -144,6 +146,8 @@ def register(commands: Any) -> None:
     _ref_and_actor(assign, required=False)
     assign.add_argument("handle", metavar="HANDLE", help="the agent's handle")
     _json_option(assign)
+
+    ticket_search.add_search(action)
 
 
 def _json_option(parser: argparse.ArgumentParser) -> None:

@@ -4,6 +4,7 @@ Import models from here (``from deskui.store.models import Ticket``); ``Base.met
 Alembic compares the migrations against.
 """
 
+from deskui.store.models.agent_state import SavedView, SearchIndexPause, SlaAlert
 from deskui.store.models.audit import AuditRefusal, TicketPresence
 from deskui.store.models.base import Base
 from deskui.store.models.catalog import Calendar, Desk, Product, SlaPolicy, SlaPriority, Team
@@ -52,6 +53,9 @@ __all__ = [
     "Product",
     "ReferenceCounter",
     "RoutingRule",
+    "SavedView",
+    "SearchIndexPause",
+    "SlaAlert",
     "SlaPolicy",
     "SlaPriority",
     "SshKey",

@@ -4,7 +4,9 @@ Each chunk is one write transaction: it takes its primary keys and a consecutive
 reference numbers (moving the desk's counter row by the chunk's size, so later tickets
 continue without a gap), then inserts the tickets and their log: a Core ``insert()`` of
 untyped columns, compiled once per chunk, run with the driver's executemany on tuples that
-``rows`` already encoded. A failure leaves whole chunks behind and the counter consistent.
+``rows`` already encoded, and indexes them for search in one statement (the per-row search
+triggers paused inside the chunk's transaction). A failure leaves whole chunks behind and the
+counter consistent.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from deskui.services.catalog.generate.rows import (
 from deskui.services.catalog.generate.targets import build_targets
 from deskui.services.catalog.generate.timeline import STATUSES, draw_timeline
 from deskui.services.catalog.generate.world import World, read_world
-from deskui.store import models
+from deskui.store import models, search
 from deskui.store.changes import record_event
 from deskui.store.references import format_reference
 from deskui.store.session import Database
@@ -150,9 +152,14 @@ def generate_tickets(
                 log.counts,
                 descriptions,
             )
+            # The search triggers would rewrite a ticket's document once per log entry;
+            # paused, the chunk is indexed in one statement once its rows are in.
+            search.pause_triggers(session)
             insert_many(session, _TICKETS, TICKET_COLUMNS, rows)
             log_ids = reserve_ids(session, "interaction", len(log))
             insert_many(session, _LOG, LOG_COLUMNS, log.rows(encoder, log_ids, ids))
+            search.index_tickets(session, ids.tolist())
+            search.resume_triggers(session)
             if stop == n:
                 payload = {"tickets": n, "last_reference": references[-1]}
                 record_event(session, GENERATED_EVENT, payload=payload, at=now)
