@@ -2,20 +2,21 @@
 
 Order ``"priority"``: priority rank, then tickets with a running clock by soonest due, then those
 with no running clock, then id (a stable order for paging). Order ``"due"``: the same without
-the rank. When every requested status is an open one, the query leads with ``is_open = true``
-so it walks ``ix_ticket_open_queue`` (or the assignee/team variant) in order and stops after
-``limit`` rows; it never sorts every open ticket. Joins are LEFT OUTER so the ticket table stays
-the driving loop of the plan.
+the rank. ``"opened"`` / ``"updated"``: newest first (saved views). When every requested
+status is an open one, the query leads with ``is_open = true`` so it walks
+``ix_ticket_open_queue`` (or the assignee/team variant) in order and stops after ``limit``
+rows; it never sorts every open ticket. Joins are LEFT OUTER so the ticket table stays the
+driving loop of the plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Exists, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Exists, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
@@ -29,7 +30,8 @@ from deskui.store.models import (
     Ticket,
 )
 
-QueueOrder = Literal["priority", "due"]
+QueueOrder = Literal["priority", "due", "opened", "updated"]
+QUEUE_ORDERS: tuple[str, ...] = ("priority", "due", "opened", "updated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ def _filtered(
     unassigned: bool,
     team_id: int | None,
     text_filter: str | None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> Select:
     wanted = sorted({Status(s).value for s in statuses})
     if not wanted:
@@ -93,6 +96,9 @@ def _filtered(
         statement = statement.where(Ticket.assignee_id.is_(None))
     if team_id is not None:
         statement = statement.where(Ticket.team_id == team_id)
+    # Further conditions a caller built (a saved view's teams, products, due window ...).
+    for condition in where:
+        statement = statement.where(condition)
     if text_filter and text_filter.strip():
         needle = text_filter.strip()
         organisation, product, agent = aliased(Organisation), aliased(Product), aliased(Agent)
@@ -128,10 +134,11 @@ def page_statement(
     text_filter: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> Select:
     """The SELECT behind ``open_tickets_page`` (public so tests can EXPLAIN it)."""
-    if order not in ("priority", "due"):
-        raise ValueError(f"order must be 'priority' or 'due', not {order!r}")
+    if order not in QUEUE_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(QUEUE_ORDERS)}, not {order!r}")
     if limit < 1 or offset < 0:
         raise ValueError("limit must be at least 1 and offset not negative")
     assignee_agent = aliased(Agent)
@@ -173,9 +180,15 @@ def page_statement(
         unassigned=unassigned,
         team_id=team_id,
         text_filter=text_filter,
+        where=where,
     )
-    rank = (Ticket.priority_rank,) if order == "priority" else ()
-    statement = statement.order_by(*rank, Ticket.no_due, Ticket.next_due_at, Ticket.id)
+    if order == "opened":
+        statement = statement.order_by(Ticket.opened_at.desc(), Ticket.id.desc())
+    elif order == "updated":
+        statement = statement.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    else:
+        rank = (Ticket.priority_rank,) if order == "priority" else ()
+        statement = statement.order_by(*rank, Ticket.no_due, Ticket.next_due_at, Ticket.id)
     return statement.limit(limit).offset(offset)
 
 
@@ -190,13 +203,14 @@ def open_tickets_page(
     text_filter: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> list[QueueRecord]:
     """One page of tickets in ``statuses``, in queue order.
 
     ``assignee`` is an agent id or handle; ``unassigned`` keeps only tickets nobody has taken;
     ``team_id`` narrows to one team; ``text_filter`` matches reference, subject, requester,
     organisation name, product (name or slug) or assignee (handle or name) (case-insensitive,
-    ``%`` and ``_`` taken literally).
+    ``%`` and ``_`` taken literally); ``where``: further conditions on the ticket.
     """
     statement = page_statement(
         statuses=statuses,
@@ -207,6 +221,7 @@ def open_tickets_page(
         text_filter=text_filter,
         limit=limit,
         offset=offset,
+        where=where,
     )
     return [
         QueueRecord(
@@ -239,6 +254,7 @@ def count_open(
     unassigned: bool = False,
     team_id: int | None = None,
     text_filter: str | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> int:
     """How many tickets ``open_tickets_page`` would page through with the same filters."""
     statement = _filtered(
@@ -248,6 +264,7 @@ def count_open(
         unassigned=unassigned,
         team_id=team_id,
         text_filter=text_filter,
+        where=where,
     )
     return int(session.execute(statement).scalar_one())
 

@@ -141,6 +141,25 @@ def test_limits_and_paging(desk: Database) -> None:
         search(desk, "batch", limit=0)
 
 
+def test_ranking_by_where_the_words_are_then_newest(desk: Database) -> None:
+    in_text = open_one(desk, "Item one", "a common thing")
+    in_subject = open_one(desk, "Common word", "x")
+    newer_text = open_one(desk, "Item two", "common again")
+    in_subject_and_text = open_one(desk, "Common trouble", "common")
+    with desk.read() as session:
+        ids = dict(session.execute(select(Ticket.reference, Ticket.id)).all())
+        scores = {
+            m.ticket_id: m.score
+            for m in index.search_tickets(session, parse_query("common"), limit=10)
+        }
+    assert refs(desk, "common") == [in_subject_and_text, in_subject, newer_text, in_text]
+    assert scores[ids[in_subject]] == 3.0 and scores[ids[in_text]] == 1.0
+    assert refs(desk, "common", limit=2, offset=1) == [in_subject, newer_text]
+    # Words split over the subject and the text count as found in the text.
+    assert refs(desk, "trouble common") == [in_subject_and_text]
+    assert refs(desk, "colleen item") == [newer_text, in_text]  # requester + subject: people
+
+
 def _documents(desk: Database) -> dict[int, object]:
     with desk.read() as session:
         if desk.dialect == "sqlite":

@@ -138,6 +138,9 @@ class PolicySpec(BaseModel):
     # A requested priority that is handled as another (Velsoft: low is treated as medium).
     mapping: dict[Slug, Slug] = Field(default_factory=dict)
     default_priority: Slug | None = None
+    # How long before a due time a clock counts as "about to breach" (the queue's warning
+    # colour, the desk's alerts), in business minutes; None: the desk's ``warning_minutes``.
+    warning_minutes: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> PolicySpec:
@@ -152,6 +155,11 @@ class PolicySpec(BaseModel):
         if self.default_priority and self.default_priority not in slugs:
             raise ValueError(f"default_priority {self.default_priority!r} is not a priority")
         return self
+
+    def warning_seconds(self, default_minutes: int) -> int:
+        """The warning window in business seconds (this policy's, else ``default_minutes``)."""
+        minutes = self.warning_minutes if self.warning_minutes is not None else default_minutes
+        return minutes * 60
 
     def resolve_priority(self, slug: str) -> PrioritySpec:
         """The priority a requested slug is handled as; ``KeyError`` names the known slugs."""

@@ -20,8 +20,11 @@ from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.timesource import TimeSource
+from deskui.domain.views import ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.errors import ServiceError
+from deskui.services.tickets import alerts, saved_views
+from deskui.services.tickets.alerts import SlaAlertView
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
@@ -185,6 +188,60 @@ class DeskService:
         if row.next_due_at is None or row.calendar is None or row.calendar not in self.book:
             return None
         return self.book.get(row.calendar).elapsed(now, row.next_due_at)
+
+    # ------------------------------------------------------------------ saved views
+    def views(self) -> list[ViewSpec]:
+        """The signed-in agent's views: the four defaults (or their replacements), then
+        their own (``services.tickets.saved_views``)."""
+        return saved_views.list_views(self.database, self.agent.id)
+
+    def save_view(self, spec: ViewSpec) -> ViewSpec:
+        return saved_views.save_view(self.database, self.agent.id, spec, at=self.now())
+
+    def delete_view(self, name: str) -> None:
+        saved_views.delete_view(self.database, self.agent.id, name)
+
+    def view_page(
+        self, view: ViewSpec | str, *, text: str = "", limit: int | None = None, offset: int = 0
+    ) -> QueuePage:
+        """The first ``limit`` rows (default ``page_size``) of a view (or a view's name) in its
+        own order, and its total; rows as ``queue_page`` gives them."""
+        spec = view if isinstance(view, ViewSpec) else self._named_view(view)
+        result = saved_views.run_view(
+            self.database,
+            spec,
+            agent_id=self.agent.id,
+            now=self.now(),
+            limit=limit or self.page_size,
+            offset=offset,
+            text_filter=text or None,
+        )
+        rows = [
+            QueueRow(
+                **{name: getattr(r, name) for name in _QUEUE_ROW_FIELDS},
+                calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
+            )
+            for r in result.records
+        ]
+        return QueuePage(rows=rows, total=result.total)
+
+    def _named_view(self, name: str) -> ViewSpec:
+        return saved_views.get_view(self.database, self.agent.id, name)
+
+    def check_alerts(self, default_warning_minutes: int) -> list[SlaAlertView]:
+        """New warnings and breaches on the agent's tickets (a supervisor's: their teams'
+        too), each once (``services.tickets.alerts``)."""
+        return alerts.check_alerts(
+            self.database,
+            self.agent.id,
+            now=self.now(),
+            default_warning_minutes=default_warning_minutes,
+        )
+
+    def warning_seconds(self, policy: str | None, default_minutes: int) -> int:
+        """The warning window of ``policy`` (its ``warning_minutes``, else the setting)."""
+        spec = self.policies.get(policy or "")
+        return spec.warning_seconds(default_minutes) if spec else default_minutes * 60
 
 
 def _sign_in(session: Session, handle: str | None) -> SignedInAgent:

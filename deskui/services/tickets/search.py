@@ -12,10 +12,11 @@ Query syntax: words (every one must appear somewhere in the ticket or its log), 
 phrase"`` (the words in a row), ``word*`` (a word beginning so). Case and, on SQLite, accents
 do not matter; punctuation splits words, so ``DSK-000123`` and ``jane@example.com`` work as
 typed. A query with no words raises ``SearchQueryError`` (a ``TicketValidationError`` on the
-field ``query``). Matches are ranked by relevance: the reference weighs most, then the
-subject, the people (requester, organisation), then the description and log; ties go to the
-newest ticket. The index is kept up to date by the database in the writing transaction (see
-``deskui.store.search`` and migration 0005), so a ticket is found the moment its write commits.
+field ``query``). Matches are ranked by where all the words are found: in the reference or
+subject, else in the people (requester, organisation), else anywhere (the description and log
+too); then newest first. The index is kept up to date by the database in the writing
+transaction (see ``deskui.store.search`` and migration 0005), so a ticket is found the moment
+its write commits.
 
 ``snippet`` is a short excerpt of the first text (subject, description, log entries in order)
 that contains one of the words; it is customer text: draw it through ``deskui.ui.safe``.

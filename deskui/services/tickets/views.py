@@ -25,6 +25,7 @@ class QueueRow:
     opened_at: dt.datetime
     product: str | None = None
     version: int = 1
+    policy: str | None = None  # its SLA policy's name (the warning window is per policy)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 - A full-text index over every ticket (open, resolved and closed) and its log: reference,
   subject, requester (name, email) with the organisation's name, the description and every log
-  body. SQLite: an FTS5 table ``ticket_fts`` (rowid = ticket id). PostgreSQL: ``ticket_search``
-  (one ``tsvector`` per ticket, weighted A reference, B subject, C people, D text) with a GIN
-  index. Both are kept by triggers in the writing transaction, whatever program writes; a log
+  body. SQLite: an FTS5 table ``ticket_fts`` (rowid = ticket id), with two small ones for
+  ranking (``ticket_title_fts``: reference and subject; ``ticket_people_fts``). PostgreSQL:
+  ``ticket_search`` (one ``tsvector`` per ticket, weighted A reference, B subject, C people,
+  D text) with a GIN index. Both are kept by triggers in the writing transaction, whatever program writes; a log
   entry appends to its ticket's document. Existing rows are indexed here.
 - ``search_index_pause``: a bulk load (``deskui db generate``) pauses the triggers inside its
   own transaction and indexes its rows in one statement instead (``deskui.store.search``).
@@ -35,39 +36,63 @@ depends_on: str | Sequence[str] | None = None
 
 _PAUSED = "EXISTS (SELECT 1 FROM search_index_pause)"
 
-# One ticket's document, as the columns of ticket_fts, for the tickets a WHERE clause picks.
-_SQLITE_DOCUMENT = """
-SELECT t.id, t.reference, t.subject,
-       t.requester_name || ' ' || coalesce(t.requester_email, '') || ' '
-           || coalesce((SELECT o.name FROM organisation o WHERE o.id = t.organisation_id), ''),
+# The people of a ticket: who raised it as they gave themselves, and the organisation's name.
+_PEOPLE = """t.requester_name || ' ' || coalesce(t.requester_email, '') || ' '
+           || coalesce((SELECT o.name FROM organisation o WHERE o.id = t.organisation_id), '')"""
+# Each index table's columns and one ticket's row of it, for the tickets a WHERE clause picks:
+# the whole document (every word, for "found anywhere"), and two small ones that rank a match
+# in the reference or subject, or in the people, above one in the text without reading the
+# positions of every ticket that mentions a common word.
+_SQLITE_TABLES = {
+    "ticket_fts": (
+        "reference, subject, people, body",
+        f"""SELECT t.id, t.reference, t.subject, {_PEOPLE},
        t.description || ' '
            || coalesce((SELECT group_concat(i.body, ' ') FROM interaction i
                         WHERE i.ticket_id = t.id), '')
-FROM ticket t
-"""
-_SQLITE_COLUMNS = "ticket_fts(rowid, reference, subject, people, body)"
+FROM ticket t""",
+    ),
+    "ticket_title_fts": ("reference, subject", "SELECT t.id, t.reference, t.subject FROM ticket t"),
+    "ticket_people_fts": ("people", f"SELECT t.id, {_PEOPLE} FROM ticket t"),
+}
+
+
+def _sqlite_index(where: str) -> str:
+    """Statements (for a trigger body) that write the rows of the tickets ``where`` picks."""
+    return "\n".join(
+        f"INSERT INTO {name}(rowid, {columns}) {document} WHERE {where};"
+        for name, (columns, document) in _SQLITE_TABLES.items()
+    )
+
+
+def _sqlite_unindex(where: str) -> str:
+    return "\n".join(f"DELETE FROM {name} WHERE {where};" for name in _SQLITE_TABLES)
+
 
 SQLITE_STATEMENTS = (
     # unicode61 folds case and (remove_diacritics 2) accents; '-', '@', '.' split words, so a
     # reference DSK-000123 or an email address is found by any of its parts.
-    """CREATE VIRTUAL TABLE ticket_fts USING fts5(
-        reference, subject, people, body, tokenize = 'unicode61 remove_diacritics 2')""",
+    *(
+        f"""CREATE VIRTUAL TABLE {name} USING fts5(
+        {columns}, tokenize = 'unicode61 remove_diacritics 2')"""
+        for name, (columns, _document) in _SQLITE_TABLES.items()
+    ),
     f"""CREATE TRIGGER ticket_search_insert AFTER INSERT ON ticket
     WHEN NOT {_PAUSED}
     BEGIN
-        INSERT INTO {_SQLITE_COLUMNS} {_SQLITE_DOCUMENT} WHERE t.id = NEW.id;
+        {_sqlite_index("t.id = NEW.id")}
     END""",
     f"""CREATE TRIGGER ticket_search_update
     AFTER UPDATE OF reference, subject, description, requester_name, requester_email,
         organisation_id ON ticket
     WHEN NOT {_PAUSED}
     BEGIN
-        DELETE FROM ticket_fts WHERE rowid = OLD.id;
-        INSERT INTO {_SQLITE_COLUMNS} {_SQLITE_DOCUMENT} WHERE t.id = NEW.id;
+        {_sqlite_unindex("rowid = OLD.id")}
+        {_sqlite_index("t.id = NEW.id")}
     END""",
-    """CREATE TRIGGER ticket_search_delete AFTER DELETE ON ticket
+    f"""CREATE TRIGGER ticket_search_delete AFTER DELETE ON ticket
     BEGIN
-        DELETE FROM ticket_fts WHERE rowid = OLD.id;
+        {_sqlite_unindex("rowid = OLD.id")}
     END""",
     f"""CREATE TRIGGER interaction_search_insert AFTER INSERT ON interaction
     WHEN NOT {_PAUSED}
@@ -77,12 +102,14 @@ SQLITE_STATEMENTS = (
     f"""CREATE TRIGGER organisation_search_rename AFTER UPDATE OF name ON organisation
     WHEN NOT {_PAUSED} AND OLD.name IS NOT NEW.name
     BEGIN
-        DELETE FROM ticket_fts
-            WHERE rowid IN (SELECT id FROM ticket WHERE organisation_id = NEW.id);
-        INSERT INTO {_SQLITE_COLUMNS} {_SQLITE_DOCUMENT} WHERE t.organisation_id = NEW.id;
+        {_sqlite_unindex("rowid IN (SELECT id FROM ticket WHERE organisation_id = NEW.id)")}
+        {_sqlite_index("t.organisation_id = NEW.id")}
     END""",
-    f"INSERT INTO {_SQLITE_COLUMNS} {_SQLITE_DOCUMENT}",
-    "INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')",
+    *(
+        f"INSERT INTO {name}(rowid, {columns}) {document}"
+        for name, (columns, document) in _SQLITE_TABLES.items()
+    ),
+    *(f"INSERT INTO {name}({name}) VALUES ('optimize')" for name in _SQLITE_TABLES),
 )
 
 SQLITE_DROPS = (
@@ -91,7 +118,7 @@ SQLITE_DROPS = (
     "DROP TRIGGER IF EXISTS ticket_search_delete",
     "DROP TRIGGER IF EXISTS interaction_search_insert",
     "DROP TRIGGER IF EXISTS organisation_search_rename",
-    "DROP TABLE IF EXISTS ticket_fts",
+    *(f"DROP TABLE IF EXISTS {name}" for name in _SQLITE_TABLES),
 )
 
 POSTGRESQL_STATEMENTS = (
