@@ -5,8 +5,9 @@
   body. SQLite: an FTS5 table ``ticket_fts`` (rowid = ticket id), with two small ones for
   ranking (``ticket_title_fts``: reference and subject; ``ticket_people_fts``). PostgreSQL:
   ``ticket_search`` (one ``tsvector`` per ticket, weighted A reference, B subject, C people,
-  D text) with a GIN index. Both are kept by triggers in the writing transaction, whatever program writes; a log
-  entry appends to its ticket's document. Existing rows are indexed here.
+  D text) with a GIN index. Both are kept by triggers in the writing transaction, whatever
+  program writes; a log entry appends to its ticket's document. Existing rows are indexed
+  here.
 - ``search_index_pause``: a bulk load (``deskui db generate``) pauses the triggers inside its
   own transaction and indexes its rows in one statement instead (``deskui.store.search``).
 - ``saved_view``: an agent's named queue views. ``sla_alert``: alerts already raised.
