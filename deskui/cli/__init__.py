@@ -24,10 +24,25 @@ from deskui.cli import (
     serve,
     sla,
     ticket,
+    view,
 )
 from deskui.cli.common import CommandError, add_global_options
 
-COMMAND_GROUPS = (app, db, sla, ticket, mail, report, oncall, agent, pager, board, serve, audit)
+COMMAND_GROUPS = (
+    app,
+    db,
+    sla,
+    ticket,
+    view,
+    mail,
+    report,
+    oncall,
+    agent,
+    pager,
+    board,
+    serve,
+    audit,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli import ticket_search
+from deskui.cli import ticket_search, view
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
@@ -102,6 +102,12 @@ def register(commands: Any) -> None:
         help=f"one of {', '.join(LIST_STATUSES)} (default: open)",
     )
     listing.add_argument("--limit", type=int, default=100, help="at most N (default 100)")
+    listing.add_argument(
+        "--view", metavar="NAME", help="a saved view's tickets, in its order (see 'deskui view')"
+    )
+    listing.add_argument(
+        "--as", dest="actor", metavar="HANDLE", help="whose view (default: the agent setting)"
+    )
     _json_option(listing)
 
     note = action("note", "add an internal note", run_note)
@@ -447,6 +453,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    if args.view is not None:
+        if args.status != "open":
+            raise CommandError("--status: not with --view (the view says which statuses)")
+        if args.limit < 1:
+            raise CommandError(f"--limit: {args.limit} is not at least 1")
+        return view.list_view(args)
     if args.status not in LIST_STATUSES:
         raise CommandError(
             f"--status: unknown status {args.status!r} (known: {', '.join(LIST_STATUSES)})"

@@ -7,17 +7,30 @@ which every agent has unless they save a view of the same name.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 
-ViewName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
-]
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def _view_name(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    name = value.strip().lower()
+    if not _NAME.fullmatch(name):
+        raise ValueError(
+            "a view's name is 1 to 40 letters, digits, '-' or '_', starting with a letter or "
+            f"digit (not {value!r})"
+        )
+    return name
+
+
+ViewName = Annotated[str, BeforeValidator(_view_name)]
 # Who a view's tickets belong to, besides an agent's handle.
 ME = "me"
 NOBODY = "nobody"

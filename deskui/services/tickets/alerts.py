@@ -146,14 +146,13 @@ def _remember(
     """Insert the alerts not raised before; the keys of those this call inserted."""
     if not alerts:
         return set()
-    already = set(
-        session.execute(
-            select(SlaAlert.ticket_id, SlaAlert.clock, SlaAlert.level).where(
-                SlaAlert.agent_id == agent_id,
-                SlaAlert.ticket_id.in_({a.ticket_id for a in alerts}),
-            )
-        ).tuples()
+    rows = session.execute(
+        select(SlaAlert.ticket_id, SlaAlert.clock, SlaAlert.level).where(
+            SlaAlert.agent_id == agent_id,
+            SlaAlert.ticket_id.in_({a.ticket_id for a in alerts}),
+        )
     )
+    already = {(int(t), str(c), str(level)) for t, c, level in rows}
     fresh = [a for a in alerts if (a.ticket_id, a.clock, a.level) not in already]
     if not fresh:
         return set()

@@ -35,7 +35,7 @@ def due_within(
 ) -> ColumnElement[bool]:
     """Tickets whose next due is at most ``seconds_for(policy)`` business seconds after
     ``now`` on its clock's calendar (overdue ones included)."""
-    ids = dict(session.execute(select(SlaPolicy.name, SlaPolicy.id)).tuples())
+    ids = dict(session.execute(select(SlaPolicy.name, SlaPolicy.id)).all())
     conditions = []
     for name, spec in context.policies.items():
         policy_id = ids.get(name)

@@ -60,7 +60,8 @@ def parse_view(values: dict[str, object]) -> ViewSpec:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "view"
-        raise TicketValidationError(field, error["msg"]) from None
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise TicketValidationError(field, message) from None
 
 
 def _agent_id(session: Session, agent: int | str) -> int:
@@ -71,6 +72,12 @@ def _agent_id(session: Session, agent: int | str) -> int:
         known = ", ".join(session.scalars(select(Agent.handle).order_by(Agent.handle)))
         raise TicketValidationError("agent", f"unknown agent {agent!r} (known: {known})")
     return found
+
+
+def agent_id(database: Database, handle: str) -> int:
+    """The id of the agent ``handle``; ``TicketValidationError`` on ``agent`` if unknown."""
+    with database.read() as session:
+        return _agent_id(session, handle)
 
 
 def _saved(session: Session, agent_id: int) -> list[SavedView]:
