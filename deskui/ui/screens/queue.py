@@ -29,6 +29,7 @@ from deskui.ui.formatting import age, business_remaining
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
+from deskui.ui.screens.search import SearchScreen
 from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
 
@@ -78,6 +79,7 @@ class QueueScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "new_ticket", "New ticket"),
         Binding("Q", "quarantine", "Mail quarantine", show=False),
+        Binding("F", "search", "Search all", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -371,6 +373,10 @@ class QueueScreen(Screen[None]):
 
     def action_quarantine(self) -> None:
         self.app.push_screen(QuarantineScreen())
+
+    def action_search(self) -> None:
+        """Search every ticket, resolved and closed ones too (``ui/screens/search.py``)."""
+        self.app.push_screen(SearchScreen())
 
     def action_toggle_order(self) -> None:
         self.order = "due" if self.order == "priority" else "priority"
