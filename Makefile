@@ -32,7 +32,7 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/deskui --db sqlite:///$(DEMO_DB) demo --data sample_data
 
-## Lint, import contracts, then the whole test suite (SQLite and a real PostgreSQL).
+## Lint, import contracts, types, then the whole test suite (SQLite and a real PostgreSQL).
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -40,6 +40,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Speed and memory benchmarks; figures are printed, not asserted.
 bench: $(VENV)/.installed-bench

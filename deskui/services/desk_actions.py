@@ -23,6 +23,7 @@ from deskui.services import tickets
 from deskui.services.oncall import paging
 from deskui.services.oncall import status as oncall_status
 from deskui.services.supervision import board
+from deskui.services.supervision.board import BoardChoices, BoardTicket
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.reads import priority_view
 from deskui.services.tickets.sla_context import sla_context
@@ -277,10 +278,10 @@ class DeskActions:
             context=sla_context(self.desk.database),
         )
 
-    def board_choices(self) -> board.BoardChoices:
+    def board_choices(self) -> BoardChoices:
         return board.board_choices(self.desk.database)
 
-    def board_remaining(self, ticket: board.BoardTicket, now: dt.datetime) -> int | None:
+    def board_remaining(self, ticket: BoardTicket, now: dt.datetime) -> int | None:
         """Business seconds until ``ticket``'s due at ``now`` (from memory: for ticking)."""
         return board.business_remaining(
             sla_context(self.desk.database), ticket.calendar, ticket.due_at, now

@@ -100,7 +100,8 @@ class _SqliteSource:
         cursor = self.connection.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
         finally:
             cursor.close()
 
@@ -108,7 +109,8 @@ class _SqliteSource:
         cursor = self.connection.cursor()
         try:
             cursor.execute(_LATEST_SQL)
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
         finally:
             cursor.close()
 
