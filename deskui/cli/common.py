@@ -1,14 +1,18 @@
-"""What every command shares: global options, settings loading and the error type."""
+"""What every command shares: global options, settings loading and the error type.
+
+Imported by ``deskui --version`` too, so it imports nothing heavy at module level."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from deskui.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from deskui.services.actor import Actor
+    from deskui.settings import Settings
+    from deskui.store.session import Database
 
 
 class CommandError(Exception):
@@ -34,6 +38,11 @@ def global_options_parent() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
     """Settings for this invocation; a bad setting is a ``CommandError`` naming it."""
+    # Imported here: pydantic is a tenth of a second that ``deskui --version`` need not pay.
+    from pydantic import ValidationError
+
+    from deskui.settings import load_settings
+
     try:
         return load_settings(
             getattr(args, "config", None),
@@ -58,3 +67,14 @@ def command_group(
         name, help=help, description=description, parents=[global_options_parent()]
     )
     return group.add_subparsers(dest=f"{name}_command", metavar=metavar, required=True)
+
+
+def acting(
+    args: argparse.Namespace, database: Database, handle: str | None, now: dt.datetime
+) -> Actor:
+    """``handle`` (``None``: the system) acting on ``database`` at ``now``, with this
+    invocation's settings (so every command acknowledges mail from the configured domain)."""
+    from deskui.domain.timesource import FrozenTime
+    from deskui.services.actor import Actor
+
+    return Actor(database, handle, FrozenTime(now), settings_from(args))

@@ -21,18 +21,21 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from deskui.cli import ticket_search, view
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    acting,
+    command_group,
+    global_options_parent,
+    settings_from,
+)
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
-from deskui.services import intake, tickets
+from deskui.services import tickets
 from deskui.services.errors import ServiceError, TicketValidationError
-from deskui.services.mail.outbox import mail_domain, send_pending
-from deskui.services.mail.smtp import mail_configured
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
-from deskui.services.workflow import feedback
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
@@ -396,6 +399,12 @@ def run_new(args: argparse.Namespace) -> int:
     priority = _required(args.priority, "--priority", "the priority slug the desk assigns")
     subject = _required(args.subject, "--subject", "a one-line subject")
     body = _required(args.body, "--body", "what the customer said")
+    # Imported here: opening (routing, paging, mail) is most of this module's import time, and
+    # the other ticket commands do not need it.
+    from deskui.services import intake
+    from deskui.services.mail.outbox import send_pending
+    from deskui.services.mail.smtp import mail_configured
+
     with _desk(args) as (database, now):
         options = _call(intake_options, database, organisation, at=now)
         email = contact.lower()
@@ -432,12 +441,10 @@ def run_new(args: argparse.Namespace) -> int:
         settings = settings_from(args)
         view = _call(
             intake.open_ticket,
-            database,
+            acting(args, database, args.actor, now),
             draft,
-            at=now,
-            by=args.actor,
             route=args.route,
-            acknowledge_domain=mail_domain(settings),
+            acknowledge=True,
         )
         # A web ticket's acknowledgement goes out now if mail is set up (else it waits in the
         # outbox for `deskui mail send-pending`); the ticket is shown as it stands after.
@@ -490,7 +497,7 @@ def run_note(args: argparse.Namespace) -> int:
     actor = _required(args.actor, "--as", "the handle of the agent writing the note")
     body = _required(args.body, "--body", "the note")
     with _desk(args) as (database, now):
-        _call(tickets.add_note, database, args.ref, body, by=actor, at=now)
+        _call(tickets.add_note, acting(args, database, actor, now), args.ref, body)
         return _after(args, database, now, "note added")
 
 
@@ -500,12 +507,10 @@ def run_contact(args: argparse.Namespace) -> int:
         before = _call(tickets.get_ticket, database, args.ref, now=now).status
         _call(
             tickets.log_contact,
-            database,
+            acting(args, database, args.actor, now),
             args.ref,
             args.kind,
             body,
-            by=args.actor,
-            at=now,
             author_name=args.author_name,
             resume=True,
         )
@@ -520,7 +525,7 @@ def run_reply(args: argparse.Namespace) -> int:
     if args.kind not in ("email-out", "call-out"):
         raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
     with _desk(args) as (database, now):
-        _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
+        _call(tickets.reply, acting(args, database, actor, now), args.ref, args.kind, body)
         return _after(args, database, now, f"{args.kind} logged")
 
 
@@ -534,11 +539,9 @@ def run_status(args: argparse.Namespace) -> int:
     with _desk(args) as (database, now):
         _call(
             tickets.set_status,
-            database,
+            acting(args, database, actor, now),
             args.ref,
             wanted,
-            by=actor,
-            at=now,
             note=args.note,
             breach_reason=args.breach_reason,
         )
@@ -547,15 +550,15 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_feedback(args: argparse.Namespace) -> int:
     score = _required(args.score, "--score", "a whole number from 1 to 5")
+    from deskui.services.workflow import feedback
+
     with _desk(args) as (database, now):
         _call(
             feedback.record_feedback,
-            database,
+            acting(args, database, args.actor, now),
             args.ref,
             score,
             args.comment,
-            by=args.actor,
-            at=now,
         )
         return _after(args, database, now, f"feedback {score}/5 recorded")
 
@@ -563,5 +566,5 @@ def run_feedback(args: argparse.Namespace) -> int:
 def run_assign(args: argparse.Namespace) -> int:
     handle = _required(args.handle, "HANDLE", "the agent's handle")
     with _desk(args) as (database, now):
-        _call(tickets.assign, database, args.ref, handle, by=args.actor, at=now)
+        _call(tickets.assign, acting(args, database, args.actor, now), args.ref, handle)
         return _after(args, database, now, f"assigned to {handle}")

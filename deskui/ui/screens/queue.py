@@ -21,11 +21,11 @@ from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from deskui.domain.storage_errors import StoreUnavailableError
-from deskui.services.desk_actions import DeskActions
-from deskui.services.intake.form import IntakeDesk
-from deskui.services.live import LiveFeed
+from deskui.services.intake.form import form_choices
+from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.views import QueuePage, QueueRow
-from deskui.ui.formatting import age, business_remaining
+from deskui.ui.formatting import age, business_remaining, update_cell_if_changed
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
@@ -128,35 +128,23 @@ class QueueScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
-        # --- live feed (issue 6): refresh as soon as another agent commits; the refresh timer
-        # stays as a slow fallback. The callbacks run on the feed's thread.
-        self._feed = LiveFeed(
-            self.desk_app.desk.database,
-            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
-            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
-        )
-        self._feed.start()
         # Who is on call (issue 8): read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
 
-    def on_unmount(self) -> None:
-        # Not waiting: a callback may be blocked in call_from_thread on this very thread.
-        self._feed.stop(wait=False)
-
-    def _feed_changed(self) -> None:
+    # --- live: the app's change feed says when to re-read (``DeskChanged``); the refresh timer
+    # is only a slow safety net.
+    def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_data()
 
-    def _feed_state(self, online: bool) -> None:
+    def on_feed_state(self, message: FeedState) -> None:
         if self.is_attached:
-            self.live = online
-            self.offline = not online
+            self.live = message.online
+            self.offline = not message.online
             self.tick()
-            if online:  # back: show what changed meanwhile at once
+            if message.online:  # back: show what changed meanwhile at once
                 self.refresh_data()
-
-    # --- end live feed
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._columns_for_width:
@@ -207,7 +195,9 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-on-call")
     def refresh_on_call(self) -> None:
         try:
-            line = DeskActions(self.desk_app.desk).on_call_line()
+            actor = self.desk_app.desk.actor
+            assert actor.handle is not None  # the app always has someone signed in
+            line = on_call_line(actor.database, actor.handle, actor.now())
         except Exception:  # the database is away: the header keeps what it showed
             return
         self.app.call_from_thread(self._show_on_call, line)
@@ -319,8 +309,12 @@ class QueueScreen(Screen[None]):
             for row in self._rows[pane.key]:
                 if row.reference in table.rows:
                     remaining = desk.business_remaining(row, now)
-                    table.update_cell(row.reference, "breach", self._breach_cell(remaining))
-                    table.update_cell(row.reference, "age", Text(age(row.opened_at, now)))
+                    update_cell_if_changed(
+                        table, row.reference, "breach", self._breach_cell(remaining)
+                    )
+                    update_cell_if_changed(
+                        table, row.reference, "age", Text(age(row.opened_at, now))
+                    )
 
     # -------------------------------------------------------------- actions
     def action_pane(self, key: str) -> None:
@@ -353,15 +347,15 @@ class QueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="new-ticket")
     def _open_new_ticket_form(self) -> None:
-        intake = IntakeDesk(self.desk_app.desk)
+        actor = self.desk_app.desk.actor
         try:
-            choices = intake.choices()
+            choices = form_choices(actor.database)
         except Exception as exc:  # the database is away: nothing typed yet, nothing lost
             self.app.call_from_thread(
                 self.notify, f"Cannot open the form: {exc}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(intake, choices))
+        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(actor, choices))
 
     def _show_new_ticket_form(self, form: NewTicketForm) -> None:
         def saved(done: bool | None) -> None:
