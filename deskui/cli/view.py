@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    acting,
+    command_group,
+    global_options_parent,
+    settings_from,
+)
 from deskui.domain.untrusted import one_line
 from deskui.domain.views import DEFAULT_VIEWS, ViewSort, ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
@@ -175,7 +181,7 @@ def run_save(args: argparse.Namespace) -> int:
     }
     with _desk(args) as (database, now), _view_errors():
         spec = saved_views.parse_view(values)
-        saved = saved_views.save_view(database, actor, spec, at=now)
+        saved = saved_views.save_view(acting(args, database, actor, now), spec)
     if args.json:
         print(json.dumps(view_json(saved)))
     else:
@@ -187,8 +193,8 @@ def run_delete(args: argparse.Namespace) -> int:
     from deskui.cli.ticket import _desk
 
     actor = _actor(args)
-    with _desk(args) as (database, _now), _view_errors():
-        saved_views.delete_view(database, actor, args.name)
+    with _desk(args) as (database, now), _view_errors():
+        saved_views.delete_view(acting(args, database, actor, now), args.name)
     return 0
 
 

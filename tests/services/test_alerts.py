@@ -10,6 +10,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.sla.policy import PolicySpec
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.catalog.load import Catalog
 from deskui.services.tickets.alerts import check_alerts, forget_alerts
 from deskui.services.tickets.lifecycle import TicketDraft
@@ -36,13 +37,14 @@ def open_for_bob(desk: Database) -> str:
         contact_email=COLLEEN,
         priority="high",
     )
-    ref = intake.open_ticket(desk, draft, at=OPENED).reference
-    tickets.assign(desk, ref, BOB, by=ALICE, at=OPENED)
+    ref = intake.open_ticket(Actor.of(desk, at=OPENED), draft).reference
+    tickets.assign(Actor.of(desk, ALICE, at=OPENED), ref, BOB)
     return ref
 
 
 def alerts(desk: Database, who: str, now: dt.datetime, minutes: int = 60, **kw: object) -> list:
-    found = check_alerts(desk, agent_id(desk, who), now=now, default_warning_minutes=minutes, **kw)  # type: ignore[arg-type]
+    actor = Actor.of(desk, who, at=now)
+    found = check_alerts(actor, default_warning_minutes=minutes, **kw)  # type: ignore[arg-type]
     return [(a.reference, a.clock, a.level) for a in found]
 
 
@@ -56,7 +58,7 @@ def test_warning_then_breach_each_once_in_business_time(desk: Database) -> None:
     assert alerts(desk, BOB, at(9, 8, 31)) == [(ref, "acknowledgement", "breached")]
     assert alerts(desk, BOB, at(9, 8, 40)) == []
     # Acknowledging meets that clock: the response clock raises its own alerts later.
-    tickets.acknowledge(desk, ref, by=BOB, at=at(9, 8, 45))
+    tickets.acknowledge(Actor.of(desk, BOB, at=at(9, 8, 45)), ref)
     assert alerts(desk, BOB, at(9, 8, 46)) == []
     # Response: 4 business hours from Friday 15:00 is Monday 10:30.
     assert alerts(desk, BOB, at(9, 9, 29)) == []

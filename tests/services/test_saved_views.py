@@ -12,6 +12,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.domain.views import DEFAULT_VIEWS, ViewSpec
 from deskui.domain.vocabulary import Status
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketValidationError
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.services.tickets.saved_views import (
@@ -44,7 +45,7 @@ def open_velsoft(
         contact_email=COLLEEN,
         priority=priority,
     )
-    return intake.open_ticket(desk, draft, at=at).reference
+    return intake.open_ticket(Actor.of(desk, at=at), draft).reference
 
 
 def refs(desk: Database, spec: ViewSpec, now: dt.datetime, who: str = BOB) -> list[str]:
@@ -62,20 +63,22 @@ def test_save_replace_delete_per_agent(desk: Database) -> None:
     mine = parse_view(
         {"name": "Mine", "title": "Mine, high", "assignee": "me", "priorities": ["high"]}
     )
-    save_view(desk, BOB, mine, at=FRIDAY)
-    save_view(desk, BOB, parse_view({"name": "velsoft-all", "teams": ["velsoft"]}), at=FRIDAY)
+    save_view(Actor.of(desk, BOB, at=FRIDAY), mine)
+    save_view(
+        Actor.of(desk, BOB, at=FRIDAY), parse_view({"name": "velsoft-all", "teams": ["velsoft"]})
+    )
     names = [v.name for v in list_views(desk, BOB)]
     assert names == ["mine", "unassigned", "open", "waiting", "velsoft-all"]
     assert get_view(desk, BOB, "MINE").title == "Mine, high"  # replaced in place
     assert [v.name for v in list_views(desk, ALICE)] == ["mine", "unassigned", "open", "waiting"]
-    save_view(desk, BOB, parse_view({"name": "velsoft-all", "sort": "opened"}), at=FRIDAY)
+    save_view(Actor.of(desk, BOB, at=FRIDAY), parse_view({"name": "velsoft-all", "sort": "opened"}))
     assert get_view(desk, BOB, "velsoft-all").sort == "opened"  # saved again: replaced
-    delete_view(desk, BOB, "mine")
+    delete_view(Actor.of(desk, BOB), "mine")
     assert get_view(desk, BOB, "mine") == DEFAULT_VIEWS[0]  # the default comes back
     with pytest.raises(TicketValidationError, match="default view"):
-        delete_view(desk, BOB, "open")
+        delete_view(Actor.of(desk, BOB), "open")
     with pytest.raises(ViewNotFoundError, match="known: mine, unassigned"):
-        delete_view(desk, BOB, "nope")
+        delete_view(Actor.of(desk, BOB), "nope")
     with pytest.raises(ViewNotFoundError):
         get_view(desk, BOB, "nope")
 
@@ -92,7 +95,7 @@ def test_save_replace_delete_per_agent(desk: Database) -> None:
 )
 def test_saving_checks_every_name(desk: Database, values: dict, field: str, message: str) -> None:
     with pytest.raises(TicketValidationError, match=message) as caught:
-        save_view(desk, BOB, parse_view(values), at=FRIDAY)
+        save_view(Actor.of(desk, BOB, at=FRIDAY), parse_view(values))
     assert caught.value.field == field
     assert [v.name for v in list_views(desk, BOB)] == ["mine", "unassigned", "open", "waiting"]
 
@@ -122,11 +125,11 @@ def test_filters_statuses_assignee_priority_and_sort(desk: Database) -> None:
     )
     done = open_velsoft(desk, "Done one", at=FRIDAY + dt.timedelta(minutes=10))
     at = FRIDAY + dt.timedelta(minutes=20)
-    tickets.acknowledge(desk, high, by=BOB, at=at)
-    tickets.acknowledge(desk, done, by=BOB, at=at)
-    tickets.reply(desk, done, "email-out", "Fixed", by=BOB, at=at)
-    tickets.start_work(desk, done, by=BOB, at=at)
-    tickets.resolve(desk, done, "fixed", by=BOB, at=at)
+    tickets.acknowledge(Actor.of(desk, BOB, at=at), high)
+    tickets.acknowledge(Actor.of(desk, BOB, at=at), done)
+    tickets.reply(Actor.of(desk, BOB, at=at), done, "email-out", "Fixed")
+    tickets.start_work(Actor.of(desk, BOB, at=at), done)
+    tickets.resolve(Actor.of(desk, BOB, at=at), done, "fixed")
     now = at + dt.timedelta(minutes=1)
     view = parse_view
     assert refs(desk, view({"name": "a"}), now) == [high, medium]

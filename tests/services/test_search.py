@@ -11,6 +11,7 @@ from sqlalchemy import select, text, update
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.catalog.generate import generate_tickets
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.services.tickets.search import SearchQueryError, parse_query, search
@@ -36,7 +37,7 @@ def open_one(desk: Database, subject: str, description: str, **more: object) -> 
         priority="high",
         **more,  # type: ignore[arg-type]
     )
-    return intake.open_ticket(desk, draft, at=OPENED).reference
+    return intake.open_ticket(Actor.of(desk, at=OPENED), draft).reference
 
 
 def refs(desk: Database, query: str, **options: object) -> list[str]:
@@ -88,14 +89,14 @@ def test_the_log_is_searched_as_it_grows_and_closed_tickets_stay_found(desk: Dat
     ref = open_one(desk, "Login fails", "Since this morning nobody can sign in.")
     assert refs(desk, "kerberos") == []
     at = OPENED + dt.timedelta(hours=1)
-    tickets.acknowledge(desk, ref, by=AGENT, at=at)
-    tickets.add_note(desk, ref, "Kerberos ticket expired on the proxy", by=AGENT, at=at)
+    tickets.acknowledge(Actor.of(desk, AGENT, at=at), ref)
+    tickets.add_note(Actor.of(desk, AGENT, at=at), ref, "Kerberos ticket expired on the proxy")
     assert refs(desk, "kerberos") == [ref]
     assert refs(desk, "kerberos login") == [ref]  # words from the log and from the subject
-    tickets.reply(desk, ref, "email-out", "Fixed the clock skew", by=AGENT, at=at)
-    tickets.start_work(desk, ref, by=AGENT, at=at)
-    tickets.resolve(desk, ref, "skew corrected", by=AGENT, at=at + dt.timedelta(minutes=5))
-    tickets.close(desk, ref, by=AGENT, at=at + dt.timedelta(days=10))
+    tickets.reply(Actor.of(desk, AGENT, at=at), ref, "email-out", "Fixed the clock skew")
+    tickets.start_work(Actor.of(desk, AGENT, at=at), ref)
+    tickets.resolve(Actor.of(desk, AGENT, at=at + dt.timedelta(minutes=5)), ref, "skew corrected")
+    tickets.close(Actor.of(desk, AGENT, at=at + dt.timedelta(days=10)), ref)
     results = search(desk, "skew")
     assert [(h.reference, h.status) for h in results.hits] == [(ref, "closed")]
     assert "skew" in results.hits[0].snippet.lower()
@@ -104,7 +105,7 @@ def test_the_log_is_searched_as_it_grows_and_closed_tickets_stay_found(desk: Dat
 
 def test_ranking_prefers_the_subject_over_the_log(desk: Database) -> None:
     in_log = open_one(desk, "Slow reports", "Reports take minutes.")
-    tickets.add_note(desk, in_log, "Maybe the archive job", by=AGENT, at=OPENED)
+    tickets.add_note(Actor.of(desk, AGENT, at=OPENED), in_log, "Maybe the archive job")
     in_subject = open_one(desk, "Archive job fails", "Nightly run stops.")
     assert refs(desk, "archive") == [in_subject, in_log]
 
@@ -173,7 +174,7 @@ def _documents(desk: Database) -> dict[int, object]:
 
 def test_bulk_indexing_builds_the_documents_the_triggers_build(desk: Database) -> None:
     ref = open_one(desk, "Triggered", "Built by the triggers.")
-    tickets.add_note(desk, ref, "and appended to", by=AGENT, at=OPENED)
+    tickets.add_note(Actor.of(desk, AGENT, at=OPENED), ref, "and appended to")
     by_triggers = _documents(desk)
     with desk.write() as session:
         index.index_tickets(session, list(by_triggers))

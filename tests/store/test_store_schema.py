@@ -59,6 +59,7 @@ EXPECTED_TABLES = {
     "saved_view",
     "sla_alert",
     "search_index_pause",
+    "web_login",
 }
 
 

@@ -10,6 +10,7 @@ from pilot_helpers import wait_until
 from textual.widgets import DataTable, Input, Static
 
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.catalog.demo import DEMO_AGENT
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.search import SearchScreen
@@ -34,7 +35,7 @@ async def test_search_finds_a_closed_ticket_and_enter_opens_it(
     app = make_app()
     # A resolved demo ticket, closed: closed work is what search is for.
     closed = tickets.list_tickets(app.desk.database, status="resolved", limit=1)[0]
-    tickets.close(app.desk.database, closed.reference, by=DEMO_AGENT, at=app.desk.now())
+    tickets.close(Actor.of(app.desk.database, DEMO_AGENT, at=app.desk.now()), closed.reference)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("F")

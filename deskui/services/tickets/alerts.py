@@ -4,7 +4,7 @@ warning window, or breached, told once per agent, ticket, clock and level.
 The API (the app calls it from a thread worker every few seconds, and on each change-feed
 wake-up; any caller may)::
 
-    alerts = check_alerts(database, agent_id, now=now, default_warning_minutes=60)
+    alerts = check_alerts(actor)        # the acting agent, at actor.now()
     for alert in alerts:                # new since the last call, breaches first
         alert.level                     # "warning" or "breached"
         alert.reference, alert.subject, alert.clock, alert.due_at, alert.assignee, alert.team
@@ -12,7 +12,8 @@ wake-up; any caller may)::
 Whose tickets: those assigned to the agent; for a supervisor, also every open ticket of their
 teams (``scope="mine"`` limits a supervisor to their own). The window is the policy's
 ``warning_minutes`` (``PolicySpec.warning_minutes``, set per policy in ``sample_data``), else
-``default_warning_minutes`` (the ``warning_minutes`` setting), in business minutes on the
+``default_warning_minutes`` (default: the actor's ``warning_minutes`` setting), in business
+minutes on the
 calendar the clock counts on. A breach older than ``lookback`` (a day) is not "just" breached:
 it stays in the queue's breached band but raises nothing.
 
@@ -28,11 +29,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Insert, or_, select, true
+from sqlalchemy import Insert, delete, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.vocabulary import Role
+from deskui.services.actor import Actor
 from deskui.services.tickets.due_windows import due_within
 from deskui.services.tickets.sla_context import sla_context
 from deskui.store.models import Agent, SlaAlert, SlaPolicy, Team, Ticket, agent_team
@@ -60,19 +62,27 @@ class SlaAlertView:
 
 
 def check_alerts(
-    database: Database,
-    agent_id: int,
+    actor: Actor,
     *,
-    now: dt.datetime,
-    default_warning_minutes: int,
+    default_warning_minutes: int | None = None,
     scope: Literal["auto", "mine"] = "auto",
     lookback: dt.timedelta = LOOKBACK,
 ) -> list[SlaAlertView]:
-    """The alerts not yet raised for ``agent_id`` at ``now`` (and remember them as raised)."""
+    """The alerts not yet raised for the acting agent at ``actor.now()`` (and remember them
+    as raised). The system (no handle) has no tickets of its own: nothing."""
+    database, now = actor.database, actor.now()
+    minutes = (
+        default_warning_minutes
+        if default_warning_minutes is not None
+        else actor.settings.warning_minutes
+    )
+    if actor.handle is None:
+        return []
     with database.write() as session:
-        candidates = _candidates(
-            database, session, agent_id, now, default_warning_minutes, scope, lookback
-        )
+        agent_id = session.scalars(select(Agent.id).where(Agent.handle == actor.handle)).first()
+        if agent_id is None:
+            return []
+        candidates = _candidates(database, session, agent_id, now, minutes, scope, lookback)
         raised = _remember(session, agent_id, candidates, now)
     return [alert for alert in candidates if (alert.ticket_id, alert.clock, alert.level) in raised]
 
@@ -127,14 +137,15 @@ def _candidates(
             reference=row[1],
             subject=row[2],
             clock=str(row[3]),
-            level="breached" if row[4] <= now else "warning",
-            due_at=row[4],
+            level="breached" if due <= now else "warning",
+            due_at=due,
             assignee=row[5],
             team=row[6],
             policy=row[7],
             priority=row[8],
         )
         for row in rows
+        if (due := row[4]) is not None  # the query keeps only tickets with a due time
     ]
     alerts.sort(key=lambda a: (a.level != "breached", a.due_at, a.ticket_id))
     return alerts
@@ -181,4 +192,4 @@ def _remember(
 def forget_alerts(database: Database, agent_id: int) -> None:
     """Forget what was raised for the agent (a test or a "show all again" action)."""
     with database.write() as session:
-        session.execute(SlaAlert.__table__.delete().where(SlaAlert.agent_id == agent_id))
+        session.execute(delete(SlaAlert).where(SlaAlert.agent_id == agent_id))

@@ -204,10 +204,10 @@ class DeskService:
         return saved_views.list_views(self.database, self.agent.id)
 
     def save_view(self, spec: ViewSpec) -> ViewSpec:
-        return saved_views.save_view(self.database, self.agent.id, spec, at=self.now())
+        return saved_views.save_view(self.actor, spec)
 
     def delete_view(self, name: str) -> None:
-        saved_views.delete_view(self.database, self.agent.id, name)
+        saved_views.delete_view(self.actor, name)
 
     def view_page(
         self, view: ViewSpec | str, *, text: str = "", limit: int | None = None, offset: int = 0
@@ -236,15 +236,11 @@ class DeskService:
     def _named_view(self, name: str) -> ViewSpec:
         return saved_views.get_view(self.database, self.agent.id, name)
 
-    def check_alerts(self, default_warning_minutes: int) -> list[SlaAlertView]:
+    def check_alerts(self, default_warning_minutes: int | None = None) -> list[SlaAlertView]:
         """New warnings and breaches on the agent's tickets (a supervisor's: their teams'
-        too), each once (``services.tickets.alerts``)."""
-        return alerts.check_alerts(
-            self.database,
-            self.agent.id,
-            now=self.now(),
-            default_warning_minutes=default_warning_minutes,
-        )
+        too), each once (``services.tickets.alerts``); the window defaults to the settings'
+        ``warning_minutes`` where the policy sets none."""
+        return alerts.check_alerts(self.actor, default_warning_minutes=default_warning_minutes)
 
     def warning_seconds(self, policy: str | None, default_minutes: int) -> int:
         """The warning window of ``policy`` (its ``warning_minutes``, else the setting)."""

@@ -11,8 +11,8 @@ follow in the order saved. The API::
 
     list_views(database, agent)                 -> list[ViewSpec]   (agent: id or handle)
     get_view(database, agent, name)             -> ViewSpec         (NotFoundError names known)
-    save_view(database, agent, spec, at=now)    -> ViewSpec         (checked: teams, orgs ...)
-    delete_view(database, agent, name)          -> None             (a default: refused)
+    save_view(actor, spec)                      -> ViewSpec         (checked: teams, orgs ...)
+    delete_view(actor, name)                    -> None             (a default: refused)
     run_view(database, spec, agent_id=, now=, limit=, offset=, text_filter=)
                                                 -> ViewResult(records, total)
 
@@ -27,10 +27,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.views import DEFAULT_VIEWS, ME, NOBODY, ViewSpec
+from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketValidationError
 from deskui.services.tickets.due_windows import breached, due_within
 from deskui.services.tickets.sla_context import sla_context
@@ -130,8 +131,15 @@ def _check_names(session: Session, spec: ViewSpec, agent_id: int) -> None:
         _agent_id(session, spec.assignee)
 
 
-def save_view(database: Database, agent: int | str, spec: ViewSpec, *, at: dt.datetime) -> ViewSpec:
-    """Save (or replace) the agent's view ``spec.name``."""
+def _signed_in(actor: Actor) -> str:
+    if actor.handle is None:
+        raise TicketValidationError("agent", "views belong to an agent: sign in (--as HANDLE)")
+    return actor.handle
+
+
+def save_view(actor: Actor, spec: ViewSpec) -> ViewSpec:
+    """Save (or replace) the acting agent's view ``spec.name``."""
+    database, agent, at = actor.database, _signed_in(actor), actor.now()
     with database.write() as session:
         agent_id = _agent_id(session, agent)
         _check_names(session, spec, agent_id)
@@ -163,14 +171,19 @@ def save_view(database: Database, agent: int | str, spec: ViewSpec, *, at: dt.da
     return spec
 
 
-def delete_view(database: Database, agent: int | str, name: str) -> None:
-    """Delete the agent's view ``name``; a saved replacement of a default brings it back."""
+def delete_view(actor: Actor, name: str) -> None:
+    """Delete the acting agent's view ``name``; a saved replacement of a default brings the
+    default back."""
+    database, agent = actor.database, _signed_in(actor)
     wanted = name.strip().lower()
     with database.write() as session:
         agent_id = _agent_id(session, agent)
-        deleted = session.execute(
-            delete(SavedView).where(SavedView.agent_id == agent_id, SavedView.name == wanted)
-        ).rowcount
+        row = session.scalars(
+            select(SavedView).where(SavedView.agent_id == agent_id, SavedView.name == wanted)
+        ).one_or_none()
+        deleted = row is not None
+        if row is not None:
+            session.delete(row)
     if not deleted:
         if wanted in DEFAULT_NAMES:
             raise TicketValidationError(
@@ -238,7 +251,7 @@ def run_view(
         where = view_conditions(database, session, spec, now=now)
         records = open_tickets_page(
             session,
-            order=spec.sort.value,  # type: ignore[arg-type]
+            order=spec.sort.value,
             limit=limit,
             offset=offset,
             where=where,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -185,12 +186,12 @@ def _hits(
 
 
 def _snippets(
-    session: Session, rows: dict[int, object], words: set[str], prefixes: set[str]
+    session: Session, rows: Mapping[int, Sequence[object]], words: set[str], prefixes: set[str]
 ) -> dict[int, str]:
     """Per ticket, an excerpt of the first description or log body holding a query word."""
     found: dict[int, str] = {}
     for ticket_id, row in rows.items():
-        excerpt = _excerpt(str(row[13]), words, prefixes)  # type: ignore[index]
+        excerpt = _excerpt(str(row[13]), words, prefixes)
         if excerpt:
             found[ticket_id] = excerpt
     missing = [ticket_id for ticket_id in rows if ticket_id not in found]

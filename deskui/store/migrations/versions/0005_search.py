@@ -17,7 +17,7 @@ The SQL is written out here rather than imported so that this revision never cha
 two agree).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-02 14:10:00
 """
 
@@ -31,7 +31,7 @@ from alembic import op
 from deskui.store.types import BigId, JSONDocument, UTCDateTime
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0007"  # the lead re-chains revisions at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
