@@ -24,6 +24,7 @@ from deskui.services.tickets.saved_views import (
     parse_view,
     run_view,
     save_view,
+    views_containing,
 )
 from deskui.store.session import Database
 
@@ -159,3 +160,25 @@ def test_breached_and_due_within_count_business_minutes(desk: Database) -> None:
     assert refs(desk, parse_view({"name": "late", "breached": True}), friday_late) == []
     assert refs(desk, parse_view({"name": "late", "breached": True}), monday) == [ref]
     assert refs(desk, parse_view({**within, "due_within_minutes": 0}), monday) == [ref]
+
+
+def test_which_views_hold_which_tickets(desk: Database) -> None:
+    mine = open_velsoft(desk, "Bob's")
+    nobody = open_velsoft(desk, "Nobody's", priority="medium")
+    tickets.acknowledge(Actor.of(desk, BOB, at=FRIDAY), mine)
+    ids = {
+        r.reference: r.ticket_id
+        for r in run_view(desk, DEFAULT_VIEWS[2], agent_id=None, now=FRIDAY).records
+    }
+    held = views_containing(
+        desk, list_views(desk, BOB), list(ids.values()), agent_id=agent_id(desk, BOB), now=FRIDAY
+    )
+    assert held == {
+        "mine": {ids[mine]},
+        "unassigned": {ids[nobody]},
+        "open": {ids[mine], ids[nobody]},
+        "waiting": set(),
+    }
+    # The view's own order, or another one asked for.
+    by_due = run_view(desk, DEFAULT_VIEWS[2], agent_id=None, now=FRIDAY, order="opened")
+    assert [r.reference for r in by_due.records] == [nobody, mine]

@@ -210,10 +210,17 @@ class DeskService:
         saved_views.delete_view(self.actor, name)
 
     def view_page(
-        self, view: ViewSpec | str, *, text: str = "", limit: int | None = None, offset: int = 0
+        self,
+        view: ViewSpec | str,
+        *,
+        text: str = "",
+        limit: int | None = None,
+        offset: int = 0,
+        order: str | None = None,
     ) -> QueuePage:
         """The first ``limit`` rows (default ``page_size``) of a view (or a view's name) in its
-        own order, and its total; rows as ``queue_page`` gives them."""
+        own order (or ``order``: priority, due, opened, updated), and its total; rows as
+        ``queue_page`` gives them."""
         spec = view if isinstance(view, ViewSpec) else self._named_view(view)
         result = saved_views.run_view(
             self.database,
@@ -223,6 +230,7 @@ class DeskService:
             limit=limit or self.page_size,
             offset=offset,
             text_filter=text or None,
+            order=order,
         )
         rows = [
             QueueRow(
@@ -232,6 +240,12 @@ class DeskService:
             for r in result.records
         ]
         return QueuePage(rows=rows, total=result.total)
+
+    def views_containing(self, views: list[ViewSpec], ticket_ids: list[int]) -> dict[str, set[int]]:
+        """Which of ``ticket_ids`` each view holds (to badge the panes an alert is in)."""
+        return saved_views.views_containing(
+            self.database, views, ticket_ids, agent_id=self.agent.id, now=self.now()
+        )
 
     def _named_view(self, name: str) -> ViewSpec:
         return saved_views.get_view(self.database, self.agent.id, name)

@@ -13,8 +13,10 @@ follow in the order saved. The API::
     get_view(database, agent, name)             -> ViewSpec         (NotFoundError names known)
     save_view(actor, spec)                      -> ViewSpec         (checked: teams, orgs ...)
     delete_view(actor, name)                    -> None             (a default: refused)
-    run_view(database, spec, agent_id=, now=, limit=, offset=, text_filter=)
+    run_view(database, spec, agent_id=, now=, limit=, offset=, text_filter=, order=)
                                                 -> ViewResult(records, total)
+    views_containing(database, views, ticket_ids, agent_id=, now=)
+                                                -> {view name: {ticket ids it holds}}
 
 ``run_view`` is one bounded page query (``store.queue_queries`` with the view's conditions),
 plus a count with the same conditions. ``DeskService.view_page`` wraps it for the app (rows
@@ -24,7 +26,9 @@ with the calendar their next clock counts on, like ``queue_page``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, select
@@ -220,6 +224,22 @@ def view_conditions(
     return where
 
 
+def _filters(spec: ViewSpec, agent_id: int | None, text_filter: str | None) -> dict[str, Any]:
+    assignee: int | str | None = None
+    if spec.assignee == ME:
+        if agent_id is None:
+            raise TicketValidationError("agent", f"view {spec.name!r} is about 'me': sign in")
+        assignee = agent_id
+    elif spec.assignee not in (None, NOBODY):
+        assignee = spec.assignee
+    return {
+        "statuses": [s.value for s in spec.statuses],
+        "assignee": assignee,
+        "unassigned": spec.assignee == NOBODY,
+        "text_filter": text_filter or None,
+    }
+
+
 def run_view(
     database: Database,
     spec: ViewSpec,
@@ -229,33 +249,49 @@ def run_view(
     limit: int = 100,
     offset: int = 0,
     text_filter: str | None = None,
+    order: str | None = None,
 ) -> ViewResult:
-    """One page of the view's tickets in its order, and how many there are in all.
+    """One page of the view's tickets in its order (``order`` overrides it: ``priority``,
+    ``due``, ``opened``, ``updated``), and how many there are in all.
 
     ``agent_id`` is who ``me`` means (``None``: a view about ``me`` is refused).
     """
-    assignee: int | str | None = None
-    if spec.assignee == ME:
-        if agent_id is None:
-            raise TicketValidationError("agent", f"view {spec.name!r} is about 'me': sign in")
-        assignee = agent_id
-    elif spec.assignee not in (None, NOBODY):
-        assignee = spec.assignee
-    filters = {
-        "statuses": [s.value for s in spec.statuses],
-        "assignee": assignee,
-        "unassigned": spec.assignee == NOBODY,
-        "text_filter": text_filter or None,
-    }
+    filters = _filters(spec, agent_id, text_filter)
     with database.read() as session:
         where = view_conditions(database, session, spec, now=now)
         records = open_tickets_page(
             session,
-            order=spec.sort.value,
+            order=order or spec.sort.value,  # type: ignore[arg-type]
             limit=limit,
             offset=offset,
             where=where,
-            **filters,  # type: ignore[arg-type]
+            **filters,
         )
-        total = count_open(session, where=where, **filters)  # type: ignore[arg-type]
+        total = count_open(session, where=where, **filters)
     return ViewResult(records=records, total=total)
+
+
+def views_containing(
+    database: Database,
+    views: Sequence[ViewSpec],
+    ticket_ids: Collection[int],
+    *,
+    agent_id: int | None,
+    now: dt.datetime,
+) -> dict[str, set[int]]:
+    """Which of ``ticket_ids`` each view holds (view name -> ids), e.g. to badge the panes
+    an alert's ticket is in. One small query per view, bounded by the ids."""
+    wanted = sorted(set(ticket_ids))
+    found: dict[str, set[int]] = {view.name: set() for view in views}
+    if not wanted:
+        return found
+    with database.read() as session:
+        for view in views:
+            if view.assignee == ME and agent_id is None:
+                continue
+            where = [*view_conditions(database, session, view, now=now), Ticket.id.in_(wanted)]
+            records = open_tickets_page(
+                session, limit=len(wanted), where=where, **_filters(view, agent_id, None)
+            )
+            found[view.name] = {record.ticket_id for record in records}
+    return found
