@@ -206,7 +206,7 @@ class TicketScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_ticket()
-        # Another agent's change reaches this screen through the feed (issue 6); the version
+        # Another agent's change reaches this screen through the feed; the version
         # poll stays as a fallback. The callbacks run on the feed's thread.
         self._feed = LiveFeed(
             self.desk_app.desk.database,
