@@ -203,17 +203,9 @@ def run_serve_web(args: argparse.Namespace) -> int:
 def _check_desk_opens(settings: Settings) -> None:
     """Open the desk as the agent once, so a bad database or agent fails here, in one line,
     rather than in every browser tab."""
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+    from deskui.cli.common import command_errors
+    from deskui.services.tickets.desk import DeskService
 
-    from deskui.domain.storage_errors import StoreError
-    from deskui.services.tickets.desk import DeskService, DeskSetupError
-
-    try:
+    with command_errors():
         desk = DeskService.open(settings)
-    except DeskSetupError as exc:
-        raise CommandError(str(exc)) from exc
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    except (StoreError, SQLAlchemyError) as exc:
-        raise CommandError(f"the database cannot be read: {exc}") from exc
     desk.database.dispose()

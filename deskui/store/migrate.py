@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 
 from deskui.store.engine import BEGIN_OPTION, make_engine
+from deskui.store.session import translate_errors
 
 SCRIPT_LOCATION = "deskui.store:migrations"
 # pg_advisory_xact_lock key serialising concurrent upgrades of one PostgreSQL database.
@@ -74,7 +75,7 @@ def downgrade(target: str | URL | Engine, revision: str) -> None:
 
 def current_revision(target: str | URL | Engine) -> str | None:
     """The revision the database is at; ``None`` for a database never migrated."""
-    with _engine_for(target) as engine, engine.connect() as connection:
+    with translate_errors(), _engine_for(target) as engine, engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
