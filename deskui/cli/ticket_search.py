@@ -13,9 +13,11 @@ import json
 import sys
 from typing import Any
 
-from deskui.cli.common import CommandError
+from deskui.cli.common import CommandError, desk
 from deskui.domain.untrusted import one_line
 from deskui.services.tickets.search import MAX_LIMIT, SearchHit, search
+
+_OPTIONS = {"query": "QUERY", "limit": "--limit", "offset": "--offset"}
 
 
 def add_search(action: Any) -> None:
@@ -56,13 +58,10 @@ def hit_json(hit: SearchHit) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here: ticket.py imports this module to register the command.
-    from deskui.cli.ticket import _call, _desk
-
     if not 1 <= args.limit <= MAX_LIMIT:
         raise CommandError(f"--limit: {args.limit} is not between 1 and {MAX_LIMIT}")
-    with _desk(args) as (database, _now):
-        results = _call(search, database, args.query, limit=args.limit, open_only=args.open_only)
+    with desk(args, options=_OPTIONS) as actor:
+        results = search(actor.database, args.query, limit=args.limit, open_only=args.open_only)
     if args.json:
         payload = {
             "query": results.query,

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from deskui.cli.common import (
     CommandError,
-    acting,
     command_group,
+    desk,
     global_options_parent,
     settings_from,
 )
 from deskui.domain.untrusted import one_line
 from deskui.domain.views import DEFAULT_VIEWS, ViewSort, ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
-from deskui.services.errors import TicketValidationError
 from deskui.services.tickets import saved_views
 from deskui.store.queue_queries import QueueRecord
 
@@ -149,11 +146,9 @@ def _view_line(view: ViewSpec) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from deskui.cli.ticket import _desk
-
-    actor = _actor(args)
-    with _desk(args) as (database, _now), _view_errors():
-        views = saved_views.list_views(database, actor)
+    handle = _actor(args)
+    with desk(args, handle=handle, options=_OPTIONS) as actor:
+        views = saved_views.list_views(actor.database, handle)
     if args.json:
         print(json.dumps({"views": [view_json(view) for view in views]}))
         return 0
@@ -163,9 +158,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_save(args: argparse.Namespace) -> int:
-    from deskui.cli.ticket import _desk
-
-    actor = _actor(args)
+    handle = _actor(args)
     values: dict[str, object] = {
         "name": args.name,
         "title": args.title,
@@ -179,9 +172,9 @@ def run_save(args: argparse.Namespace) -> int:
         "due_within_minutes": args.due_within,
         "sort": args.sort,
     }
-    with _desk(args) as (database, now), _view_errors():
+    with desk(args, handle=handle, options=_OPTIONS) as actor:
         spec = saved_views.parse_view(values)
-        saved = saved_views.save_view(acting(args, database, actor, now), spec)
+        saved = saved_views.save_view(actor, spec)
     if args.json:
         print(json.dumps(view_json(saved)))
     else:
@@ -190,25 +183,10 @@ def run_save(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    from deskui.cli.ticket import _desk
-
-    actor = _actor(args)
-    with _desk(args) as (database, now), _view_errors():
-        saved_views.delete_view(acting(args, database, actor, now), args.name)
+    handle = _actor(args)
+    with desk(args, handle=handle, options=_OPTIONS) as actor:
+        saved_views.delete_view(actor, args.name)
     return 0
-
-
-@contextmanager
-def _view_errors() -> Iterator[None]:
-    """Service errors as one line; a bad field names this command's option."""
-    from deskui.cli.ticket import _errors
-
-    with _errors():
-        try:
-            yield
-        except TicketValidationError as exc:
-            option = _OPTIONS.get(exc.field, f"--{exc.field.replace('_', '-')}")
-            raise CommandError(f"{option}: {exc.message}") from exc
 
 
 # ---- ticket list --view ----------------------------------------------------------------------
@@ -235,12 +213,11 @@ def record_json(row: QueueRecord) -> dict[str, object]:
 
 def list_view(args: argparse.Namespace) -> int:
     """``deskui ticket list --view NAME``: the view's first ``--limit`` tickets in its order."""
-    from deskui.cli.ticket import _desk
-
-    actor = _actor(args)
-    with _desk(args) as (database, now), _view_errors():
-        spec = saved_views.get_view(database, actor, args.view)
-        agent_id = saved_views.agent_id(database, actor)
+    handle = _actor(args)
+    with desk(args, handle=handle, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        spec = saved_views.get_view(database, handle, args.view)
+        agent_id = saved_views.agent_id(database, handle)
         result = saved_views.run_view(database, spec, agent_id=agent_id, now=now, limit=args.limit)
     if args.json:
         print(
