@@ -24,7 +24,6 @@ from deskui.domain.untrusted import one_line
 from deskui.domain.views import DEFAULT_VIEWS, ViewSort, ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.tickets import saved_views
-from deskui.store.queue_queries import QueueRecord
 
 # Service field names as the options that set them.
 _OPTIONS = {
@@ -192,7 +191,7 @@ def run_delete(args: argparse.Namespace) -> int:
 # ---- ticket list --view ----------------------------------------------------------------------
 
 
-def record_json(row: QueueRecord) -> dict[str, object]:
+def record_json(row: saved_views.ViewRecord) -> dict[str, object]:
     def when(instant: Any) -> str | None:
         return instant.isoformat(timespec="seconds") if instant is not None else None
 

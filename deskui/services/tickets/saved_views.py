@@ -51,9 +51,14 @@ class ViewNotFoundError(NotFoundError):
     """No view of that name for the agent."""
 
 
+# One ticket of a view, as the queue's page query reads it (for front ends, which do not import
+# the store).
+ViewRecord = QueueRecord
+
+
 @dataclass(frozen=True, slots=True)
 class ViewResult:
-    records: list[QueueRecord]
+    records: list[ViewRecord]
     total: int
 
 
