@@ -134,7 +134,8 @@ async def _security_headers(request: web.Request, handler: Any) -> web.StreamRes
     response: web.StreamResponse = await handler(request)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Not "no-referrer": under it browsers send "Origin: null" on the page's own form posts.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
         "Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     )
@@ -150,6 +151,7 @@ class WebDesk:
         self.throttle = Throttle(config.max_failures, config.failure_window)
         self.downloads = DownloadManager()
         self.desks_started = 0  # desk processes started, for the log and the tests
+        self.open_desks: set[web.WebSocketResponse] = set()
         url = urlsplit(config.url)
         self.origin = f"{url.scheme}://{url.netloc}"
         self.secure = url.scheme == "https"
@@ -159,6 +161,7 @@ class WebDesk:
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_security_headers], client_max_size=16 * 1024)
+        app.on_shutdown.append(self._close_desks)
         app.add_routes(
             [
                 web.get("/", self.desk_page),
@@ -171,6 +174,11 @@ class WebDesk:
             ]
         )
         return app
+
+    async def _close_desks(self, _app: web.Application) -> None:
+        # On SIGTERM: end every open desk (each stops its process), so the server can exit.
+        for websocket in list(self.open_desks):
+            await websocket.close(code=1001, message=b"server shutting down")
 
     # ---- sessions ----------------------------------------------------------------------
 
@@ -264,10 +272,11 @@ class WebDesk:
         )
         log.info("%s signed in from %s", agent.handle, address)
         response = web.HTTPSeeOther("/")
+        # No max-age: the server ends the session, and a browser that still sends the cookie
+        # afterwards is told its session expired.
         response.set_cookie(
             COOKIE,
             token,
-            max_age=int(self.config.session_seconds) or 1,
             path="/",
             httponly=True,
             samesite="Strict",
@@ -334,6 +343,7 @@ class WebDesk:
         self.desks_started += 1
         log.info("desk started for %s", session.handle)
         expiry = asyncio.create_task(_close_at_expiry(websocket, session))
+        self.open_desks.add(websocket)
         try:
             await service.start(width, height)
             await _relay(websocket, service)
@@ -342,6 +352,7 @@ class WebDesk:
         except Exception:
             log.exception("the desk for %s failed", session.handle)
         finally:
+            self.open_desks.discard(websocket)
             expiry.cancel()
             await service.stop()
         return websocket
@@ -396,4 +407,11 @@ def serve_web(config: WebConfig, *, on_ready: Callable[[str], None] | None = Non
 
     app = desk.application()
     app.on_startup.append(started)
-    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
+    web.run_app(
+        app,
+        host=config.host,
+        port=config.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=10,
+    )
