@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import logging
 import secrets
 import shlex
@@ -154,6 +155,9 @@ class WebDesk:
         self.open_desks: set[web.WebSocketResponse] = set()
         url = urlsplit(config.url)
         self.origin = f"{url.scheme}://{url.netloc}"
+        # Behind a proxy at a path (https://desk.example.com/desk/ -> this server's /), the
+        # redirects and the cookie name that path.
+        self.base = url.path.rstrip("/")
         self.secure = url.scheme == "https"
         self.static_url = f"{config.url}/static/"
         scheme = "wss" if self.secure else "ws"
@@ -214,13 +218,14 @@ class WebDesk:
                 static=html.escape(self.static_url),
                 message=html.escape(message),
                 handle=html.escape(handle),
+                base=html.escape(self.base),
             ),
             status,
         )
 
     async def sign_in_page(self, request: web.Request) -> web.StreamResponse:
         if self.session_of(request) is not None:
-            raise web.HTTPSeeOther("/")
+            raise web.HTTPSeeOther(f"{self.base}/")
         expired = request.query.get("expired") == "1"
         return self._sign_in_html("Your session has expired: sign in again." if expired else "")
 
@@ -228,7 +233,9 @@ class WebDesk:
         session = self.session_of(request)
         if session is None:
             raise web.HTTPSeeOther(
-                "/sign-in?expired=1" if request.cookies.get(COOKIE) else "/sign-in"
+                f"{self.base}/sign-in?expired=1"
+                if request.cookies.get(COOKIE)
+                else f"{self.base}/sign-in"
             )
         font_size = request.query.get("fontsize", "16")
         return _html(
@@ -241,6 +248,7 @@ class WebDesk:
                 websocket_url=html.escape(self.websocket_url),
                 font_size=str(int(font_size)) if font_size.isdigit() else "16",
                 expires_in=str(int(session.seconds_left())),
+                base=html.escape(self.base),
             )
         )
 
@@ -250,7 +258,7 @@ class WebDesk:
         form = await request.post()
         handle = str(form.get("handle", "")).strip()[:_FIELD_LIMIT]
         secret = str(form.get("secret", ""))[:_FIELD_LIMIT]
-        address = request.remote or "unknown"
+        address = client_address(request)
         keys = (f"handle:{handle.lower()}", f"address:{address}")
         wait = self.throttle.wait(*keys)
         if wait > 0:
@@ -271,13 +279,13 @@ class WebDesk:
             agent.handle, agent.name, time.monotonic() + self.config.session_seconds
         )
         log.info("%s signed in from %s", agent.handle, address)
-        response = web.HTTPSeeOther("/")
+        response = web.HTTPSeeOther(f"{self.base}/")
         # No max-age: the server ends the session, and a browser that still sends the cookie
         # afterwards is told its session expired.
         response.set_cookie(
             COOKIE,
             token,
-            path="/",
+            path=f"{self.base}/",
             httponly=True,
             samesite="Strict",
             secure=self.secure,
@@ -297,8 +305,8 @@ class WebDesk:
         token = request.cookies.get(COOKIE)
         if token:
             self.sessions.pop(token, None)
-        response = web.HTTPSeeOther("/sign-in")
-        response.del_cookie(COOKIE, path="/")
+        response = web.HTTPSeeOther(f"{self.base}/sign-in")
+        response.del_cookie(COOKIE, path=f"{self.base}/")
         raise response
 
     async def download(self, request: web.Request) -> web.StreamResponse:
@@ -356,6 +364,23 @@ class WebDesk:
             expiry.cancel()
             await service.stop()
         return websocket
+
+
+def client_address(request: web.Request) -> str:
+    """The browser's address: the connection's, or, for a connection from this machine (a
+    proxy in front), the proxy's ``X-Forwarded-For`` (its last entry, the one it added)."""
+    remote = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and _is_loopback(remote):
+        return forwarded.split(",")[-1].strip()[:64] or remote
+    return remote
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 async def _close_at_expiry(websocket: web.WebSocketResponse, session: WebSession) -> None:

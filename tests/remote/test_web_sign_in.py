@@ -210,3 +210,39 @@ async def test_an_expired_session_reaches_no_desk_and_says_so() -> None:
     finally:
         await browser.close()
         await server.close()
+
+
+async def test_behind_a_tls_proxy_at_a_path_the_cookie_is_secure_and_names_the_path() -> None:
+    audit = Audit()
+    web_desk = desk(audit, public_url="https://desk.example.com/desk/")
+    server = TestServer(web_desk.application(), host="127.0.0.1")
+    await server.start_server()
+    browser = await client(server)
+    try:
+        assert (await browser.get("/", allow_redirects=False)).headers["Location"] == (
+            "/desk/sign-in"
+        )
+        page = await (await browser.get("/sign-in")).text()
+        assert 'action="/desk/sign-in"' in page
+        assert "https://desk.example.com/desk/static/" in page
+        response = await browser.post(
+            "/sign-in",
+            data={"handle": "lchen", "secret": "lin-secret"},
+            headers={"Origin": "https://desk.example.com", "X-Forwarded-For": "203.0.113.7"},
+            allow_redirects=False,
+        )
+        assert response.headers["Location"] == "/desk/"
+        cookie = response.headers["Set-Cookie"]
+        assert "Secure" in cookie
+        assert "Path=/desk/" in cookie
+        refused = await browser.post(
+            "/sign-in",
+            data={"handle": "lchen", "secret": "guess"},
+            headers={"Origin": "https://desk.example.com", "X-Forwarded-For": "203.0.113.9"},
+        )
+        assert refused.status == 401
+        # The proxy's connection is from loopback: the address that counts is the one it adds.
+        assert audit.refusals == [("lchen", "203.0.113.9", "wrong handle or secret")]
+    finally:
+        await browser.close()
+        await server.close()
