@@ -102,6 +102,12 @@ class Throttle:
             times.popleft()
         return times
 
+    def forget_old(self) -> None:
+        """Drop keys with no failure left in the window (so the table does not grow)."""
+        for key in list(self._failures):
+            if not self._recent(key):
+                del self._failures[key]
+
     def wait(self, *keys: str) -> float:
         """Seconds until ``keys`` may try again (0: now)."""
         waits = [0.0]
@@ -152,7 +158,7 @@ class WebDesk:
         self.throttle = Throttle(config.max_failures, config.failure_window)
         self.downloads = DownloadManager()
         self.desks_started = 0  # desk processes started, for the log and the tests
-        self.open_desks: set[web.WebSocketResponse] = set()
+        self.open_desks: dict[web.WebSocketResponse, str] = {}  # -> the session's token
         url = urlsplit(config.url)
         self.origin = f"{url.scheme}://{url.netloc}"
         # Behind a proxy at a path (https://desk.example.com/desk/ -> this server's /), the
@@ -183,6 +189,11 @@ class WebDesk:
         # On SIGTERM: end every open desk (each stops its process), so the server can exit.
         for websocket in list(self.open_desks):
             await websocket.close(code=1001, message=b"server shutting down")
+
+    async def _close_desks_of(self, token: str) -> None:
+        for websocket, owner in list(self.open_desks.items()):
+            if owner == token:
+                await websocket.close(message=b"signed out")
 
     # ---- sessions ----------------------------------------------------------------------
 
@@ -238,6 +249,7 @@ class WebDesk:
                 else f"{self.base}/sign-in"
             )
         font_size = request.query.get("fontsize", "16")
+        font_size = font_size if font_size.isdigit() and 6 <= int(font_size) <= 64 else "16"
         return _html(
             _page(
                 "desk.html",
@@ -246,7 +258,7 @@ class WebDesk:
                 agent_name=html.escape(session.name),
                 agent_handle=html.escape(session.handle),
                 websocket_url=html.escape(self.websocket_url),
-                font_size=str(int(font_size)) if font_size.isdigit() else "16",
+                font_size=font_size,
                 expires_in=str(int(session.seconds_left())),
                 base=html.escape(self.base),
             )
@@ -274,6 +286,7 @@ class WebDesk:
             await self._refused(handle, address, "wrong handle or secret")
             return self._sign_in_html("Wrong handle or secret.", handle, status=401)
         self.throttle.clear(keys[0])
+        self._forget_expired()
         token = secrets.token_urlsafe(32)
         self.sessions[token] = WebSession(
             agent.handle, agent.name, time.monotonic() + self.config.session_seconds
@@ -292,6 +305,12 @@ class WebDesk:
         )
         raise response
 
+    def _forget_expired(self) -> None:
+        for token, session in list(self.sessions.items()):
+            if session.seconds_left() <= 0:
+                del self.sessions[token]
+        self.throttle.forget_old()
+
     async def _refused(self, handle: str, address: str, reason: str) -> None:
         log.warning("web sign-in refused for %r from %s: %s", handle, address, reason)
         try:
@@ -305,6 +324,7 @@ class WebDesk:
         token = request.cookies.get(COOKIE)
         if token:
             self.sessions.pop(token, None)
+            await self._close_desks_of(token)
         response = web.HTTPSeeOther(f"{self.base}/sign-in")
         response.del_cookie(COOKIE, path=f"{self.base}/")
         raise response
@@ -351,7 +371,7 @@ class WebDesk:
         self.desks_started += 1
         log.info("desk started for %s", session.handle)
         expiry = asyncio.create_task(_close_at_expiry(websocket, session))
-        self.open_desks.add(websocket)
+        self.open_desks[websocket] = request.cookies.get(COOKIE, "")
         try:
             await service.start(width, height)
             await _relay(websocket, service)
@@ -360,7 +380,7 @@ class WebDesk:
         except Exception:
             log.exception("the desk for %s failed", session.handle)
         finally:
-            self.open_desks.discard(websocket)
+            self.open_desks.pop(websocket, None)
             expiry.cancel()
             await service.stop()
         return websocket

@@ -9,7 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import ClientSession, WSServerHandshakeError
+from aiohttp import ClientSession, WSMsgType, WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
 
 from deskui.remote.web import COOKIE, SignedIn, WebConfig, WebDesk
@@ -178,8 +178,13 @@ async def test_sign_out_ends_the_session(served) -> None:
     try:
         await post_sign_in(browser, "lchen", "lin-secret")
         token = browser.session.cookie_jar.filter_cookies(server.make_url("/"))[COOKIE].value
+        websocket = await browser.ws_connect("/ws")
         response = await browser.post("/sign-out", allow_redirects=False)
         assert response.headers["Location"] == "/sign-in"
+        # The desk open in that session closes with it.
+        message = await websocket.receive(timeout=15)
+        assert message.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+        await websocket.close()
         async with ClientSession(cookies={COOKIE: token}) as replay:
             page = await replay.get(server.make_url("/"), allow_redirects=False)
             assert page.status == 303
