@@ -280,6 +280,14 @@ def test_sign_in_open_a_ticket_add_a_note_and_two_agents_side_by_side(
         _until("the desk page", lambda: michael.driver.current_url == f"{server.url}/")
         assert michael.text("agent-name") == "Michael Brennan"
         michael.wait_for("All open (")
+        # Every file the page loaded came from the desk's server, the terminal's font included.
+        loaded = michael.driver.execute_script(
+            "return performance.getEntriesByType('resource').map((e) => e.name);"
+        )
+        assert loaded
+        assert [name for name in loaded if not name.startswith(server.url)] == []
+        assert any(name.endswith("RobotoMono-VariableFont_wght.ttf") for name in loaded)
+        assert michael.driver.execute_script("return document.fonts.check('16px \"Roboto Mono\"');")
         assert "Michael Brennan" in michael.desk_output() or "mbrennan" in michael.desk_output()
         assert len(server.children()) == 1
 
