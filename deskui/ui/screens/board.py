@@ -151,7 +151,7 @@ class BoardScreen(Screen[None]):
         self._build_columns(self.size.width)
         self.query_one("#attention", DataTable).focus()
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.load_choices()
         self.refresh_data()
 
@@ -348,6 +348,15 @@ class BoardScreen(Screen[None]):
         else:
             colour = variables.get("sla-safe", "green")
         return Text(business_remaining(remaining), style=f"bold {colour}".strip(), justify="right")
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``).
+        if self.is_current:
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and every countdown from the snapshot in memory."""

@@ -124,7 +124,7 @@ class QueueScreen(Screen[None]):
         self._build_columns(self.size.width)
         self.query_one(f"#table-{PANES[0].key}", DataTable).focus()
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.refresh_data()
         # Who is on call (issue 8): read once a minute in a worker, shown by the header.
         self.refresh_on_call()
@@ -292,6 +292,15 @@ class QueueScreen(Screen[None]):
         else:
             colour = variables.get("sla-safe", "green")
         return Text(business_remaining(remaining), style=colour, justify="right")
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``).
+        if self.is_current:
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and the countdown column from data in memory."""

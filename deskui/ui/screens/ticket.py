@@ -195,7 +195,7 @@ class TicketScreen(Screen[None]):
         self.title = self.reference
         self.query_one(ClockPanel).warning_seconds = self.desk_app.warning_seconds
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.refresh_ticket()
         # Another agent's change reaches this screen through the app's change feed
         # (``on_desk_changed``); the version poll is only a slow safety net.
@@ -339,6 +339,15 @@ class TicketScreen(Screen[None]):
             clock_state(clock, seconds.get(clock.clock)) == "breached"
             for clock in self.page.ticket.clocks
         )
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``).
+        if self.is_current:
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and the clocks from data in memory."""

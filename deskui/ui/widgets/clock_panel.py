@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from deskui.services.tickets.views import ClockView
-from deskui.ui.formatting import business_remaining, local_time
+from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
 
 CLOCK_LABELS = {"acknowledgement": "Ack", "response": "Response", "resolution": "Resolution"}
 # Sized so the panel fits 80 columns; the last column says the state in words.
@@ -98,7 +98,7 @@ class ClockPanel(DataTable[Text]):
             return
         for name, cells in rows.items():
             for (column, _, _), cell in zip(COLUMNS, cells, strict=True):
-                self.update_cell(name, column, cell)
+                update_cell_if_changed(self, name, column, cell)
 
     def _cells(self, clock: ClockView, seconds: int | None, zone: dt.tzinfo) -> list[Text]:
         state = clock_state(clock, seconds)
