@@ -28,13 +28,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deskui.store.changes import EVENTS_CHANNEL
 from deskui.store.session import Database
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,10 @@ class _Source(Protocol):
 
 class _PostgresSource:
     def __init__(self, database: Database, channel: str) -> None:
+        # Imported here: a desk on SQLite never loads the PostgreSQL driver.
+        import psycopg
+        from psycopg import sql
+
         args, params = database.engine.dialect.create_connect_args(database.engine.url)
         params.update(
             autocommit=True,
@@ -69,7 +73,7 @@ class _PostgresSource:
             keepalives_interval=2,
             keepalives_count=3,
         )
-        self.connection = psycopg.connect(*args, **params)
+        self.connection: psycopg.Connection[Any] = psycopg.connect(*args, **params)
         try:
             self.connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         except BaseException:

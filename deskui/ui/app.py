@@ -23,7 +23,6 @@ from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
-from deskui.ui.screens.reports import ReportsScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
 
@@ -137,6 +136,9 @@ class DeskApp(App[None]):
             self.push_screen(BoardScreen())
 
     def action_reports(self) -> None:
+        # Imported on first use: its charting library is not needed to paint the queue.
+        from deskui.ui.screens.reports import ReportsScreen
+
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
 
