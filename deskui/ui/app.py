@@ -63,6 +63,7 @@ class DeskApp(App[None]):
             desk.database,
             on_change=lambda latest: self.post_message(DeskChanged(latest)),
             on_state=lambda online: self.post_message(FeedState(online)),
+            listen_url=desk.feed_url,
         )
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name

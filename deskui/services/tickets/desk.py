@@ -82,8 +82,11 @@ class DeskService:
         policies: dict[str, PolicySpec],
         clock: TimeSource,
         page_size: int = 200,
+        feed_url: str | None = None,
     ) -> None:
         self.database = database
+        # Where the change feed listens, when not through ``database`` (a transaction pooler).
+        self.feed_url = feed_url
         self.agent = agent
         self.desk_name = desk_name
         self.book = book
@@ -112,6 +115,7 @@ class DeskService:
             book=context.book,
             policies=context.policies,
             clock=settings.time_source(),
+            feed_url=settings.feed_database_url,
         )
 
     # ------------------------------------------------------------------ who and when
