@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
@@ -364,8 +364,11 @@ class BoardScreen(Screen[None]):
 
     def _tick_if_shown(self) -> None:
         # A screen under another one (the queue under a ticket) is not re-rendered every second
-        # for nobody; it catches up when it comes back (``on_screen_resume``).
-        if self.is_current:
+        # for nobody; it catches up when it comes back (``on_screen_resume``). ``is_current``
+        # alone is not enough: Textual counts a screen under a full one as shown too, and its
+        # repaint then dirtied the top screen every second. Under a modal form it is seen.
+        top = self.app.screen
+        if top is self or (self.is_current and isinstance(top, ModalScreen)):
             self.tick()
 
     def on_screen_resume(self) -> None:
