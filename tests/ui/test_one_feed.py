@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from ticket_helpers import open_test_ticket, show_ticket
 
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import add_note
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -42,7 +43,9 @@ async def test_three_screens_share_one_feed(
 
         other = Database(demo_settings.database_url)
         try:
-            add_note(other, ref, "Noted from another desk", by="dpatel", at=demo_settings.now)
+            add_note(
+                Actor.of(other, "dpatel", at=demo_settings.now), ref, "Noted from another desk"
+            )
         finally:
             other.dispose()
         await wait_until(pilot, lambda: board.loads > loads[1], timeout=15)
