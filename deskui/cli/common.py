@@ -1,4 +1,6 @@
-"""What every command shares: global options, settings, the error type and ``desk(args)``."""
+"""What every command shares: global options, settings, the error type and ``desk(args)``.
+
+Imported by ``deskui --version`` too, so it imports nothing heavy at module level."""
 
 from __future__ import annotations
 
@@ -6,15 +8,11 @@ import argparse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from deskui.domain.storage_errors import StoreError
-from deskui.services.actor import Actor
-from deskui.services.connect import desk as desk_session
-from deskui.services.errors import ServiceError, TicketValidationError
-from deskui.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from deskui.services.actor import Actor
+    from deskui.settings import Settings
 
 
 class CommandError(Exception):
@@ -40,6 +38,11 @@ def global_options_parent() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
     """Settings for this invocation; a bad setting is a ``CommandError`` naming it."""
+    # Imported here: pydantic is a tenth of a second that ``deskui --version`` need not pay.
+    from pydantic import ValidationError
+
+    from deskui.settings import load_settings
+
     try:
         return load_settings(
             getattr(args, "config", None),
@@ -70,6 +73,10 @@ def command_group(
 def command_errors(options: Mapping[str, str] | None = None) -> Iterator[None]:
     """Service and database errors as one-line ``CommandError``s; a bad field is named by its
     option (``options`` maps service field names to the options that set them)."""
+    # Imported here, like everything this module needs beyond argparse (``deskui --version``).
+    from deskui.domain.storage_errors import StoreError
+    from deskui.services.errors import ServiceError, TicketValidationError
+
     try:
         yield
     except TicketValidationError as exc:
@@ -90,6 +97,8 @@ def desk(
     schema checked, as ``handle`` (``None``: the system) at one instant (the command's start,
     from the settings' clock), with this invocation's settings. Every service and database
     error inside the block becomes one ``CommandError`` line (exit 2)."""
+    from deskui.services.connect import desk as desk_session
+
     settings = settings_from(args)
     with command_errors(options), desk_session(settings, handle) as actor:
         yield actor.at(actor.now())

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.cli.common import (
     CommandError,
@@ -26,13 +26,12 @@ from deskui.cli.common import (
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
-from deskui.services import intake, tickets
-from deskui.services.connect import Database
-from deskui.services.mail.outbox import send_pending
-from deskui.services.mail.smtp import mail_configured
+from deskui.services import tickets
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
-from deskui.services.workflow import feedback
+
+if TYPE_CHECKING:
+    from deskui.services.connect import Database
 
 _T = TypeVar("_T")
 
@@ -345,6 +344,12 @@ def run_new(args: argparse.Namespace) -> int:
     priority = _required(args.priority, "--priority", "the priority slug the desk assigns")
     subject = _required(args.subject, "--subject", "a one-line subject")
     body = _required(args.body, "--body", "what the customer said")
+    # Imported here: opening (routing, paging, mail) is most of this module's import time, and
+    # the other ticket commands do not need it.
+    from deskui.services import intake
+    from deskui.services.mail.outbox import send_pending
+    from deskui.services.mail.smtp import mail_configured
+
     with desk(args, options=_OPTIONS) as actor:
         database, now = actor.database, actor.now()
         options = intake_options(database, organisation, at=now)
@@ -488,6 +493,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_feedback(args: argparse.Namespace) -> int:
     score = _required(args.score, "--score", "a whole number from 1 to 5")
+    from deskui.services.workflow import feedback
+
     with desk(args, options=_OPTIONS) as actor:
         database, now = actor.database, actor.now()
         feedback.record_feedback(

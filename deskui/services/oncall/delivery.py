@@ -13,7 +13,7 @@ not help, and the log must still show it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import or_, select
 
@@ -104,11 +104,7 @@ def _claim(database: Database, now: dt.datetime) -> list[OutgoingPage]:
 
 def _with_target(page: OutgoingPage, settings: Settings) -> OutgoingPage:
     target = CHANNELS[page.channel].target(settings, page)
-    return OutgoingPage(**{**_fields(page), "target": target})
-
-
-def _fields(page: OutgoingPage) -> dict[str, object]:
-    return {name: getattr(page, name) for name in OutgoingPage.__slots__}
+    return replace(page, target=target)
 
 
 def send_page(settings: Settings, page: OutgoingPage) -> None:

@@ -2,13 +2,13 @@
 (and a small form) for every action an agent takes on a ticket.
 
 Everything that touches the database runs in thread workers, calling the services with the
-signed-in ``Actor``; the UI thread only renders. The screen reloads the ticket when the change
-feed (``LiveFeed``) says another process committed and the ticket's version moved, and polls
-that version as a slow fallback, so a ticket with thousands of log entries is not re-read every
-second; the countdowns tick from the data in memory. A reload keeps the log's scroll position
-and any open form. Losing the database shows "offline" in the header and keeps what is shown;
-the feed reconnects by itself and the screen reloads. A presence line says who else has the
-ticket open (``deskui.services.access.presence``, a heartbeat worker). Customer text goes
+signed-in ``Actor``; the UI thread only renders. The screen reloads the ticket when the app's
+change feed (``DeskChanged``) says another process committed and the ticket's version moved, and
+polls that version as a slow fallback, so a ticket with thousands of log entries is not re-read
+every second; the countdowns tick from the data in memory. A reload keeps the log's scroll
+position and any open form. Losing the database shows "offline" in the header and keeps what is
+shown; the feed reconnects by itself and the screen reloads. A presence line says who else has
+the ticket open (``deskui.services.access.presence``, a heartbeat worker). Customer text goes
 through ``safe``/``visible_text``: never markup.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -36,7 +36,6 @@ from deskui.services import authorization, tickets
 from deskui.services.access import presence
 from deskui.services.actor import Actor
 from deskui.services.errors import TicketNotFoundError
-from deskui.services.live import LiveFeed
 from deskui.services.oncall import paging
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.lookups import (
@@ -50,6 +49,7 @@ from deskui.services.workflow import approvals, modification, triage
 from deskui.services.workflow.modification import WorkflowState
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.formatting import local_time
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe
 from deskui.ui.screens.forms import ticket_forms, workflow_forms
 from deskui.ui.screens.forms.base import ActionForm
@@ -61,8 +61,6 @@ from deskui.ui.widgets.desk_header import DeskHeader
 from deskui.ui.widgets.interaction_log import InteractionLog, LogEntry, log_entries
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from deskui.ui.app import DeskApp
 
 CONTRACT_WORDS = {
@@ -170,7 +168,6 @@ class TicketScreen(Screen[None]):
         self._session_id = presence.new_session_id()
         self._poll_timer: Timer | None = None
         self.workflow: WorkflowState | None = None
-        self._feed: LiveFeed | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -206,21 +203,12 @@ class TicketScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_ticket()
-        # Another agent's change reaches this screen through the feed; the version
-        # poll stays as a fallback. The callbacks run on the feed's thread.
-        self._feed = LiveFeed(
-            self.desk_app.desk.database,
-            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
-            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
-        )
-        self._feed.start()
+        # Another agent's change reaches this screen through the app's change feed
+        # (``on_desk_changed``); the version poll is only a slow safety net.
         self._beat()
         self.set_interval(presence.BEAT_SECONDS, self._beat)
 
     def on_unmount(self) -> None:
-        if self._feed is not None:
-            # Not waiting: a callback may be blocked in call_from_thread on this very thread.
-            self._feed.stop(wait=False)
         # Off the UI thread, and not a screen worker (those end with the screen).
         threading.Thread(
             target=_leave_quietly,
@@ -229,13 +217,14 @@ class TicketScreen(Screen[None]):
         ).start()
 
     # ------------------------------------------------------------------ live
-    def _feed_changed(self) -> None:
+    def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_ticket(force=False)
 
-    def _feed_state(self, online: bool) -> None:
+    def on_feed_state(self, message: FeedState) -> None:
         if not self.is_attached:
             return
+        online = message.online
         self.offline = not online
         self.live = online
         self.tick()
@@ -347,7 +336,12 @@ class TicketScreen(Screen[None]):
         for clock in self.page.ticket.clocks:
             value = clock.business_seconds
             ticking = clock.met_at is None and clock.state in ("running", "breached")
-            if ticking and clock.due_at is not None and clock.calendar in book:
+            if (
+                ticking
+                and clock.due_at is not None
+                and clock.calendar is not None
+                and clock.calendar in book
+            ):
                 value = book.get(clock.calendar).elapsed(now, clock.due_at)
             seconds[clock.clock] = value
         return seconds
@@ -387,7 +381,7 @@ class TicketScreen(Screen[None]):
             self.say(f"{self.reference} is still loading")
         return self.page
 
-    def _open_form(self, form: ActionForm[BaseModel], done: str) -> None:
+    def _open_form(self, form: ActionForm[Any], done: str) -> None:
         def closed(saved: bool | None) -> None:
             if saved:
                 self.say(done)
