@@ -5,6 +5,7 @@ Imported by ``deskui --version`` too, so it imports nothing heavy at module leve
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deskui.services.actor import Actor
+    from deskui.services.connect import Database
     from deskui.settings import Settings
 
 
@@ -69,11 +71,21 @@ def command_group(
     return group.add_subparsers(dest=f"{name}_command", metavar=metavar, required=True)
 
 
+def acting(
+    args: argparse.Namespace, database: Database, handle: str | None, now: dt.datetime
+) -> Actor:
+    """``handle`` (``None``: the system) acting on ``database`` at ``now``, with this
+    invocation's settings (so every command acknowledges mail from the configured domain)."""
+    from deskui.domain.timesource import FrozenTime
+    from deskui.services.actor import Actor
+
+    return Actor(database, handle, FrozenTime(now), settings_from(args))
+
+
 @contextmanager
 def command_errors(options: Mapping[str, str] | None = None) -> Iterator[None]:
     """Service and database errors as one-line ``CommandError``s; a bad field is named by its
     option (``options`` maps service field names to the options that set them)."""
-    # Imported here, like everything this module needs beyond argparse (``deskui --version``).
     from deskui.domain.storage_errors import StoreError
     from deskui.services.errors import ServiceError, TicketValidationError
 

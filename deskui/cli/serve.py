@@ -184,7 +184,7 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
         print(f"deskui: SSH on {bound_host}:{bound_port}, host key {fingerprint}", flush=True)
 
     with desk(args) as actor:
-        database, _now = actor.database, actor.now()
+        database = actor.database
         config = SshConfig(
             host=host,
             port=port,
@@ -231,7 +231,7 @@ def run_serve_web(args: argparse.Namespace) -> int:
         print(f"deskui: web desk on {url} ({how})", flush=True)
 
     with desk(args) as actor:
-        database, _now = actor.database, actor.now()
+        database = actor.database
         try:
             check_web_login(database, "", "")
         except StoreError as exc:

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from deskui.cli.common import (
     CommandError,
@@ -27,11 +27,9 @@ from deskui.domain.durations import format_business_seconds
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import tickets
+from deskui.services.connect import Database
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
-
-if TYPE_CHECKING:
-    from deskui.services.connect import Database
 
 _T = TypeVar("_T")
 
