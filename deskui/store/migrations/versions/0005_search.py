@@ -31,7 +31,9 @@ from alembic import op
 from deskui.store.types import BigId, JSONDocument, UTCDateTime
 
 revision: str = "0005"
-down_revision: str | None = "0007"  # the lead re-chains revisions at merge
+# Written against 0003 beside main's 0007; chained after it here (revisions are re-chained at
+# merge).
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
