@@ -25,13 +25,14 @@ from deskui.cli import (
     sla,
     ticket,
 )
+from deskui.cli.arguments import DeskArgumentParser
 from deskui.cli.common import CommandError, add_global_options
 
 COMMAND_GROUPS = (app, db, sla, ticket, mail, report, oncall, agent, pager, board, serve, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DeskArgumentParser(
         prog="deskui", description="A terminal service desk with business-time SLA clocks."
     )
     parser.add_argument("--version", action="version", version=f"deskui {__version__}")
@@ -45,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        # A bad value (an out-of-range date, a huge id, ``inf``) is a CommandError too.
+        args = parser.parse_args(argv)
         return int(args.handler(args) or 0)
     except CommandError as exc:
         print(f"deskui: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli import arguments
 from deskui.cli.agent import REFUSED_EXIT, add_as_option
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
@@ -33,6 +34,9 @@ from deskui.services.errors import NotFoundError, ServiceError
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from deskui.store.session import Database
+
+# The most tickets one ``db generate`` adds (the benchmarks use a million).
+MAX_GENERATED = 10_000_000
 
 
 def register(commands: Any) -> None:
@@ -75,40 +79,29 @@ def register(commands: Any) -> None:
         ),
     )
     generate.add_argument(
-        "--tickets", type=_count, required=True, metavar="N", help="how many tickets"
+        "--tickets",
+        type=arguments.whole_number(0, MAX_GENERATED),
+        required=True,
+        metavar="N",
+        help=f"how many tickets (0 to {MAX_GENERATED})",
     )
     generate.add_argument(
         "--open-fraction",
-        type=_fraction,
+        type=arguments.fraction,
         default=0.1,
         metavar="F",
         help="share still open, 0 to 1 (default 0.1)",
     )
-    generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    generate.add_argument(
+        "--seed",
+        type=arguments.whole_number(0, 2**32 - 1),
+        default=42,
+        help="random seed, 0 to 2**32-1 (default 42)",
+    )
     generate.add_argument(
         "--data", type=Path, default=None, metavar="DIR", help="seed from DIR first"
     )
     generate.set_defaults(handler=run_generate)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
-    return value
 
 
 # ---- shared steps --------------------------------------------------------------------------

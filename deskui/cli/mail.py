@@ -17,12 +17,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
+from deskui.services.intake.mail_limits import MailLimits, MailUnreadableError
 from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
@@ -60,14 +62,20 @@ def register(commands: Any) -> None:
     quarantine.add_argument("--json", action="store_true", help="print JSON")
 
     retry = action("retry", "file a quarantined message again", run_retry)
-    retry.add_argument("id", type=int, metavar="ID", help="quarantine id")
+    retry.add_argument("id", type=arguments.record_id, metavar="ID", help="quarantine id")
     retry.add_argument("--as", dest="actor", metavar="HANDLE", required=True)
     retry.add_argument("--team", help="the team to file it for")
     retry.add_argument("--ticket", metavar="REF", help="append it to this ticket")
+    retry.add_argument(
+        "--whole",
+        action="store_true",
+        help="file a message that cannot be read (too deep, too big) from its headers alone, "
+        "the whole message attached",
+    )
     retry.add_argument("--json", action="store_true", help="print JSON")
 
     dismiss = action("dismiss", "dismiss a quarantined message with a note", run_dismiss)
-    dismiss.add_argument("id", type=int, metavar="ID", help="quarantine id")
+    dismiss.add_argument("id", type=arguments.record_id, metavar="ID", help="quarantine id")
     dismiss.add_argument("--as", dest="actor", metavar="HANDLE", required=True)
     dismiss.add_argument("--note", required=True, help="why it is dismissed")
 
@@ -88,8 +96,21 @@ def _read(path: str) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
+def mail_limits(settings: Settings) -> MailLimits:
+    """The configured limits of what intake reads."""
+    return MailLimits(
+        max_bytes=settings.mail_max_bytes,
+        max_depth=settings.mail_max_depth,
+        max_parts=settings.mail_max_parts,
+        max_headers=settings.mail_max_headers,
+        max_header_bytes=settings.mail_max_header_bytes,
+        max_attachments=settings.mail_max_attachments,
+    )
+
+
 def _options(settings: Settings) -> dict[str, Any]:
     return {
+        "limits": mail_limits(settings),
         "body_limit": settings.mail_body_limit,
         "acknowledge_domain": mail_domain(settings),
         "category": settings.mail_category,
@@ -173,16 +194,23 @@ def _service(call: Any, *args: Any, **kwargs: Any) -> Any:
 def run_retry(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with desk_database(args) as (database, now):
-        result = _service(
-            retry_quarantined,
-            database,
-            args.id,
-            by=args.actor,
-            at=now,
-            team=args.team,
-            ticket=args.ticket,
-            **_options(settings),
-        )
+        try:
+            result = retry_quarantined(
+                database,
+                args.id,
+                by=args.actor,
+                at=now,
+                team=args.team,
+                ticket=args.ticket,
+                whole=args.whole,
+                **_options(settings),
+            )
+        except MailUnreadableError as exc:
+            raise CommandError(
+                f"{exc} (--whole files it from its headers, the whole message attached)"
+            ) from exc
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from exc
         _send_quietly(database, settings, now)
     print(json.dumps(result.as_json(), indent=2) if args.json else result.reference)
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.calendar.localtime import local_instant
 from deskui.domain.storage_errors import StoreError
@@ -24,8 +25,6 @@ from deskui.services.errors import ServiceError
 from deskui.services.oncall.shifts import ShiftView, TeamOnCall, on_call, team_zones
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
-
-_ISO_EXAMPLE = "2026-11-26T22:00 or 2026-11-26T22:00:00-05:00"
 
 
 def register(commands: Any) -> None:
@@ -42,7 +41,11 @@ def register(commands: Any) -> None:
         help="who is on call now (or --at) and next, per team",
         description="Primary and secondary on call now (or at --at) and next, per team.",
     )
-    show.add_argument("--at", help="ISO 8601 instant; without an offset, each team's local time")
+    show.add_argument(
+        "--at",
+        type=arguments.instant,
+        help=arguments.instant_help("the instant; without an offset, each team's local time"),
+    )
     show.add_argument("--team", help="only this team (slug)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(handler=run_show)
@@ -69,15 +72,8 @@ def desk_database(args: argparse.Namespace) -> Iterator[tuple[Database, dt.datet
         database.dispose()
 
 
-def _naive_or_aware(text: str) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(f"--at {text!r} is not an ISO 8601 time like {_ISO_EXAMPLE}") from None
-
-
 def run_show(args: argparse.Namespace) -> int:
-    at = _naive_or_aware(args.at) if args.at is not None else None
+    at: dt.datetime | None = args.at
     with desk_database(args) as (database, now):
         teams = _read(database, at or now, args.team)
     if args.json:

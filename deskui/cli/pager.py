@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
@@ -34,6 +35,10 @@ from deskui.services.oncall.paging import PageView, acknowledge_pages, list_page
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
+
+# A day between passes, a billion passes: beyond any real use, within what a timer can wait.
+MAX_INTERVAL = 86_400
+MAX_PASSES = 1_000_000_000
 
 
 def register(commands: Any) -> None:
@@ -51,8 +56,17 @@ def register(commands: Any) -> None:
         help="deliver and escalate pages until stopped (SIGTERM, ctrl-c)",
         description="Loop: deliver due pages, escalate unacknowledged ones, sleep.",
     )
-    run.add_argument("--interval", type=float, help="seconds between passes (pager_poll_seconds)")
-    run.add_argument("--passes", type=int, help="stop after this many passes (default: never)")
+    run.add_argument(
+        "--interval",
+        type=arguments.seconds(0, MAX_INTERVAL),
+        help=f"seconds between passes, more than 0, at most {MAX_INTERVAL} "
+        "(default: pager_poll_seconds)",
+    )
+    run.add_argument(
+        "--passes",
+        type=arguments.whole_number(1, MAX_PASSES),
+        help="stop after this many passes (default: never)",
+    )
     run.set_defaults(handler=run_run)
     tick = actions.add_parser(
         "tick",

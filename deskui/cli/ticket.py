@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
@@ -99,7 +100,12 @@ def register(commands: Any) -> None:
         default="open",
         help=f"one of {', '.join(LIST_STATUSES)} (default: open)",
     )
-    listing.add_argument("--limit", type=int, default=100, help="at most N (default 100)")
+    listing.add_argument(
+        "--limit",
+        type=arguments.whole_number(1, arguments.MAX_LIST),
+        default=100,
+        help=f"at most N, 1 to {arguments.MAX_LIST} (default 100)",
+    )
     _json_option(listing)
 
     note = action("note", "add an internal note", run_note)

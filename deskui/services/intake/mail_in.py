@@ -34,21 +34,30 @@ Body text is stored as the customer wrote it; every screen shows it through
 from __future__ import annotations
 
 import datetime as dt
-import email
 import email.policy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
 from deskui.services.errors import ServiceError
-from deskui.services.intake.mail_parse import MailRejectedError, ParsedMail, parse_mail
+from deskui.services.intake.mail_limits import DEFAULT_LIMITS, MailLimits
+from deskui.services.intake.mail_parse import (
+    WHOLE_MESSAGE_NAME,
+    MailRejectedError,
+    ParsedMail,
+    parse_mail,
+    parse_whole,
+    storable,
+)
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
 from deskui.services.tickets.customer_contact import apply_customer_contact, within_reopen_window
 from deskui.services.tickets.draft import TicketDraft
@@ -67,7 +76,7 @@ from deskui.store.models import (
 from deskui.store.session import Database
 
 DEFAULT_BODY_LIMIT = 100_000
-ORIGINAL_NAME = "original-message.eml"
+ORIGINAL_NAME = WHOLE_MESSAGE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +182,7 @@ def _entry_body(mail: ParsedMail, limit: int) -> tuple[str, bool]:
 
 def _files(mail: ParsedMail, raw: bytes, truncated: bool) -> list[tuple[str, str, bytes]]:
     files = list(mail.attachments)
-    if truncated:
+    if truncated and not any(name == ORIGINAL_NAME and data == raw for name, _, data in files):
         files.append((ORIGINAL_NAME, "message/rfc822", raw))
     return files
 
@@ -295,9 +304,12 @@ def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) 
     """Keep ``raw`` byte for byte with ``reason`` for a person to look at."""
     sender = subject = None
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        sender = one_line(str(message.get("From") or ""), 320) or None
-        subject = one_line(str(message.get("Subject") or ""), 500) or None
+        # Headers only, and at most the allowed header bytes: the body may be what is wrong
+        # (a MIME bomb), and the parser would recurse into it.
+        head = raw[: DEFAULT_LIMITS.max_header_bytes]
+        message = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+        sender = storable(one_line(str(message.get("From") or ""), 320)) or None
+        subject = storable(one_line(str(message.get("Subject") or ""), 500)) or None
     except Exception:  # the headers are part of what is wrong; the raw bytes are kept anyway
         pass
     with database.write() as session:
@@ -318,14 +330,18 @@ def file_message(
     acknowledge_domain: str | None = None,
     category: str = "technical",
     priorities: Mapping[str, str] | None = None,
+    limits: MailLimits = DEFAULT_LIMITS,
+    whole: bool = False,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
-    team for a sender whose organisation does not name one.
+    team for a sender whose organisation does not name one. ``whole`` files a message that
+    cannot be read (past ``limits``, or one the parser chokes on) from its top-level headers
+    alone, the whole message attached: a person's choice when retrying from the quarantine.
     """
     require_aware(at)
-    mail = parse_mail(raw)
+    mail = parse_whole(raw) if whole else parse_mail(raw, limits)
     with database.read() as session:
         if mail.message_id is not None:
             seen = session.scalar(
@@ -391,9 +407,11 @@ def ingest_message(
     acknowledge_domain: str | None = None,
     category: str = "technical",
     priorities: Mapping[str, str] | None = None,
+    limits: MailLimits = DEFAULT_LIMITS,
 ) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
-    a bad message: the result says ``quarantined``)."""
+    a bad message: the result says ``quarantined``). Only a database that cannot be reached
+    raises (``StoreError``): then nothing was kept and the MTA should try again."""
     try:
         return file_message(
             database,
@@ -404,6 +422,14 @@ def ingest_message(
             acknowledge_domain=acknowledge_domain,
             category=category,
             priorities=priorities,
+            limits=limits,
         )
+    except StoreError:
+        raise
     except ServiceError as exc:
         return quarantine(database, raw, str(exc), at=at)
+    except RecursionError:
+        return quarantine(database, raw, "the message is nested too deeply to read", at=at)
+    except Exception as exc:  # a message that trips anything else is kept, not lost
+        reason = f"it could not be filed ({exc.__class__.__name__}: {one_line(str(exc), 300)})"
+        return quarantine(database, raw, reason, at=at)

@@ -3,7 +3,9 @@
 Quarantined messages (``mail_quarantine``) are the ones mail intake could not file. A person
 reads the raw text (shown through ``deskui.domain.untrusted``), then either retries the
 ingest, after choosing the team (for an unknown sender) or the ticket it belongs to, or
-dismisses it with a note. Either way the row keeps the raw bytes and records who reviewed
+dismisses it with a note. A message that cannot be read at all (a MIME bomb, one past the
+mail limits) can be retried "whole": filed from its top-level headers with the entire message
+attached, its body never parsed. Either way the row keeps the raw bytes and records who reviewed
 it, when, and what became of it; reviewed rows drop out of the default listing.
 """
 
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from deskui.services.errors import NotFoundError, ServiceError, TicketValidationError
 from deskui.services.intake.mail_in import IngestResult, file_message
+from deskui.services.intake.mail_limits import DEFAULT_LIMITS, MailLimits
 from deskui.services.tickets.unit_of_work import require_aware
 from deskui.store.models import MailQuarantine
 from deskui.store.session import Database
@@ -98,10 +101,13 @@ def retry_quarantined(
     acknowledge_domain: str | None = None,
     category: str = "technical",
     priorities: Mapping[str, str] | None = None,
+    limits: MailLimits = DEFAULT_LIMITS,
+    whole: bool = False,
 ) -> IngestResult:
     """File the message again (into ``ticket``, or for ``team``); on success the row is marked
     reviewed by ``by`` with what became of it. A failure raises (``ServiceError``) with the
-    reason and leaves the row as it was."""
+    reason and leaves the row as it was. ``whole`` files a message that cannot be read (a MIME
+    bomb, one past the limits) from its top-level headers, the whole message attached."""
     require_aware(at)
     with database.read() as session:
         row = _row(session, quarantine_id)
@@ -120,6 +126,8 @@ def retry_quarantined(
         acknowledge_domain=acknowledge_domain,
         category=category,
         priorities=priorities,
+        limits=limits,
+        whole=whole,
     )
     _review(database, quarantine_id, by, at, f"re-ingested: {result.action} {result.reference}")
     return result
