@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from deskui import __version__
-from deskui.cli.arguments import DeskArgumentParser
+from deskui.cli.arguments import DeskArgumentParser, printable
 from deskui.cli.common import CommandError, add_global_options
 
 # Command name -> (module under deskui.cli registering it, help line), in --help order.
@@ -103,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
         return int(args.handler(args) or 0)
     except CommandError as exc:
-        print(f"deskui: {exc}", file=sys.stderr)
+        # Values quoted in messages came from outside: never let them drive the terminal.
+        print(f"deskui: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -57,7 +57,7 @@ class DeskArgumentParser(argparse.ArgumentParser):
         command = self.prog.removeprefix("deskui").strip()
         where = f"{command}: " if command else ""
         text = message.removeprefix("argument ")
-        self.exit(2, f"deskui: {where}{_printable(text)} (see {self.prog} --help)\n")
+        self.exit(2, f"deskui: {where}{printable(text)} (see {self.prog} --help)\n")
 
     def _get_value(self, action: argparse.Action, arg_string: str) -> object:
         # Sub-command names and what follows them are checked by the sub-command's parser.
@@ -70,7 +70,7 @@ class DeskArgumentParser(argparse.ArgumentParser):
                 assert callable(action.type)
                 return action.type(arg_string)
         except argparse.ArgumentTypeError as exc:
-            message = _printable(str(exc))
+            message = printable(str(exc))
             joint = " " if message.startswith(("'", '"', "must")) else ": "
             raise CommandError(f"{option}{joint}{message}") from None
         return super()._get_value(action, arg_string)
@@ -92,7 +92,7 @@ def edge_type(function: Callable[[str], _T]) -> Callable[[str], _T]:
     return function
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """The message with control characters and surrogates escaped, so a hostile value cannot
     drive the terminal or fail to print."""
     return "".join(

@@ -151,7 +151,8 @@ def _load(directory: Path) -> Catalog:
         return load_catalog_from_directory(directory)
     except SampleDataError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            # The files' own text is quoted in problems: escaped, never sent to the terminal.
+            print(arguments.printable(str(problem)), file=sys.stderr)
         count = len(exc.problems)
         raise CommandError(
             f"{directory}: {count} problem{'s' if count != 1 else ''} found; "
