@@ -165,7 +165,7 @@ PROBLEM = re.compile(r"^(?P<file>.+?\.ya?ml):(?P<line>\d+): (?P<rest>.+)$")
 FIELD = re.compile(r"^[A-Za-z_][\w-]*(?:\[\d+\]|\.[\w-]+)*: .+$")
 
 
-@fuzz_settings(examples=60)
+@fuzz_settings(examples=30)
 @given(broken=breakages())
 def test_broken_sample_data_is_refused_and_nothing_is_written(
     seeded_file: Path,

@@ -17,6 +17,7 @@ more than ``MAX_VALUES`` values (a "billion laughs" file would otherwise be buil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 # Values built from one file, aliases expanded: far more than any real file holds.
 MAX_VALUES = 200_000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class _TooBigError(Exception):
@@ -101,7 +103,13 @@ class _Builder:
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             finally:
                 self._open.discard(id(node))
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            # "\0" and "\ud800" are valid YAML escapes, but no database stores them.
+            reason = "holds a NUL character or a lone surrogate, which cannot be stored"
+            self.problems.append(Problem(self.file, node.start_mark.line + 1, path, reason))
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         # Resolve "<<: *anchor" merge keys the way SafeLoader does.
@@ -248,11 +256,19 @@ def load_parts(directory: Path) -> CatalogParts:
 
 def _locate(assembly: Assembly, documents: Sequence[YamlDocument], directory: str) -> list[Problem]:
     by_file = {d.file: d for d in documents}
+    # A section no file defines is put on the file named after it when there is one (emptied,
+    # or holding something else): that is where a person would add it.
+    by_stem = {Path(d.file).stem: d for d in documents}
     located: list[Problem] = []
     for item in assembly.findings:
         document = by_file.get(item.source) if item.source is not None else None
+        path = item.finding.path
+        if document is None and item.source is None and path and str(path[0]) in by_stem:
+            named = by_stem[str(path[0])]
+            located.append(Problem(named.file, 1, path, item.finding.reason))
+            continue
         if document is None:
-            located.append(Problem(directory, None, item.finding.path, item.finding.reason))
+            located.append(Problem(directory, None, path, item.finding.reason))
             continue
         line = document.line_of(item.finding.path)
         located.append(Problem(document.file, line, item.finding.path, item.finding.reason))
