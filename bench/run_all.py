@@ -14,9 +14,14 @@ BENCHMARKS = (
     "sla_bench",
     "generate_bench",
     "live_bench",
+    "live_desk_bench",
     "tui_bench",
     "ticket_log_bench",
     "board_bench",
+    "startup_bench",
+    "idle_bench",
+    "connections_bench",
+    "ssh_bench",
 )
 
 

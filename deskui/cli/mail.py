@@ -18,22 +18,27 @@ from pathlib import Path
 from typing import Any
 
 from deskui.cli import arguments
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
-from deskui.cli.oncall import desk_database
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+    settings_from,
+)
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
+from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
-from deskui.services.intake.mail_limits import MailLimits, MailUnreadableError
+from deskui.services.intake.mail_limits import MailUnreadableError
 from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
     retry_quarantined,
 )
-from deskui.services.mail.outbox import SendResult, mail_domain, outbox, send_pending
+from deskui.services.mail.outbox import SendResult, outbox, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
-from deskui.store.session import Database
 
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -96,28 +101,6 @@ def _read(path: str) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def mail_limits(settings: Settings) -> MailLimits:
-    """The configured limits of what intake reads."""
-    return MailLimits(
-        max_bytes=settings.mail_max_bytes,
-        max_depth=settings.mail_max_depth,
-        max_parts=settings.mail_max_parts,
-        max_headers=settings.mail_max_headers,
-        max_header_bytes=settings.mail_max_header_bytes,
-        max_attachments=settings.mail_max_attachments,
-    )
-
-
-def _options(settings: Settings) -> dict[str, Any]:
-    return {
-        "limits": mail_limits(settings),
-        "body_limit": settings.mail_body_limit,
-        "acknowledge_domain": mail_domain(settings),
-        "category": settings.mail_category,
-        "priorities": settings.mail_priorities,
-    }
-
-
 def _send_quietly(database: Database, settings: Settings, now: dt.datetime) -> None:
     """Send what the outbox holds; a failure is recorded there, never fails the command."""
     if mail_configured(settings):
@@ -128,10 +111,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     raw = _read(args.file)
     settings = settings_from(args)
     try:
-        with desk_database(args) as (database, now):
-            result = ingest_message(
-                database, raw, at=now, team=args.team or settings.mail_team, **_options(settings)
-            )
+        with desk(args) as actor:
+            database, now = actor.database, actor.now()
+            result = ingest_message(actor.acting_as(None), raw, team=args.team)
             _send_quietly(database, settings, now)
     except CommandError as exc:
         raise CommandError(str(exc), EX_TEMPFAIL) from exc
@@ -151,7 +133,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_quarantine(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         rows = list_quarantine(database, include_reviewed=args.all)
     if args.json:
         print(
@@ -193,17 +176,15 @@ def _service(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 def run_retry(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         try:
             result = retry_quarantined(
-                database,
+                actor.acting_as(args.actor),
                 args.id,
-                by=args.actor,
-                at=now,
                 team=args.team,
                 ticket=args.ticket,
                 whole=args.whole,
-                **_options(settings),
             )
         except MailUnreadableError as exc:
             raise CommandError(
@@ -217,8 +198,8 @@ def run_retry(args: argparse.Namespace) -> int:
 
 
 def run_dismiss(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, now):
-        _service(dismiss_quarantined, database, args.id, args.note, by=args.actor, at=now)
+    with desk(args) as actor:
+        _service(dismiss_quarantined, actor.acting_as(args.actor), args.id, args.note)
     print(f"message {args.id} dismissed")
     return 0
 
@@ -227,7 +208,8 @@ def run_send_pending(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if not mail_configured(settings):
         raise CommandError("no SMTP server configured (set DESKUI_SMTP_HOST)")
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         results = send_pending(database, settings, at=now)
     if args.json:
         print(json.dumps([_result(r) for r in results], indent=2))
@@ -243,7 +225,8 @@ def _result(r: SendResult) -> dict[str, Any]:
 
 
 def run_outbox(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         rows = outbox(database, status=args.status)
     if args.json:
         print(

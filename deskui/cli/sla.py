@@ -1,6 +1,6 @@
 """`deskui sla`: due instants, business time elapsed and clock explanations.
 
-The output format is a contract scripts rely on (issue 3): ``due`` prints the instant alone,
+The output format is a contract scripts rely on: ``due`` prints the instant alone,
 ISO 8601 to the second with the calendar's UTC offset; ``elapsed`` prints ``44h 0m``;
 ``--json`` prints one JSON object. A bad name, time or duration is one line on stderr naming
 the bad value (and the known names), exit code 2.
@@ -30,6 +30,7 @@ from deskui.domain.sla.policy import CLOCKS, Clock, NegotiatedTarget, PolicySpec
 from deskui.domain.storage_errors import StoreError
 from deskui.package_data import bundled_sample_data
 from deskui.services.errors import ServiceError
+from deskui.services.tickets.sla_explain import explain_ticket
 
 # ``--data`` given without a directory: the sample data shipped with deskui.
 _BUNDLED = Path("<bundled sample data>")
@@ -136,12 +137,12 @@ def _load_catalog(args: argparse.Namespace) -> _Catalog:
         known_errors += (own_error,)
     try:
         if args.data is _BUNDLED:
-            return catalog.load_catalog_from_directory(bundled_sample_data())  # type: ignore[no-any-return]
+            return catalog.load_catalog_from_directory(bundled_sample_data())
         if args.data is not None:
             if not args.data.is_dir():
                 raise CommandError(f"no sample-data directory {str(args.data)!r}")
-            return catalog.load_catalog_from_directory(args.data)  # type: ignore[no-any-return]
-        return catalog.load_catalog_from_database(settings_from(args))  # type: ignore[no-any-return]
+            return catalog.load_catalog_from_directory(args.data)
+        return catalog.load_catalog_from_database(settings_from(args))
     except NotImplementedError as exc:
         raise CommandError(f"{exc} (use --data DIR to read a sample-data directory)") from exc
     except known_errors as exc:
@@ -306,16 +307,9 @@ def run_elapsed(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    module_name = "deskui.services.tickets.sla_explain"
-    if importlib.util.find_spec(module_name) is None:
-        raise CommandError(
-            f"sla explain {args.ref}: explaining a ticket needs the ticket database, "
-            "which this build does not have yet"
-        )
-    service = importlib.import_module(module_name)
     settings = settings_from(args)
     try:
-        print(service.explain_ticket(settings, args.ref))
+        print(explain_ticket(settings, args.ref))
     except (ServiceError, StoreError) as exc:
         raise CommandError(f"sla explain {args.ref}: {exc}") from exc
     return 0

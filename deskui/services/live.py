@@ -20,18 +20,21 @@ class LiveFeed:
     def __init__(
         self,
         database: Database,
-        on_change: Callable[[int], None],
-        on_state: Callable[[bool], None] | None = None,
+        on_change: Callable[[int], object],
+        on_state: Callable[[bool], object] | None = None,
         *,
         poll_interval: float = 0.25,
         safety_interval: float = 5.0,
+        listen_url: str | None = None,
     ) -> None:
+        """``listen_url``: where the PostgreSQL feed connects, if not where the pool does."""
         self._watcher = ChangeWatcher(
             database,
             on_change,
             on_state,
             poll_interval=poll_interval,
             safety_interval=safety_interval,
+            listen_url=listen_url,
         )
 
     @property

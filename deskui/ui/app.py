@@ -13,9 +13,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
-from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
 from deskui.services.live import LiveFeed
+from deskui.services.supervision.board import check_may_watch
 from deskui.services.tickets.desk import DeskService
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
@@ -23,7 +23,6 @@ from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
-from deskui.ui.screens.reports import ReportsScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
 
@@ -64,6 +63,7 @@ class DeskApp(App[None]):
             desk.database,
             on_change=lambda latest: self.post_message(DeskChanged(latest)),
             on_state=lambda online: self.post_message(FeedState(online)),
+            listen_url=desk.feed_url,
         )
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name
@@ -112,7 +112,7 @@ class DeskApp(App[None]):
         else:
             self.push_screen(QueueScreen())
 
-    # --- the breach board and reports (issue 7)
+    # --- the breach board and reports
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wall display offers nothing that leaves the board but quitting.
         return not (self.read_only and action in ("board", "reports", "command_palette"))
@@ -124,7 +124,7 @@ class DeskApp(App[None]):
     def _open_board(self) -> None:
         """Ask the services (off the UI thread: a read, and a write if refused) first."""
         try:
-            DeskActions(self.desk).check_may_watch_board()
+            check_may_watch(self.desk.actor)
         except ServiceError as refused:
             self.call_from_thread(
                 self.notify, str(refused), title="Not allowed", severity="error", markup=False
@@ -137,6 +137,9 @@ class DeskApp(App[None]):
             self.push_screen(BoardScreen())
 
     def action_reports(self) -> None:
+        # Imported on first use: its charting library is not needed to paint the queue.
+        from deskui.ui.screens.reports import ReportsScreen
+
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
 

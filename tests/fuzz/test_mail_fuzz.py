@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.intake.mail_in import ingest_message
 from deskui.store.models import Attachment, Interaction, MailQuarantine, Ticket
@@ -200,7 +201,7 @@ def seeded(database: Database) -> Database:
 @given(raw=hostile_mail, team=st.sampled_from((None, "kenco")))
 def test_every_message_is_filed_or_quarantined(seeded: Database, raw: bytes, team: str | None):
     tickets, entries, held, files = _counts(seeded)
-    result = ingest_message(seeded, raw, at=NOW, team=team)
+    result = ingest_message(Actor.of(seeded, at=NOW), raw, team=team)
     assert result.action in ACTIONS
     after = _counts(seeded)
     if result.action == "quarantined":

@@ -1,6 +1,6 @@
 """Mail in: one RFC 5322 message becomes a new ticket or an entry on an existing one.
 
-``ingest_message(database, raw, at=…)`` is what ``deskui mail ingest`` (an MTA pipe, like
+``ingest_message(actor, raw)`` is what ``deskui mail ingest`` (an MTA pipe, like
 ``rt-mailgate``) calls:
 
 - The message is read by ``deskui.services.intake.mail_parse`` (forgiving about character sets,
@@ -36,11 +36,9 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,8 +46,9 @@ from sqlalchemy.orm import Session
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
-from deskui.services.intake.mail_limits import DEFAULT_LIMITS, MailLimits
+from deskui.services.intake.mail_limits import DEFAULT_LIMITS, limits_from
 from deskui.services.intake.mail_parse import (
     WHOLE_MESSAGE_NAME,
     MailRejectedError,
@@ -61,6 +60,7 @@ from deskui.services.intake.mail_parse import (
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
 from deskui.services.tickets.customer_contact import apply_customer_contact, within_reopen_window
 from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.entitlement import contract_teams
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import begin_edit, require_aware
 from deskui.store.models import (
@@ -75,7 +75,6 @@ from deskui.store.models import (
 )
 from deskui.store.session import Database
 
-DEFAULT_BODY_LIMIT = 100_000
 ORIGINAL_NAME = WHOLE_MESSAGE_NAME
 
 
@@ -141,22 +140,14 @@ def _team_for(
     session: Session, contact: Contact | None, fallback: str | None, at: dt.datetime
 ) -> str:
     if contact is not None:
+        teams = contract_teams(contact.organisation, at)
+        if len(teams) == 1:
+            return teams[0]
         contracts = sorted(
             contact.organisation.contracts, key=lambda c: (c.active_from, c.id), reverse=True
         )
-        active = [
-            c
-            for c in contracts
-            if c.active_from <= at.astimezone(ZoneInfo(c.team.calendar.timezone)).date()
-            and (
-                c.active_to is None
-                or at.astimezone(ZoneInfo(c.team.calendar.timezone)).date() <= c.active_to
-            )
-        ]
-        teams = {c.team.slug for c in active}
-        if len(teams) == 1:
-            return teams.pop()
         if not teams and fallback is None and contracts:
+            # No contract in force: the latest one's team still knows the customer best.
             return contracts[0].team.slug
     if fallback is not None:
         if session.scalar(select(Team.id).where(Team.slug == fallback)) is None:
@@ -249,7 +240,7 @@ def _append(
 
 
 def _open(
-    database: Database,
+    actor: Actor,
     team: str,
     organisation: str | None,
     mail: ParsedMail,
@@ -259,9 +250,6 @@ def _open(
     *,
     known_contact: bool,
     follows: str | None,
-    domain: str | None,
-    category: str,
-    priorities: Mapping[str, str] | None,
 ) -> IngestResult:
     body, truncated = _entry_body(mail, limit)
     if follows is not None:
@@ -274,7 +262,7 @@ def _open(
         team=team,
         subject=mail.subject,
         channel=Channel.EMAIL,
-        category=category,
+        category=actor.settings.mail_category,
         description=body,
         organisation=organisation,
         contact_email=mail.sender if known_contact else None,
@@ -286,22 +274,22 @@ def _open(
         _keep(session, ticket.id, entry, files, mail, at)
 
     view = open_ticket(
-        database,
+        actor.as_system().at(at),
         draft,
-        at=at,
         route=True,
-        acknowledge_domain=domain,
+        acknowledge=True,
         opening_meta=meta,
         opening_attachments=_listing(files),
         after_open=after_open,
         lowest_by_default=True,
-        fallback_priorities=priorities,
+        fallback_priorities=actor.settings.mail_priorities,
     )
     return IngestResult("opened", view.reference, follows=follows, notes=tuple(mail.notes))
 
 
-def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) -> IngestResult:
+def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
     """Keep ``raw`` byte for byte with ``reason`` for a person to look at."""
+    database, at = actor.database, actor.now()
     sender = subject = None
     try:
         # Headers only, and at most the allowed header bytes: the body may be what is wrong
@@ -320,28 +308,27 @@ def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) 
 
 
 def file_message(
-    database: Database,
+    actor: Actor,
     raw: bytes,
     *,
-    at: dt.datetime,
     team: str | None = None,
     ticket: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
-    limits: MailLimits = DEFAULT_LIMITS,
     whole: bool = False,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
-    team for a sender whose organisation does not name one. ``whole`` files a message that
-    cannot be read (past ``limits``, or one the parser chokes on) from its top-level headers
-    alone, the whole message attached: a person's choice when retrying from the quarantine.
+    team for a sender whose organisation does not name one (default: ``mail_team`` of the
+    settings). The body limit, category, priorities and the limits of what is read
+    (``mail_max_*``) come from the actor's settings. ``whole`` files a message that cannot be
+    read (past the limits, or one the parser chokes on) from its top-level headers alone, the
+    whole message attached: a person's choice when retrying from the quarantine.
     """
+    database, at, settings = actor.database, actor.now(), actor.settings
+    body_limit = settings.mail_body_limit
+    team = team or settings.mail_team
     require_aware(at)
-    mail = parse_whole(raw) if whole else parse_mail(raw, limits)
+    mail = parse_whole(raw) if whole else parse_mail(raw, limits_from(settings))
     with database.read() as session:
         if mail.message_id is not None:
             seen = session.scalar(
@@ -382,7 +369,7 @@ def file_message(
     if reference is not None:
         return _append(database, reference, mail, raw, at, body_limit)
     return _open(
-        database,
+        actor.at(at),
         team_slug,
         organisation,
         mail,
@@ -391,45 +378,22 @@ def file_message(
         body_limit,
         known_contact=contact is not None,
         follows=follows,
-        domain=acknowledge_domain,
-        category=category,
-        priorities=priorities,
     )
 
 
-def ingest_message(
-    database: Database,
-    raw: bytes,
-    *,
-    at: dt.datetime,
-    team: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
-    limits: MailLimits = DEFAULT_LIMITS,
-) -> IngestResult:
+def ingest_message(actor: Actor, raw: bytes, *, team: str | None = None) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``). Only a database that cannot be reached
     raises (``StoreError``): then nothing was kept and the MTA should try again."""
+    actor = actor.at(actor.now())
     try:
-        return file_message(
-            database,
-            raw,
-            at=at,
-            team=team,
-            body_limit=body_limit,
-            acknowledge_domain=acknowledge_domain,
-            category=category,
-            priorities=priorities,
-            limits=limits,
-        )
+        return file_message(actor, raw, team=team)
     except StoreError:
         raise
     except ServiceError as exc:
-        return quarantine(database, raw, str(exc), at=at)
+        return quarantine(actor, raw, str(exc))
     except RecursionError:
-        return quarantine(database, raw, "the message is nested too deeply to read", at=at)
+        return quarantine(actor, raw, "the message is nested too deeply to read")
     except Exception as exc:  # a message that trips anything else is kept, not lost
         reason = f"it could not be filed ({exc.__class__.__name__}: {one_line(str(exc), 300)})"
-        return quarantine(database, raw, reason, at=at)
+        return quarantine(actor, raw, reason)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from deskui.services.errors import ServiceError
 
@@ -44,6 +45,18 @@ class MailLimits:
 
 
 DEFAULT_LIMITS = MailLimits()
+
+
+def limits_from(settings: Any) -> MailLimits:
+    """The limits the ``mail_max_*`` settings set (a ``deskui.settings.Settings``)."""
+    return MailLimits(
+        max_bytes=settings.mail_max_bytes,
+        max_depth=settings.mail_max_depth,
+        max_parts=settings.mail_max_parts,
+        max_headers=settings.mail_max_headers,
+        max_header_bytes=settings.mail_max_header_bytes,
+        max_attachments=settings.mail_max_attachments,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,10 +32,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.vocabulary import Role
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from deskui.services.oncall.shifts import TeamOnCall, on_call
@@ -46,6 +48,7 @@ from deskui.services.supervision.board_counts import (
     open_groups,
     tally_by,
 )
+from deskui.services.tickets.clocks import met_due_columns
 from deskui.services.tickets.sla_context import SlaContext, sla_context
 from deskui.services.tickets.unit_of_work import find_agent
 from deskui.store.models import Agent, Desk, SlaPolicy, SlaPriority, Team, Ticket
@@ -361,13 +364,13 @@ def _agents(
 ) -> list[AgentLoad]:
     """The unassigned pile and the ``limit`` busiest agents, each with its soonest due ticket."""
     tallies = tally_by(groups, lambda group: group.assignee_id)
-    unassigned = [(None, tallies[None])] if None in tallies else []
+    unassigned: list[tuple[int | None, Tally]] = [(None, tallies[None])] if None in tallies else []
     busiest = sorted(
         ((agent_id, tally) for agent_id, tally in tallies.items() if agent_id is not None),
         key=lambda item: (-item[1].open, item[0]),
     )[:limit]
-    chosen: list[tuple[int | None, Tally]] = unassigned + busiest
-    people = {
+    chosen = [*unassigned, *busiest]
+    people: dict[int | None, tuple[str | None, str]] = {
         agent_id: (handle, name)
         for agent_id, handle, name in session.execute(
             select(Agent.id, Agent.handle, Agent.name).where(
@@ -429,13 +432,6 @@ def _counts(
     return tuple(GroupCount(name, tally.open, tally.breached) for name, tally in ranked)
 
 
-_MET_DUE: dict[Clock, tuple[Any, Any]] = {
-    Clock.ACKNOWLEDGEMENT: (Ticket.acknowledged_at, Ticket.ack_due_at),
-    Clock.RESPONSE: (Ticket.first_response_at, Ticket.response_due_at),
-    Clock.RESOLUTION: (Ticket.resolved_at, Ticket.resolution_due_at),
-}
-
-
 def _today(
     session: Session, filters: list[ColumnElement[bool]], now: dt.datetime, zone: ZoneInfo
 ) -> TodayCompliance:
@@ -446,14 +442,14 @@ def _today(
     begin, end = _literal(start), _literal(now)
     columns: list[ColumnElement[int]] = []
     for clock in CLOCKS:
-        met_at, due_at = _MET_DUE[clock]
+        met_at, due_at = met_due_columns(clock)
         on_time = and_(met_at.is_not(None), met_at <= due_at, met_at >= begin, met_at <= end)
         missed = and_(
             due_at >= begin,
             due_at < end,
             or_(met_at > due_at, met_at.is_(None)),
         )
-        if clock is Clock.RESOLUTION:
+        if CLOCK_INFO[clock].pauses:
             # A clock paused (waiting on the customer) before its due has not been missed.
             missed = and_(
                 missed,
@@ -489,27 +485,24 @@ def _on_call(database: Database, now: dt.datetime, team: str | None) -> list[Tea
 
 
 def check_may_watch(
-    database: Database,
-    by: str,
+    actor: Actor,
     *,
-    at: dt.datetime,
     action: str = "open the breach board",
     target: str = "",
 ) -> None:
     """``RoleRefusedError`` (recorded in the audit trail) unless ``by`` is a supervisor or an
     admin; the roles are read from the database, not taken from the caller."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.read() as session:
-        agent = find_agent(session, by)
+        agent = find_agent(session, by) if by is not None else None
         require_role(agent, Role.SUPERVISOR, action=action, target=target, at=at)
 
 
 def reassign(
-    database: Database,
+    actor: Actor,
     ref: str,
     handle: str | None,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None,
     read_only: bool = False,
 ) -> int:
@@ -517,9 +510,10 @@ def reassign(
 
     ``PermissionDeniedError`` when the board is read-only or ``by`` is not a supervisor (or
     admin); the second is recorded like every role refusal."""
+    at = actor.now()
     if read_only:
         raise PermissionDeniedError(
             f"{ref}: the board is read-only (a wall display): reassign from a desk instead"
         )
-    check_may_watch(database, by, at=at, action="reassign from the breach board", target=ref)
-    return tickets.assign(database, ref, handle, by=by, at=at, expected_version=expected_version)
+    check_may_watch(actor.at(at), action="reassign from the breach board", target=ref)
+    return tickets.assign(actor.at(at), ref, handle, expected_version=expected_version)

@@ -1,7 +1,8 @@
 """The desk as the app sees it: who is signed in, the queue panes, countdowns, opening hours.
 
-``DeskService`` is the UI's one door to the data. Its queries run in the app's thread workers;
-business time remaining is computed here, from data in memory, for the rows on screen only.
+``DeskService.open`` signs the agent in and builds the ``Actor`` the screens pass to every use
+case (``desk.actor``). Its queries run in the app's thread workers; business time remaining is
+computed here, from data in memory, for the rows on screen only.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
+from deskui.services.actor import Actor, default_settings
+from deskui.services.connect import open_database, require_schema
 from deskui.services.errors import ServiceError
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
-from deskui.store.migrate import current_revision
 from deskui.store.models import Agent, Desk, Team
 from deskui.store.queue_queries import count_open, open_tickets_page
 from deskui.store.session import Database
@@ -81,25 +83,33 @@ class DeskService:
         book: CalendarBook,
         policies: dict[str, PolicySpec],
         clock: TimeSource,
+        settings: Settings | None = None,
         page_size: int = 200,
+        feed_url: str | None = None,
     ) -> None:
         self.database = database
+        # Where the change feed listens, when not through ``database`` (a transaction pooler).
+        self.feed_url = feed_url
         self.agent = agent
         self.desk_name = desk_name
         self.book = book
         self.policies = policies
         self._clock = clock
         self.page_size = page_size
+        # Who the screens act as: every write they make takes this (with the settings, so
+        # the app acknowledges mail with the same Message-ID domain as the CLI).
+        chosen = settings if settings is not None else default_settings()
+        self.actor = Actor(database, agent.handle, clock, chosen)
 
     @classmethod
     def open(cls, settings: Settings) -> DeskService:
         """Connect, check the schema and data, and sign ``settings.agent`` in."""
-        database = Database(settings.database_url)
-        if current_revision(database.engine) is None:
-            raise DeskSetupError(
-                "the database has no deskui schema yet: run 'deskui db upgrade' and "
-                "'deskui db seed sample_data' (or 'make demo')"
-            )
+        database = open_database(settings.database_url)
+        try:
+            require_schema(database)
+        except Exception:
+            database.dispose()
+            raise
         with database.read() as session:
             context = sla_context(database, session)
             desk_row = session.get(Desk, 1)
@@ -112,6 +122,8 @@ class DeskService:
             book=context.book,
             policies=context.policies,
             clock=settings.time_source(),
+            settings=settings,
+            feed_url=settings.feed_database_url,
         )
 
     # ------------------------------------------------------------------ who and when

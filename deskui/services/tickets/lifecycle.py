@@ -26,7 +26,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Status
-from deskui.services.authorization import refusals_recorded, require_may_assign
+from deskui.services.actor import Actor
+from deskui.services.authorization import require_may_assign
 from deskui.services.errors import (
     NotFoundError,
     TicketConflictError,
@@ -41,12 +42,12 @@ from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
     agent_label,
-    begin_edit,
     find_agent,
     load_ticket,
     policy_priority,
     require_aware,
     required_text,
+    ticket_write,
 )
 from deskui.services.tickets.views import TicketSummary, TicketView
 from deskui.store.models import Agent
@@ -138,14 +139,13 @@ def _acknowledge(edit: TicketEdit) -> str:
     return "assigned"
 
 
-def acknowledge(database: Database, ref: str, *, by: str, at: dt.datetime) -> int:
+def acknowledge(actor: Actor, ref: str) -> int:
     """Take the ticket: assign it to ``by`` if unassigned and acknowledge a new one.
 
     If another agent already has it, ``TicketConflictError`` names them: of two agents taking
     one ticket at once, exactly one gets it. Returns the new version.
     """
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         action = _acknowledge(edit)
         return edit.finish(action)
 
@@ -180,20 +180,17 @@ def _assign(edit: TicketEdit, handle: str | None) -> None:
 
 
 def assign(
-    database: Database,
+    actor: Actor,
     ref: str,
     handle: str | None,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Assign the ticket to agent ``handle`` (``None`` unassigns it); the new version.
 
     ``by`` is the agent making the change; ``None`` logs it as the system (a script). Only a
     supervisor may move someone else's ticket or give one to someone else."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _assign(edit, handle)
         return edit.finish("assigned", assignee=handle)
 
@@ -202,13 +199,11 @@ def assign(
 
 
 def log_contact(
-    database: Database,
+    actor: Actor,
     ref: str,
     kind: InteractionKind | str,
     body: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     author_name: str | None = None,
     resume: bool = False,
 ) -> int:
@@ -221,8 +216,7 @@ def log_contact(
     """
     entry_kind = _kind(kind, CONTACT_KINDS)
     text = required_text(body, "body", "what the customer said")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         name = (author_name or "").strip() or edit.ticket.requester_name or None
         edit.log(entry_kind, text, author_name=name)
         effect = apply_customer_contact(edit, CONTACT_VERBS[entry_kind]) if resume else None
@@ -231,48 +225,40 @@ def log_contact(
 
 
 def reply(
-    database: Database,
+    actor: Actor,
     ref: str,
     kind: InteractionKind | str,
     body: str,
-    *,
-    by: str,
-    at: dt.datetime,
 ) -> int:
     """Log a reply to the customer (``call-out`` or ``email-out``): it meets the response
     clock (and acknowledgement, if still open). Never conflicts. Returns the new version."""
     entry_kind = _kind(kind, REPLY_KINDS)
     text = required_text(body, "body", "what was said to the customer")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(entry_kind, text)
         return edit.finish("reply", kind=entry_kind.value)
 
 
 def log_remote_session(
-    database: Database,
+    actor: Actor,
     ref: str,
     body: str,
     *,
-    by: str,
-    at: dt.datetime,
     minutes: int | None = None,
 ) -> int:
     """Log a remote-control session on the customer's machine (what was done, how long)."""
     text = required_text(body, "body", "what was done in the session")
     if minutes is not None and minutes <= 0:
         raise TicketValidationError("minutes", "a session lasts at least one minute")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(InteractionKind.REMOTE_SESSION, text, {"minutes": minutes} if minutes else None)
         return edit.finish("remote-session")
 
 
-def add_note(database: Database, ref: str, body: str, *, by: str, at: dt.datetime) -> int:
+def add_note(actor: Actor, ref: str, body: str) -> int:
     """Add an internal note (never shown to the customer). Never conflicts."""
     text = required_text(body, "body", "the note")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(InteractionKind.NOTE, text)
         return edit.finish("note")
 
@@ -300,41 +286,36 @@ def _change_priority(edit: TicketEdit, slug: str, reason: str) -> str:
 
 
 def change_priority(
-    database: Database,
+    actor: Actor,
     ref: str,
     slug: str,
     reason: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Change the assigned priority (a reason is required). Every due is recomputed from the
     opening time with the new priority's targets, minus the time paused."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         new = _change_priority(edit, slug, reason)
         return edit.finish("priority", priority=new)
 
 
 def set_eta(
-    database: Database,
+    actor: Actor,
     ref: str,
     eta: dt.datetime,
     *,
-    by: str,
-    at: dt.datetime,
     note: str = "",
     expected_version: int | None = None,
 ) -> int:
     """Record the time given to the customer for the fix. It is also the agreed due of a
     ``negotiated`` resolution clock (Kenco's software errors, IT Works' Low)."""
+    at = actor.now()
     if eta.tzinfo is None or eta.utcoffset() is None:
         raise TicketValidationError("eta", "needs a time zone (a UTC offset)")
     if eta <= at:
         raise TicketValidationError("eta", "must be later than now")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         due = apply_eta(edit, eta, note)
         return edit.finish("eta", eta=due)
 
@@ -378,35 +359,29 @@ def _set_waiting(edit: TicketEdit, waiting: bool, note: str) -> str:
 
 
 def set_waiting(
-    database: Database,
+    actor: Actor,
     ref: str,
     waiting: bool,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Wait on the customer (pauses the resolution clock) or resume work (the resolution
     due moves later by exactly the business time paused)."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         action = _set_waiting(edit, waiting, note)
         return edit.finish(action)
 
 
 def start_work(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Mark an acknowledged ticket as in progress."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         edit.change_status(Status.IN_PROGRESS, note.strip())
         return edit.finish("in-progress")
 
@@ -436,19 +411,16 @@ def _resolve(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:
 
 
 def resolve(
-    database: Database,
+    actor: Actor,
     ref: str,
     summary: str,
     *,
-    by: str,
-    at: dt.datetime,
     breach_reason: str | None = None,
     expected_version: int | None = None,
 ) -> int:
     """Resolve the ticket with a summary. If any clock is breached (met late, or overdue
     now), ``breach_reason`` is required (``TicketValidationError`` on ``breach_reason``)."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _resolve(edit, summary, breach_reason)
         return edit.finish("resolved")
 
@@ -464,45 +436,38 @@ def _reopen(edit: TicketEdit, reason: str) -> None:
 
 
 def reopen(
-    database: Database,
+    actor: Actor,
     ref: str,
     reason: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Reopen a resolved ticket; its resolution clock resumes from where it stopped."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _reopen(edit, reason)
         return edit.finish("reopened")
 
 
 def close(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Close a resolved ticket (kept for reference; closed is final)."""
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    at = actor.now()
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         edit.change_status(Status.CLOSED, note.strip())
         edit.ticket.closed_at = at
         return edit.finish("closed")
 
 
 def set_status(
-    database: Database,
+    actor: Actor,
     ref: str,
     status: Status | str,
     *,
-    by: str,
-    at: dt.datetime,
     note: str = "",
     breach_reason: str | None = None,
     expected_version: int | None = None,
@@ -511,6 +476,7 @@ def set_status(
     ``acknowledged`` takes it, ``waiting-on-customer`` pauses, ``in-progress`` starts,
     resumes or (from resolved, with ``note`` as the reason) reopens, ``resolved`` resolves
     with ``note`` as the summary, ``closed`` closes."""
+    at = actor.now()
     try:
         wanted = Status(status)
     except ValueError:
@@ -518,8 +484,7 @@ def set_status(
         raise TicketValidationError(
             "status", f"unknown status {status!r} (known: {known})"
         ) from None
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         current = Status(edit.ticket.status)
         if wanted is Status.ACKNOWLEDGED:
             action = _acknowledge(edit)

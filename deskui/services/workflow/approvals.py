@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from deskui.domain.vocabulary import InteractionKind, Role, Status
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
-    begin_edit,
     find_agent,
     load_ticket,
     required_text,
+    ticket_write,
 )
 from deskui.services.workflow.approval_requests import apply_request, pending_request
 from deskui.services.workflow.modification import apply_start, plan_for, quote_required
@@ -64,29 +65,27 @@ class PendingApproval:
 
 
 def request_approval(
-    database: Database,
+    actor: Actor,
     ref: str,
     reason: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Put the ticket to the approvers with ``reason``; the new version."""
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         apply_request(edit, reason)
         return edit.finish("approval-requested")
 
 
-def require_approver(database: Database, ref: str, *, by: str | None, at: dt.datetime) -> None:
+def require_approver(actor: Actor, ref: str) -> None:
     """Refuse (``RoleRefusedError``, recorded) unless ``by`` may decide requests on ``ref``:
     the app asks before it opens the decision form, so a non-approver is told at once."""
-    with refusals_recorded(database), database.read() as session:
+    at, by = actor.now(), actor.handle
+    with refusals_recorded(actor.database), actor.database.read() as session:
         ticket = load_ticket(session, ref)
-        actor = find_agent(session, by) if by is not None else None
+        agent = find_agent(session, by) if by is not None else None
         require_role(
-            actor,
+            agent,
             Role.APPROVER,
             action="decide change and modification requests",
             target=ticket.reference,
@@ -95,26 +94,25 @@ def require_approver(database: Database, ref: str, *, by: str | None, at: dt.dat
 
 
 def decide(
-    database: Database,
+    actor: Actor,
     ref: str,
     decision: str,
     note: str,
     *,
     quote: str | None = None,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Approve or decline the ticket's pending request with ``note`` (and ``quote``); the
     new version. ``RoleRefusedError`` (recorded) unless ``by`` is an approver."""
+    at = actor.now()
     wanted = decision.strip().lower()
     if wanted not in DECISIONS:
         raise TicketValidationError(
             "decision", f"{decision!r} is not one of: {', '.join(DECISIONS)}"
         )
     text = required_text(note, "note", "a note on the decision")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
+        session = edit.session
         ticket = edit.ticket
         require_role(
             edit.actor,

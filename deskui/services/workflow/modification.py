@@ -29,9 +29,15 @@ from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.catalog.triage import ModificationStepSpec, ModificationStepsSpec
 from deskui.domain.vocabulary import DONE_STATUSES, Category, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.tickets.lifecycle import apply_eta
-from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, load_ticket, required_text
+from deskui.services.tickets.unit_of_work import (
+    TicketEdit,
+    load_ticket,
+    required_text,
+    ticket_write,
+)
 from deskui.services.workflow.triage import checklist_for
 from deskui.store.models import (
     Agent,
@@ -177,17 +183,14 @@ def apply_workaround(edit: TicketEdit, text: str) -> None:
 
 
 def record_workaround(
-    database: Database,
+    actor: Actor,
     ref: str,
     text: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Record (or replace) the ticket's workaround; the new version."""
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         apply_workaround(edit, text)
         return edit.finish("workaround")
 
@@ -245,18 +248,15 @@ def apply_start(edit: TicketEdit) -> list[TicketTask]:
 
 
 def start_modification(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     workaround: str | None = None,
     expected_version: int | None = None,
 ) -> int:
     """Start the software-modification steps (after recording ``workaround``, if given: a
     software bug found at IT Works' triage step 5c); the new version."""
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         if workaround is not None and workaround.strip():
             apply_workaround(edit, workaround)
         tasks = apply_start(edit)
@@ -290,15 +290,13 @@ def _approved_quote(session: Session, ticket: Ticket) -> str | None:
 
 
 def complete_task(
-    database: Database,
+    actor: Actor,
     ref: str,
     phase: str,
     key: str,
     *,
     notes: str = "",
     value: str | dt.datetime | None = None,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Mark step ``key`` of ``phase`` done, in order, recording what it records; the version.
@@ -307,8 +305,9 @@ def complete_task(
     earlier step is still to do), ``TicketValidationError`` on ``value`` (a missing or bad
     ETA, quote, release or client decision).
     """
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    at = actor.now()
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
+        session = edit.session
         _not_done(edit, "work its modification steps")
         ticket = edit.ticket
         tasks = list(

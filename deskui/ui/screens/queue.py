@@ -15,14 +15,15 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
-from deskui.services.desk_actions import DeskActions
-from deskui.services.intake.form import IntakeDesk
+from deskui.services.intake.form import form_choices
+from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, business_remaining, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
@@ -60,8 +61,6 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("breach", "To breach", 9),
     ("age", "Age", 7),
 )
-
-CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
 
 
 class QueueScreen(Screen[None]):
@@ -124,9 +123,9 @@ class QueueScreen(Screen[None]):
         self._build_columns(self.size.width)
         self.query_one(f"#table-{PANES[0].key}", DataTable).focus()
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.refresh_data()
-        # Who is on call (issue 8): read once a minute in a worker, shown by the header.
+        # Who is on call: read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
 
@@ -193,7 +192,9 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-on-call")
     def refresh_on_call(self) -> None:
         try:
-            line = DeskActions(self.desk_app.desk).on_call_line()
+            actor = self.desk_app.desk.actor
+            assert actor.handle is not None  # the app always has someone signed in
+            line = on_call_line(actor.database, actor.handle, actor.now())
         except Exception:  # the database is away: the header keeps what it showed
             return
         self.app.call_from_thread(self._show_on_call, line)
@@ -276,7 +277,7 @@ class QueueScreen(Screen[None]):
             safe_cell(row.organisation, limit=16),
             Text(row.status),
             safe_cell(row.assignee or "—"),
-            Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
+            Text(short_name(row.next_clock)),
             self._breach_cell(remaining),
             Text(age(row.opened_at, now)),
         ]
@@ -292,6 +293,18 @@ class QueueScreen(Screen[None]):
         else:
             colour = variables.get("sla-safe", "green")
         return Text(business_remaining(remaining), style=colour, justify="right")
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``). ``is_current``
+        # alone is not enough: Textual counts a screen under a full one as shown too, and its
+        # repaint then dirtied the top screen every second. Under a modal form it is seen.
+        top = self.app.screen
+        if top is self or (self.is_current and isinstance(top, ModalScreen)):
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and the countdown column from data in memory."""
@@ -343,15 +356,15 @@ class QueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="new-ticket")
     def _open_new_ticket_form(self) -> None:
-        intake = IntakeDesk(self.desk_app.desk)
+        actor = self.desk_app.desk.actor
         try:
-            choices = intake.choices()
+            choices = form_choices(actor.database)
         except Exception as exc:  # the database is away: nothing typed yet, nothing lost
             self.app.call_from_thread(
                 self.notify, f"Cannot open the form: {exc}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(intake, choices))
+        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(actor, choices))
 
     def _show_new_ticket_form(self, form: NewTicketForm) -> None:
         def saved(done: bool | None) -> None:

@@ -30,7 +30,8 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from deskui.domain.durations import format_business_seconds
-from deskui.domain.sla.policy import CLOCKS, Clock
+from deskui.domain.sla.clock_info import CLOCK_INFO
+from deskui.domain.sla.policy import CLOCKS
 from deskui.services.supervision.charts import ReportBundle, report_bundle
 from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.safe import safe_cell
@@ -39,11 +40,6 @@ if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
 
 DEFAULT_DAYS = 28
-CLOCK_SHORT = {
-    Clock.ACKNOWLEDGEMENT: "ack",
-    Clock.RESPONSE: "response",
-    Clock.RESOLUTION: "resolution",
-}
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("group", "Group", 16),
     ("opened", "Opened", 6),
@@ -213,7 +209,7 @@ class ReportsScreen(Screen[None]):
                     safe_cell(group.group if first else "", limit=16),
                     Text(str(group.opened) if first else "", justify="right"),
                     Text(str(group.resolved) if first else "", justify="right"),
-                    Text(CLOCK_SHORT[clock]),
+                    Text(CLOCK_INFO[clock].key),
                     Text(str(figures.met), justify="right"),
                     Text(str(figures.breached), justify="right"),
                     Text(str(figures.running), justify="right"),
@@ -232,7 +228,7 @@ class ReportsScreen(Screen[None]):
         plt.clear_figure()
         plt.title("SLA compliance % by week opened")
         labels = [week.week_start.strftime("%d %b") for week in bundle.weeks]
-        positions = list(range(1, len(labels) + 1))
+        positions: list[float] = list(range(1, len(labels) + 1))
         for clock in CLOCKS:
             points = [
                 (x, week.percent(clock))
@@ -241,7 +237,7 @@ class ReportsScreen(Screen[None]):
             ]
             if points:
                 xs, ys = zip(*points, strict=True)
-                plt.plot(list(xs), list(ys), label=CLOCK_SHORT[clock], marker="braille")
+                plt.plot(list(xs), list(ys), label=CLOCK_INFO[clock].key, marker="braille")
         if labels:
             plt.xticks(positions, labels)
         plt.ylim(0, 100)
@@ -257,7 +253,8 @@ class ReportsScreen(Screen[None]):
             plt.multiple_bar(
                 list(spread.buckets),
                 [list(counts) for counts in spread.counts.values()],
-                labels=list(spread.counts),
+                # plotext's multiple_bar takes labels=; textual-plotext's stub names it label=.
+                labels=list(spread.counts),  # type: ignore[call-arg]
             )
         plot.refresh()
 
@@ -273,5 +270,7 @@ class ReportsScreen(Screen[None]):
         if backlog.at:
             step = max(1, len(positions) // 6)
             ticks = positions[::step]
-            plt.xticks(ticks, [backlog.at[p - 1].strftime("%d %b") for p in ticks])
+            names = [backlog.at[p - 1].strftime("%d %b") for p in ticks]
+            tick_positions: list[float] = list(ticks)
+            plt.xticks(tick_positions, names)
         plot.refresh()

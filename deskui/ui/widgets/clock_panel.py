@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from deskui.domain.sla.clock_info import label as clock_label
 from deskui.services.tickets.views import ClockView
-from deskui.ui.formatting import business_remaining, local_time
+from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
 
-CLOCK_LABELS = {"acknowledgement": "Ack", "response": "Response", "resolution": "Resolution"}
 # Sized so the panel fits 80 columns; the last column says the state in words.
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("clock", "Clock", 10),
@@ -76,7 +77,7 @@ class ClockPanel(DataTable[Text]):
         if not self.row_count:
             return None
         row = min(max(self.cursor_row, 0), self.row_count - 1)
-        return str(self.coordinate_to_cell_key((row, 0)).row_key.value)
+        return str(self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value)
 
     def show(
         self,
@@ -98,14 +99,14 @@ class ClockPanel(DataTable[Text]):
             return
         for name, cells in rows.items():
             for (column, _, _), cell in zip(COLUMNS, cells, strict=True):
-                self.update_cell(name, column, cell)
+                update_cell_if_changed(self, name, column, cell)
 
     def _cells(self, clock: ClockView, seconds: int | None, zone: dt.tzinfo) -> list[Text]:
         state = clock_state(clock, seconds)
         colour = self._colour(state, seconds)
         due = local_time(clock.due_at, zone, "%a %d %b %H:%M")
         return [
-            Text(CLOCK_LABELS.get(clock.clock, clock.clock)),
+            Text(clock_label(clock.clock)),
             Text(clock.target or "none", no_wrap=True, overflow="ellipsis"),
             Text(due),
             Text(describe_time(clock, seconds), style=colour),
