@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     # not named gets its default priority, else its lowest.
     mail_priorities: dict[str, str] = Field(default_factory=dict)
     mail_body_limit: int = Field(default=100_000, ge=1000)
+    # The largest message intake reads (deskui.services.intake.mail_limits): one past any of
+    # these is quarantined whole, never parsed (the mail parser recurses per nested part).
+    mail_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, le=1024**3)
+    mail_max_depth: int = Field(default=30, ge=1, le=200)
+    mail_max_parts: int = Field(default=500, ge=1, le=100_000)
+    mail_max_headers: int = Field(default=500, ge=10, le=100_000)
+    mail_max_header_bytes: int = Field(default=256 * 1024, ge=1024, le=64 * 1024 * 1024)
+    mail_max_attachments: int = Field(default=100, ge=0, le=100_000)
     # Outbox retries: at most this many attempts, waiting 1, 2, 4, … minutes (capped at 1 h).
     mail_max_attempts: int = Field(default=8, ge=1)
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from deskui import __version__
+from deskui.cli.arguments import DeskArgumentParser, printable
 from deskui.cli.common import CommandError, add_global_options
 
 # Command name -> (module under deskui.cli registering it, help line), in --help order.
@@ -67,7 +68,7 @@ def build_parser(
 
     ``every_group`` registers every group in full (for tests and documentation).
     """
-    parser = argparse.ArgumentParser(
+    parser = DeskArgumentParser(
         prog="deskui", description="A terminal service desk with business-time SLA clocks."
     )
     parser.add_argument("--version", action="version", version=f"deskui {__version__}")
@@ -98,11 +99,13 @@ def _run_default(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
     try:
+        # A bad value (an out-of-range date, a huge id, ``inf``) is a CommandError too.
+        args = parser.parse_args(arguments)
         return int(args.handler(args) or 0)
     except CommandError as exc:
-        print(f"deskui: {exc}", file=sys.stderr)
+        # Values quoted in messages came from outside: never let them drive the terminal.
+        print(f"deskui: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

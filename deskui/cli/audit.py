@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, desk, global_options_parent
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
@@ -35,19 +36,14 @@ def register(commands: Any) -> None:
         description="List the refused actions: when, who, what, on what, and why.",
     )
     refusals.add_argument("--agent", metavar="HANDLE", help="only this agent's refusals")
-    refusals.add_argument("--limit", metavar="N", type=_positive, help="only the newest N")
+    refusals.add_argument(
+        "--limit",
+        metavar="N",
+        type=arguments.whole_number(1, arguments.MAX_LIST),
+        help=f"only the newest N (1 to {arguments.MAX_LIST})",
+    )
     refusals.add_argument("--json", action="store_true", help="print a JSON list")
     refusals.set_defaults(handler=run_refusals)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--limit must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--limit must be at least 1, not {value}")
-    return value
 
 
 def _stamp(at: dt.datetime) -> str:

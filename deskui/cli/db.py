@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.agent import REFUSED_EXIT, add_as_option
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
@@ -37,6 +38,9 @@ from deskui.services.connect import (
 )
 from deskui.services.errors import NotFoundError, ServiceError
 from deskui.settings import Settings
+
+# The most tickets one ``db generate`` adds (the benchmarks use a million).
+MAX_GENERATED = 10_000_000
 
 
 def register(commands: Any) -> None:
@@ -86,40 +90,29 @@ def register(commands: Any) -> None:
         ),
     )
     generate.add_argument(
-        "--tickets", type=_count, required=True, metavar="N", help="how many tickets"
+        "--tickets",
+        type=arguments.whole_number(0, MAX_GENERATED),
+        required=True,
+        metavar="N",
+        help=f"how many tickets (0 to {MAX_GENERATED})",
     )
     generate.add_argument(
         "--open-fraction",
-        type=_fraction,
+        type=arguments.fraction,
         default=0.1,
         metavar="F",
         help="share still open, 0 to 1 (default 0.1)",
     )
-    generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    generate.add_argument(
+        "--seed",
+        type=arguments.whole_number(0, 2**32 - 1),
+        default=42,
+        help="random seed, 0 to 2**32-1 (default 42)",
+    )
     generate.add_argument(
         "--data", type=Path, default=None, metavar="DIR", help="seed from DIR first"
     )
     generate.set_defaults(handler=run_generate)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
-    return value
 
 
 # ---- shared steps --------------------------------------------------------------------------
@@ -154,7 +147,8 @@ def _load(directory: Path) -> Catalog:
         return load_catalog_from_directory(directory)
     except SampleDataError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            # The files' own text is quoted in problems: escaped, never sent to the terminal.
+            print(arguments.printable(str(problem)), file=sys.stderr)
         count = len(exc.problems)
         raise CommandError(
             f"{directory}: {count} problem{'s' if count != 1 else ''} found; "

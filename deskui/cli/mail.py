@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -29,6 +30,7 @@ from deskui.domain.untrusted import one_line
 from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
+from deskui.services.intake.mail_limits import MailUnreadableError
 from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
@@ -65,14 +67,20 @@ def register(commands: Any) -> None:
     quarantine.add_argument("--json", action="store_true", help="print JSON")
 
     retry = action("retry", "file a quarantined message again", run_retry)
-    retry.add_argument("id", type=int, metavar="ID", help="quarantine id")
+    retry.add_argument("id", type=arguments.record_id, metavar="ID", help="quarantine id")
     retry.add_argument("--as", dest="actor", metavar="HANDLE", required=True)
     retry.add_argument("--team", help="the team to file it for")
     retry.add_argument("--ticket", metavar="REF", help="append it to this ticket")
+    retry.add_argument(
+        "--whole",
+        action="store_true",
+        help="file a message that cannot be read (too deep, too big) from its headers alone, "
+        "the whole message attached",
+    )
     retry.add_argument("--json", action="store_true", help="print JSON")
 
     dismiss = action("dismiss", "dismiss a quarantined message with a note", run_dismiss)
-    dismiss.add_argument("id", type=int, metavar="ID", help="quarantine id")
+    dismiss.add_argument("id", type=arguments.record_id, metavar="ID", help="quarantine id")
     dismiss.add_argument("--as", dest="actor", metavar="HANDLE", required=True)
     dismiss.add_argument("--note", required=True, help="why it is dismissed")
 
@@ -170,13 +178,20 @@ def run_retry(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with desk(args) as actor:
         database, now = actor.database, actor.now()
-        result = _service(
-            retry_quarantined,
-            actor.acting_as(args.actor),
-            args.id,
-            team=args.team,
-            ticket=args.ticket,
-        )
+        try:
+            result = retry_quarantined(
+                actor.acting_as(args.actor),
+                args.id,
+                team=args.team,
+                ticket=args.ticket,
+                whole=args.whole,
+            )
+        except MailUnreadableError as exc:
+            raise CommandError(
+                f"{exc} (--whole files it from its headers, the whole message attached)"
+            ) from exc
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from exc
         _send_quietly(database, settings, now)
     print(json.dumps(result.as_json(), indent=2) if args.json else result.reference)
     return 0

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -24,8 +25,6 @@ from deskui.domain.storage_errors import StoreError
 from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.oncall.shifts import ShiftView, TeamOnCall, on_call, team_zones
-
-_ISO_EXAMPLE = "2026-11-26T22:00 or 2026-11-26T22:00:00-05:00"
 
 
 def register(commands: Any) -> None:
@@ -42,21 +41,18 @@ def register(commands: Any) -> None:
         help="who is on call now (or --at) and next, per team",
         description="Primary and secondary on call now (or at --at) and next, per team.",
     )
-    show.add_argument("--at", help="ISO 8601 instant; without an offset, each team's local time")
+    show.add_argument(
+        "--at",
+        type=arguments.instant,
+        help=arguments.instant_help("the instant; without an offset, each team's local time"),
+    )
     show.add_argument("--team", help="only this team (slug)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(handler=run_show)
 
 
-def _naive_or_aware(text: str) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(f"--at {text!r} is not an ISO 8601 time like {_ISO_EXAMPLE}") from None
-
-
 def run_show(args: argparse.Namespace) -> int:
-    at = _naive_or_aware(args.at) if args.at is not None else None
+    at: dt.datetime | None = args.at
     with desk(args) as actor:
         database, now = actor.database, actor.now()
         teams = _read(database, at or now, args.team)

@@ -18,6 +18,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -31,6 +32,10 @@ from deskui.services.mail.outbox import send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.services.oncall.delivery import TickSummary, pager_tick
 from deskui.services.oncall.paging import PageView, acknowledge_pages, list_pages
+
+# A day between passes, a billion passes: beyond any real use, within what a timer can wait.
+MAX_INTERVAL = 86_400
+MAX_PASSES = 1_000_000_000
 
 
 def register(commands: Any) -> None:
@@ -48,8 +53,17 @@ def register(commands: Any) -> None:
         help="deliver and escalate pages until stopped (SIGTERM, ctrl-c)",
         description="Loop: deliver due pages, escalate unacknowledged ones, sleep.",
     )
-    run.add_argument("--interval", type=float, help="seconds between passes (pager_poll_seconds)")
-    run.add_argument("--passes", type=int, help="stop after this many passes (default: never)")
+    run.add_argument(
+        "--interval",
+        type=arguments.seconds(0, MAX_INTERVAL),
+        help=f"seconds between passes, more than 0, at most {MAX_INTERVAL} "
+        "(default: pager_poll_seconds)",
+    )
+    run.add_argument(
+        "--passes",
+        type=arguments.whole_number(1, MAX_PASSES),
+        help="stop after this many passes (default: never)",
+    )
     run.set_defaults(handler=run_run)
     tick = actions.add_parser(
         "tick",

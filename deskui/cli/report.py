@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 import json
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -49,22 +49,29 @@ def register(commands: Any) -> None:
             "business times, breach reasons and feedback."
         ),
     )
-    sla.add_argument("--from", dest="first", required=True, metavar="DATE", help="YYYY-MM-DD")
-    sla.add_argument("--to", dest="last", required=True, metavar="DATE", help="YYYY-MM-DD")
+    sla.add_argument(
+        "--from",
+        dest="first",
+        required=True,
+        metavar="DATE",
+        type=arguments.date,
+        help=f"first day, YYYY-MM-DD ({arguments.SUPPORTED})",
+    )
+    sla.add_argument(
+        "--to",
+        dest="last",
+        required=True,
+        metavar="DATE",
+        type=arguments.date,
+        help=f"last day, YYYY-MM-DD ({arguments.SUPPORTED})",
+    )
     sla.add_argument("--by", default=None, help=f"group by one of {', '.join(GROUPINGS)}")
     sla.add_argument("--format", default="table", help=f"one of {', '.join(FORMATS)}")
     sla.set_defaults(handler=run_sla)
 
 
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(f"{option}: bad date {text!r} (expected YYYY-MM-DD)") from None
-
-
 def run_sla(args: argparse.Namespace) -> int:
-    first, last = _date(args.first, "--from"), _date(args.last, "--to")
+    first, last = args.first, args.last
     if first > last:
         raise CommandError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
     if args.by is not None and args.by not in GROUPINGS:

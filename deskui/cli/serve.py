@@ -18,10 +18,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.settings import Settings
 
 _DEFAULT_HOST = "127.0.0.1"
+# A week for a timeout, ten thousand connections: beyond any real use, within what asyncio takes.
+MAX_TIMEOUT = 7 * 86_400
+MAX_CONNECTIONS = 10_000
 # Terminal variables of the server's own terminal: each SSH session sets its client's.
 _SERVER_ONLY_ENV = ("TERM", "COLORTERM", "COLUMNS", "LINES", "DESKUI_AGENT", "SSH_AUTH_SOCK")
 
@@ -56,28 +60,28 @@ def register(commands: Any) -> None:
     )
     ssh.add_argument(
         "--login-timeout",
-        type=float,
+        type=arguments.seconds(0, MAX_TIMEOUT, low_inclusive=True),
         default=30.0,
         metavar="S",
         help="seconds to finish signing in (default 30)",
     )
     ssh.add_argument(
         "--idle-timeout",
-        type=float,
+        type=arguments.seconds(0, MAX_TIMEOUT, low_inclusive=True),
         default=1800.0,
         metavar="S",
         help="seconds without input before a session ends (default 1800)",
     )
     ssh.add_argument(
         "--max-per-user",
-        type=int,
+        type=arguments.whole_number(1, MAX_CONNECTIONS),
         default=3,
         metavar="N",
         help="connections one agent may have open (default 3)",
     )
     ssh.add_argument(
         "--max-sessions",
-        type=int,
+        type=arguments.whole_number(1, MAX_CONNECTIONS),
         default=50,
         metavar="N",
         help="connections open in all (default 50)",

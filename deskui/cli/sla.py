@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.calendar.compiled import CompiledCalendar
@@ -33,7 +34,6 @@ from deskui.services.tickets.sla_explain import explain_ticket
 
 # ``--data`` given without a directory: the sample data shipped with deskui.
 _BUNDLED = Path("<bundled sample data>")
-_ISO_EXAMPLE = "2026-12-24T15:00 or 2026-12-24T15:00:00-04:00"
 
 
 class _Catalog(Protocol):
@@ -60,12 +60,25 @@ def register(commands: Any) -> None:
         ),
     )
     due.add_argument("--calendar", help="calendar name")
-    due.add_argument("--start", help="ISO 8601 start; without an offset it is calendar time")
-    due.add_argument("--duration", help="business duration made of Nd, Nh, Nm parts (1h30m)")
+    due.add_argument(
+        "--start",
+        type=arguments.instant,
+        help=arguments.instant_help("start; without an offset it is calendar time"),
+    )
+    due.add_argument(
+        "--duration",
+        type=arguments.duration,
+        help="business duration made of Nd, Nh, Nm parts (1h30m), at most "
+        f"{arguments.MAX_DURATION_DAYS}d",
+    )
     due.add_argument("--policy", help="SLA policy name")
     due.add_argument("--priority", help="priority slug (a mapped slug is accepted)")
     due.add_argument("--clock", help=f"one of {', '.join(c.value for c in CLOCKS)}")
-    due.add_argument("--opened", help="ISO 8601 opening time; without an offset, calendar time")
+    due.add_argument(
+        "--opened",
+        type=arguments.instant,
+        help=arguments.instant_help("opening time; without an offset, calendar time"),
+    )
     _data_and_json(due)
     due.set_defaults(handler=run_due)
 
@@ -76,8 +89,12 @@ def register(commands: Any) -> None:
         description="Print the business time in [start, end) on a calendar, like '44h 0m'.",
     )
     elapsed.add_argument("--calendar", required=True, help="calendar name")
-    elapsed.add_argument("--start", required=True, help="ISO 8601 start")
-    elapsed.add_argument("--end", required=True, help="ISO 8601 end")
+    elapsed.add_argument(
+        "--start", required=True, type=arguments.instant, help=arguments.instant_help("start")
+    )
+    elapsed.add_argument(
+        "--end", required=True, type=arguments.instant, help=arguments.instant_help("end")
+    )
     _data_and_json(elapsed)
     elapsed.set_defaults(handler=run_elapsed)
 
@@ -155,22 +172,24 @@ def _clock(text: str) -> Clock:
         raise CommandError(f"unknown clock {text!r} (known: {known})") from None
 
 
-def parse_instant(text: str, zone: ZoneInfo, option: str) -> dt.datetime:
-    """An ISO 8601 time; without a UTC offset it is read as wall time in ``zone``."""
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"{option} {text!r} is not an ISO 8601 time like {_ISO_EXAMPLE}"
-        ) from None
+def parse_instant(value: dt.datetime | str, zone: ZoneInfo, option: str) -> dt.datetime:
+    """An ISO 8601 time (as ``arguments.instant`` checked it); without a UTC offset it is read
+    as wall time in ``zone``."""
+    if isinstance(value, str):
+        try:
+            value = arguments.instant(value)
+        except argparse.ArgumentTypeError as exc:
+            raise CommandError(f"{option} {exc}") from None
     if value.tzinfo is None:
         return local_instant(value, zone)
     return value
 
 
-def _duration(text: str) -> Duration:
+def _duration(value: Duration | str) -> Duration:
+    if isinstance(value, Duration):
+        return value
     try:
-        return parse_duration(text)
+        return parse_duration(value)
     except ValueError as exc:
         raise CommandError(f"--duration: {exc}") from None
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from deskui.cli import ticket_search, view
+from deskui.cli import arguments, ticket_search, view
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -96,7 +96,12 @@ def register(commands: Any) -> None:
         default="open",
         help=f"one of {', '.join(LIST_STATUSES)} (default: open)",
     )
-    listing.add_argument("--limit", type=int, default=100, help="at most N (default 100)")
+    listing.add_argument(
+        "--limit",
+        type=arguments.whole_number(1, arguments.MAX_LIST),
+        default=100,
+        help=f"at most N, 1 to {arguments.MAX_LIST} (default 100)",
+    )
     listing.add_argument(
         "--view", metavar="NAME", help="a saved view's tickets, in its order (see 'deskui view')"
     )

@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import CommandError, desk
 from deskui.domain.untrusted import one_line
 from deskui.services.tickets.search import MAX_LIMIT, SearchHit, search
@@ -29,7 +30,10 @@ def add_search(action: Any) -> None:
         help='words (all must match), "a phrase", or word* for words beginning so',
     )
     parser.add_argument(
-        "--limit", type=int, default=20, help=f"at most N (default 20, max {MAX_LIMIT})"
+        "--limit",
+        type=arguments.whole_number(1, MAX_LIMIT),
+        default=20,
+        help=f"at most N (default 20, max {MAX_LIMIT})",
     )
     parser.add_argument("--open", dest="open_only", action="store_true", help="open tickets only")
     parser.add_argument("--json", action="store_true", help="print the matches as JSON")

@@ -13,6 +13,7 @@ import argparse
 import json
 from typing import Any
 
+from deskui.cli import arguments
 from deskui.cli.common import (
     CommandError,
     command_group,
@@ -81,7 +82,7 @@ def register(commands: Any) -> None:
     save.add_argument("--breached", action="store_true", help="only tickets past a due time")
     save.add_argument(
         "--due-within",
-        type=int,
+        type=arguments.whole_number(0, 60 * 24 * arguments.MAX_DURATION_DAYS),
         metavar="MINUTES",
         help="only tickets due within MINUTES business minutes (breached ones included)",
     )

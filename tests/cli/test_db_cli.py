@@ -218,21 +218,25 @@ def test_generate_needs_a_seeded_database(
 
 
 @pytest.mark.parametrize(
-    "arguments",
+    ("arguments", "named"),
     [
-        ["--tickets", "-3"],
-        ["--tickets", "many"],
-        ["--tickets", "3", "--open-fraction", "1.5"],
-        [],
+        (["--tickets", "-3"], "--tickets must be at least 0, not '-3'"),
+        (["--tickets", "many"], "--tickets 'many' is not a whole number"),
+        (["--tickets", "3", "--open-fraction", "1.5"], "--open-fraction '1.5' is not between 0"),
+        ([], "the following arguments are required: --tickets"),
     ],
 )
 def test_generate_argument_errors(
-    capsys: pytest.CaptureFixture[str], sqlite_url: str, arguments: list[str]
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, arguments: list[str], named: str
 ) -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(["db", "generate", *arguments, "--db", sqlite_url])
-    assert caught.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    # A bad value is returned as exit code 2 like every bad input; a usage error exits 2.
+    try:
+        code = main(["db", "generate", *arguments, "--db", sqlite_url])
+    except SystemExit as exited:
+        code = exited.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("deskui: ") and err.count("\n") == 1 and named in err, err
 
 
 def test_generate_reports_a_bad_data_directory(

@@ -8,10 +8,16 @@ mapping's line when the field is missing.
 
 Mapping keys are kept as the text written (``1:`` is the key ``"1"``, ``on:`` is ``"on"``),
 so step numbers and weekday names need no quoting.
+
+Hostile files are refused with a problem naming the file and line, never a crash or a hang:
+a file over ``MAX_FILE_BYTES``, bytes that are not UTF-8 (the line of the first bad byte),
+nesting deeper than ``MAX_DEPTH`` (PyYAML composes recursively), and aliases that expand to
+more than ``MAX_VALUES`` values (a "billion laughs" file would otherwise be built in full).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +30,22 @@ from deskui.domain.catalog.errors import FieldPath, Problem, SampleDataError
 from deskui.domain.catalog.parts import CatalogParts
 
 PATTERNS = ("*.yaml", "*.yml")
+# The shipped files are a few kilobytes; a desk with thousands of organisations fits in this.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Deeper than any sample-data field path; far below where PyYAML's recursion gives out.
+MAX_DEPTH = 64
+# Values built from one file, aliases expanded: far more than any real file holds.
+MAX_VALUES = 200_000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class _TooBigError(Exception):
+    """The file is nested too deeply or expands to too many values; ``line`` is where."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -52,9 +74,18 @@ class _Builder:
         self.lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
         self._open: set[int] = set()
+        self._values = 0
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooBigError(
+                node.start_mark.line + 1,
+                f"more than {MAX_VALUES} values (aliases expanding over and over?)",
+            )
+        if len(path) > MAX_DEPTH:
+            raise _TooBigError(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels")
         if id(node) in self._open:
             self.problems.append(
                 Problem(self.file, node.start_mark.line + 1, path, "an alias refers to itself")
@@ -72,7 +103,13 @@ class _Builder:
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             finally:
                 self._open.discard(id(node))
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            # "\0" and "\ud800" are valid YAML escapes, but no database stores them.
+            reason = "holds a NUL character or a lone surrogate, which cannot be stored"
+            self.problems.append(Problem(self.file, node.start_mark.line + 1, path, reason))
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         # Resolve "<<: *anchor" merge keys the way SafeLoader does.
@@ -97,10 +134,29 @@ class _Builder:
 def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one file; on a syntax error, ``None`` and the parser's problem with its line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(display, None, (), f"cannot read: {exc}")]
-    loader = yaml.SafeLoader(text)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reason = f"the file is {size} bytes; sample-data files are at most {MAX_FILE_BYTES}"
+            return None, [Problem(display, 1, (), reason)]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, None, (), f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        reason = f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded"
+        return None, [Problem(display, line, (), reason)]
+    deepest = _deepest_nesting(text)
+    if deepest is not None:
+        return None, [Problem(display, deepest, (), f"nested deeper than {MAX_DEPTH} levels")]
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # A control character (ESC, NUL, …) anywhere in the file: the reader refuses it upfront.
+        line = text.count("\n", 0, exc.position) + 1
+        reason = f"not valid YAML: character {exc.character:#06x} is not allowed in YAML text"
+        return None, [Problem(display, line, (), reason)]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -108,12 +164,46 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
         builder = _Builder(loader, display)
         data = builder.build(node, ())
         return YamlDocument(display, data, builder.lines), builder.problems
+    except _TooBigError as exc:
+        return None, [Problem(display, exc.line, (), exc.reason)]
+    except RecursionError:
+        # A safety net behind _deepest_nesting: where the reader had got to.
+        line = loader.line + 1
+        return None, [Problem(display, line, (), "nested too deeply to read")]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(display, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, None, (), f"not valid YAML: {exc}")]
     finally:
         loader.dispose()
+
+
+def _deepest_nesting(text: str) -> int | None:
+    """The line where flow brackets or indentation first nest deeper than ``MAX_DEPTH``
+    (PyYAML composes recursively, so this is checked before it runs), else ``None``."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" -"))
+        # Block nesting: every level is at least one column of indentation or "- ".
+        if indent > MAX_DEPTH * 2 + 2 and line.strip():
+            return number
+        quote = ""
+        for at, char in enumerate(line):
+            # Brackets inside quotes or a comment are text, not nesting.
+            if quote:
+                quote = "" if char == quote else quote
+                continue
+            if char in "'\"":
+                quote = char
+            elif char == "#" and (at == 0 or line[at - 1].isspace()):
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return None
 
 
 def _syntax_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -166,11 +256,19 @@ def load_parts(directory: Path) -> CatalogParts:
 
 def _locate(assembly: Assembly, documents: Sequence[YamlDocument], directory: str) -> list[Problem]:
     by_file = {d.file: d for d in documents}
+    # A section no file defines is put on the file named after it when there is one (emptied,
+    # or holding something else): that is where a person would add it.
+    by_stem = {Path(d.file).stem: d for d in documents}
     located: list[Problem] = []
     for item in assembly.findings:
         document = by_file.get(item.source) if item.source is not None else None
+        path = item.finding.path
+        if document is None and item.source is None and path and str(path[0]) in by_stem:
+            named = by_stem[str(path[0])]
+            located.append(Problem(named.file, 1, path, item.finding.reason))
+            continue
         if document is None:
-            located.append(Problem(directory, None, item.finding.path, item.finding.reason))
+            located.append(Problem(directory, None, path, item.finding.reason))
             continue
         line = document.line_of(item.finding.path)
         located.append(Problem(document.file, line, item.finding.path, item.finding.reason))

@@ -34,20 +34,29 @@ Body text is stored as the customer wrote it; every screen shows it through
 from __future__ import annotations
 
 import datetime as dt
-import email
 import email.policy
 import re
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
 from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
-from deskui.services.intake.mail_parse import MailRejectedError, ParsedMail, parse_mail
+from deskui.services.intake.mail_limits import DEFAULT_LIMITS, limits_from
+from deskui.services.intake.mail_parse import (
+    WHOLE_MESSAGE_NAME,
+    MailRejectedError,
+    ParsedMail,
+    parse_mail,
+    parse_whole,
+    storable,
+)
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
 from deskui.services.tickets.customer_contact import apply_customer_contact, within_reopen_window
 from deskui.services.tickets.draft import TicketDraft
@@ -66,7 +75,7 @@ from deskui.store.models import (
 )
 from deskui.store.session import Database
 
-ORIGINAL_NAME = "original-message.eml"
+ORIGINAL_NAME = WHOLE_MESSAGE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +173,7 @@ def _entry_body(mail: ParsedMail, limit: int) -> tuple[str, bool]:
 
 def _files(mail: ParsedMail, raw: bytes, truncated: bool) -> list[tuple[str, str, bytes]]:
     files = list(mail.attachments)
-    if truncated:
+    if truncated and not any(name == ORIGINAL_NAME and data == raw for name, _, data in files):
         files.append((ORIGINAL_NAME, "message/rfc822", raw))
     return files
 
@@ -283,9 +292,12 @@ def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
     database, at = actor.database, actor.now()
     sender = subject = None
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        sender = one_line(str(message.get("From") or ""), 320) or None
-        subject = one_line(str(message.get("Subject") or ""), 500) or None
+        # Headers only, and at most the allowed header bytes: the body may be what is wrong
+        # (a MIME bomb), and the parser would recurse into it.
+        head = raw[: DEFAULT_LIMITS.max_header_bytes]
+        message = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+        sender = storable(one_line(str(message.get("From") or ""), 320)) or None
+        subject = storable(one_line(str(message.get("Subject") or ""), 500)) or None
     except Exception:  # the headers are part of what is wrong; the raw bytes are kept anyway
         pass
     with database.write() as session:
@@ -301,18 +313,22 @@ def file_message(
     *,
     team: str | None = None,
     ticket: str | None = None,
+    whole: bool = False,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
     team for a sender whose organisation does not name one (default: ``mail_team`` of the
-    settings). The body limit, category and priorities come from the actor's settings.
+    settings). The body limit, category, priorities and the limits of what is read
+    (``mail_max_*``) come from the actor's settings. ``whole`` files a message that cannot be
+    read (past the limits, or one the parser chokes on) from its top-level headers alone, the
+    whole message attached: a person's choice when retrying from the quarantine.
     """
     database, at, settings = actor.database, actor.now(), actor.settings
     body_limit = settings.mail_body_limit
     team = team or settings.mail_team
     require_aware(at)
-    mail = parse_mail(raw)
+    mail = parse_whole(raw) if whole else parse_mail(raw, limits_from(settings))
     with database.read() as session:
         if mail.message_id is not None:
             seen = session.scalar(
@@ -367,9 +383,17 @@ def file_message(
 
 def ingest_message(actor: Actor, raw: bytes, *, team: str | None = None) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
-    a bad message: the result says ``quarantined``)."""
+    a bad message: the result says ``quarantined``). Only a database that cannot be reached
+    raises (``StoreError``): then nothing was kept and the MTA should try again."""
     actor = actor.at(actor.now())
     try:
         return file_message(actor, raw, team=team)
+    except StoreError:
+        raise
     except ServiceError as exc:
         return quarantine(actor, raw, str(exc))
+    except RecursionError:
+        return quarantine(actor, raw, "the message is nested too deeply to read")
+    except Exception as exc:  # a message that trips anything else is kept, not lost
+        reason = f"it could not be filed ({exc.__class__.__name__}: {one_line(str(exc), 300)})"
+        return quarantine(actor, raw, reason)

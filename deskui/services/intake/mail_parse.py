@@ -6,6 +6,12 @@ headers at all, no ``From``, no usable address). A body in a character set Pytho
 know, or with bytes its charset cannot decode, is decoded with replacement characters (and a
 note says so); an HTML-only body is reduced to its text; a missing subject reads
 ``(no subject)``. Text is kept as written: screens show it through ``deskui.domain.untrusted``.
+
+Hostile input is bounded before the parser runs (``deskui.services.intake.mail_limits``: size,
+nesting depth, parts, header fields and bytes) and after it (attachments); whatever the parser
+still chokes on (``RecursionError`` included) is a ``MailRejectedError`` too, never a crash.
+Text that no database column can hold — NUL characters, lone surrogates from undecodable
+header bytes — is replaced (NUL by ``␀``, a surrogate by ``\ufffd``) and a note says so.
 """
 
 from __future__ import annotations
@@ -16,13 +22,27 @@ import html
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
+from deskui.services.intake.mail_limits import (
+    DEFAULT_LIMITS,
+    MailLimits,
+    MailUnreadableError,
+    check_shape,
+)
 
 NO_SUBJECT = "(no subject)"
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# The longest Message-ID kept for threading (the column's size; RFC 5322's line limit).
+MAX_MESSAGE_ID = 998
+# References beyond this many (the newest are kept) add nothing to finding the thread.
+MAX_THREAD_IDS = 50
+MAX_ADDRESS = 320
+WHOLE_MESSAGE_NAME = "original-message.eml"
 
 
 class MailRejectedError(ServiceError):
@@ -93,12 +113,19 @@ def _body(message: EmailMessage, notes: list[str]) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
+def _attachments(
+    message: EmailMessage, raw: bytes, notes: list[str]
+) -> list[tuple[str, str, bytes]]:
     found: list[tuple[str, str, bytes]] = []
     try:
         parts = list(message.iter_attachments())
-    except Exception:
-        return found
+    except Exception as exc:
+        # Nothing is dropped: the whole message is kept instead of its separate attachments.
+        notes.append(
+            f"the attachments could not be separated ({exc.__class__.__name__}); "
+            f"the whole message is attached as {WHOLE_MESSAGE_NAME}"
+        )
+        return [(WHOLE_MESSAGE_NAME, "message/rfc822", raw)]
     for number, part in enumerate(parts, start=1):
         name = part.get_filename() or f"attachment-{number}"
         payload = part.get_payload(decode=True)
@@ -112,15 +139,67 @@ def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
 
 
 def _message_ids(value: str | None) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value or "")
+    return [i for i in re.findall(r"<[^<>\s]+>", value or "") if len(i) <= MAX_MESSAGE_ID]
 
 
-def parse_mail(raw: bytes) -> ParsedMail:
-    """The parts of ``raw`` intake uses; ``MailRejectedError`` when it is not a message."""
+def storable(text: str, notes: list[str] | None = None, what: str = "text") -> str:
+    """``text`` with what no database text column holds replaced: NUL by ``␀``, lone
+    surrogates (undecodable bytes in headers) by ``\ufffd``; ``notes`` says it happened."""
+    cleaned = _SURROGATES.sub("\ufffd", text.replace("\x00", "\u2400"))
+    if cleaned != text and notes is not None:
+        notes.append(f"the {what} held NUL characters or undecodable bytes; they were replaced")
+    return cleaned
+
+
+def _threads(message: Message, notes: list[str]) -> list[str]:
+    found = _message_ids(_header(message, "In-Reply-To", notes)) + _message_ids(
+        _header(message, "References", notes)
+    )
+    unique = list(dict.fromkeys(storable(i) for i in found))
+    return unique[-MAX_THREAD_IDS:]
+
+
+def parse_mail(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail:
+    """The parts of ``raw`` intake uses; ``MailRejectedError`` when it is not a message, is
+    past ``limits``, or is one the parser cannot read."""
     if not raw.strip():
         raise MailRejectedError("empty input: not an RFC 5322 message")
+    # Before parsing: the parser recurses per nested part, so depth is measured flat.
+    check_shape(raw, limits)
+    try:
+        mail = _parse(raw)
+    except MailRejectedError:
+        raise
+    except RecursionError:
+        raise MailUnreadableError(
+            "the message is nested too deeply for the mail parser (RecursionError)"
+        ) from None
+    except Exception as exc:  # whatever the parser chokes on: the message goes to quarantine
+        raise MailUnreadableError(
+            f"the mail parser could not read it "
+            f"({exc.__class__.__name__}: {one_line(str(exc), 200)})"
+        ) from exc
+    if len(mail.attachments) > limits.max_attachments:
+        raise MailUnreadableError(
+            f"the message has {len(mail.attachments)} attachments; the limit is "
+            f"{limits.max_attachments} (mail_max_attachments)"
+        )
+    return mail
+
+
+def _parse(raw: bytes) -> ParsedMail:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
+    mail = _from_headers(message)
+    mail.body = storable(_body(message, mail.notes), mail.notes, "body")
+    mail.attachments = [
+        (storable(n), storable(t), data) for n, t, data in _attachments(message, raw, mail.notes)
+    ]
+    return mail
+
+
+def _from_headers(message: Message) -> ParsedMail:
+    """Sender, subject and thread ids (body and attachments left empty)."""
     if not message.keys():
         raise MailRejectedError("no headers: not an RFC 5322 message")
     notes: list[str] = []
@@ -132,23 +211,52 @@ def parse_mail(raw: bytes) -> ParsedMail:
         pairs = getaddresses([from_value])
         name, address = pairs[0] if pairs else ("", "")
     address = address.strip().lower()
-    if "@" not in address or any(c.isspace() for c in address):
+    if (
+        "@" not in address
+        or any(c.isspace() for c in address)
+        or len(address) > MAX_ADDRESS
+        or storable(address) != address
+        or not address.isprintable()
+    ):
         raise MailRejectedError(f"From {one_line(from_value, 80)!r} holds no usable email address")
-    subject = one_line(_header(message, "Subject", notes) or "", 500).strip()
+    subject = storable(
+        one_line(_header(message, "Subject", notes) or "", 500).strip(), notes, "subject"
+    )
     if not subject:
         notes.append("no subject")
         subject = NO_SUBJECT
     message_id = next(iter(_message_ids(_header(message, "Message-ID", notes))), None)
-    threads = _message_ids(_header(message, "In-Reply-To", notes)) + _message_ids(
-        _header(message, "References", notes)
-    )
     return ParsedMail(
         sender=address,
-        sender_name=one_line(name, 200),
+        sender_name=storable(one_line(name, 200), notes, "sender's name"),
         subject=subject,
-        message_id=message_id,
-        thread_ids=threads,
-        body=_body(message, notes),
-        attachments=_attachments(message),
+        message_id=storable(message_id) if message_id is not None else None,
+        thread_ids=_threads(message, notes),
+        body="",
         notes=notes,
     )
+
+
+def parse_whole(raw: bytes) -> ParsedMail:
+    """``raw`` read from its top-level headers alone, the whole message as the one attachment:
+    how a message that cannot be read (past the limits, or one the parser chokes on) is filed
+    when a person retries it from the quarantine. The body is never parsed."""
+    if not raw.strip():
+        raise MailRejectedError("empty input: not an RFC 5322 message")
+    try:
+        head = raw[: DEFAULT_LIMITS.max_header_bytes]
+        message = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+        mail = _from_headers(message)
+    except MailRejectedError:
+        raise
+    except Exception as exc:  # the headers themselves cannot be read
+        raise MailRejectedError(
+            f"even the headers cannot be read ({exc.__class__.__name__}: {one_line(str(exc), 200)})"
+        ) from exc
+    mail.body = (
+        f"(The message could not be read as mail; it is attached whole as "
+        f"{WHOLE_MESSAGE_NAME}, {len(raw)} bytes.)"
+    )
+    mail.attachments = [(WHOLE_MESSAGE_NAME, "message/rfc822", raw)]
+    mail.notes.append("filed whole: the body was not read")
+    return mail

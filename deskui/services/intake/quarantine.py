@@ -3,7 +3,9 @@
 Quarantined messages (``mail_quarantine``) are the ones mail intake could not file. A person
 reads the raw text (shown through ``deskui.domain.untrusted``), then either retries the
 ingest, after choosing the team (for an unknown sender) or the ticket it belongs to, or
-dismisses it with a note. Either way the row keeps the raw bytes and records who reviewed
+dismisses it with a note. A message that cannot be read at all (a MIME bomb, one past the
+mail limits) can be retried "whole": filed from its top-level headers with the entire message
+attached, its body never parsed. Either way the row keeps the raw bytes and records who reviewed
 it, when, and what became of it; reviewed rows drop out of the default listing.
 """
 
@@ -92,10 +94,12 @@ def retry_quarantined(
     *,
     team: str | None = None,
     ticket: str | None = None,
+    whole: bool = False,
 ) -> IngestResult:
     """File the message again (into ``ticket``, or for ``team``); on success the row is marked
     reviewed by ``by`` with what became of it. A failure raises (``ServiceError``) with the
-    reason and leaves the row as it was."""
+    reason and leaves the row as it was. ``whole`` files a message that cannot be read (a MIME
+    bomb, one past the limits) from its top-level headers, the whole message attached."""
     database, by, at = actor.database, actor.handle, actor.now()
     require_aware(at)
     with database.read() as session:
@@ -105,7 +109,7 @@ def retry_quarantined(
                 "quarantine", f"message {quarantine_id} was already reviewed by {row.reviewed_by}"
             )
         raw = row.raw
-    result = file_message(actor.at(at), raw, team=team, ticket=ticket)
+    result = file_message(actor.at(at), raw, team=team, ticket=ticket, whole=whole)
     _review(database, quarantine_id, by, at, f"re-ingested: {result.action} {result.reference}")
     return result
 
