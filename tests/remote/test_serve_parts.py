@@ -141,9 +141,12 @@ def test_connection_slots_count_in_all_and_per_agent() -> None:
     [
         (["ssh", "--listen", "localhost"], "--listen 'localhost' is not HOST:PORT"),
         (["ssh", "--listen", "127.0.0.1:99999"], "is not HOST:PORT"),
-        (["ssh", "--max-per-user", "0"], "--max-per-user 0 is not allowed: give more than 0"),
-        (["ssh", "--max-sessions", "-1"], "--max-sessions -1 is not allowed"),
-        (["ssh", "--idle-timeout", "-5"], "--idle-timeout -5 is not allowed: give 0 (none)"),
+        (["ssh", "--max-per-user", "0"], "--max-per-user must be at least 1, not '0'"),
+        (["ssh", "--max-sessions", "-1"], "--max-sessions must be at least 1, not '-1'"),
+        (
+            ["ssh", "--idle-timeout", "-5"],
+            "--idle-timeout must be at least 0 seconds and at most 604800, not '-5'",
+        ),
         (["web", "--listen", "127.0.0.1:0"], "--listen needs a port for serve web"),
         (["web", "--as", "lchen", "--listen", "0.0.0.0:8000"], "is not a loopback address"),
         (["web", "--session-minutes", "0"], "--session-minutes 0 is not allowed"),
