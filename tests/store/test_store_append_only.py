@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from store_factories import T0, make_ticket, seed_minimal
 
+from deskui.domain.storage_errors import StoreFailedError
 from deskui.domain.vocabulary import Direction, InteractionKind
 from deskui.store.models import Interaction, Ticket
 from deskui.store.session import Database
@@ -79,16 +80,19 @@ def test_appending_still_works(database: Database, logged: tuple[int, int]) -> N
 
 
 def test_orm_edit_of_a_log_entry_is_refused(database: Database, logged: tuple[int, int]) -> None:
-    with pytest.raises(DBAPIError, match=REFUSAL), database.write() as session:
+    # A write transaction turns the driver's refusal into the store's own error.
+    with pytest.raises(StoreFailedError, match=REFUSAL), database.write() as session:
         session.get_one(Interaction, logged[1]).body = "rewritten"
     assert _log(database) == [(logged[1], "It is broken")]
 
 
 def test_a_ticket_with_a_log_cannot_be_deleted(database: Database, logged: tuple[int, int]) -> None:
-    with pytest.raises(DBAPIError), database.write() as session:
+    with pytest.raises(StoreFailedError) as refused, database.write() as session:
         session.execute(delete(Ticket).where(Ticket.id == logged[0]))
-    with pytest.raises(DBAPIError), database.write() as session:
+    assert isinstance(refused.value.__cause__, DBAPIError)
+    with pytest.raises(StoreFailedError) as refused, database.write() as session:
         session.delete(session.get_one(Ticket, logged[0]))
+    assert isinstance(refused.value.__cause__, DBAPIError)
     with database.read() as session:
         assert session.get(Ticket, logged[0]) is not None
     assert _log(database) == [(logged[1], "It is broken")]
