@@ -94,6 +94,7 @@ def _options(settings: Settings) -> dict[str, Any]:
         "acknowledge_domain": mail_domain(settings),
         "category": settings.mail_category,
         "priorities": settings.mail_priorities,
+        "ack_cap": settings.mail_ack_per_sender_hour,
     }
 
 

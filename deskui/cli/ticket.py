@@ -27,6 +27,7 @@ from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import intake, tickets
 from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.services.mail import replies
 from deskui.services.mail.outbox import mail_domain, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.services.tickets.options import intake_options
@@ -132,6 +133,17 @@ def register(commands: Any) -> None:
     status.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in Status))
     status.add_argument("--note", default="", help="why (the summary when resolving)")
     status.add_argument("--breach-reason", help="required to resolve a breached ticket")
+    tell = status.add_mutually_exclusive_group()
+    tell.add_argument(
+        "--tell-client",
+        dest="tell",
+        action="store_true",
+        default=None,
+        help="resolving: email the summary to the client (the team's default says if not given)",
+    )
+    tell.add_argument(
+        "--no-tell-client", dest="tell", action="store_false", help="resolving: do not email it"
+    )
     _json_option(status)
 
     rating = action("feedback", "record the client's 1-5 rating of a resolved ticket", run_feedback)
@@ -503,9 +515,27 @@ def run_reply(args: argparse.Namespace) -> int:
     body = _required(args.body, "--body", "what was said to the customer")
     if args.kind not in ("email-out", "call-out"):
         raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
+    settings = settings_from(args)
     with _desk(args) as (database, now):
-        _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
-        return _after(args, database, now, f"{args.kind} logged")
+        if args.kind == "call-out":
+            _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
+            return _after(args, database, now, f"{args.kind} logged")
+        domain = mail_domain(settings)
+        _call(replies.send_reply, database, args.ref, body, by=actor, at=now, domain=domain)
+        return _after(args, database, now, _sent(database, settings, now, "email-out logged"))
+
+
+def _sent(database: Database, settings: Settings, now: dt.datetime, done: str) -> str:
+    """Send what the outbox holds now that the write committed; what to say about it. A
+    failure stays in the outbox for retries (``deskui mail outbox``), never loses the mail."""
+    if not mail_configured(settings):
+        return f"{done}; queued (no SMTP server set: 'deskui mail send-pending' sends it)"
+    results = send_pending(database, settings, at=now)
+    failed = [r for r in results if r.outcome != "sent"]
+    if failed:
+        why = one_line(failed[0].error or "not sent", 160)
+        return f"{done}; not sent yet, kept in the outbox for retries: {why}"
+    return f"{done} and sent"
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -515,7 +545,27 @@ def run_status(args: argparse.Namespace) -> int:
     except ValueError:
         known = ", ".join(s.value for s in Status)
         raise CommandError(f"STATUS: unknown status {args.status!r} (known: {known})") from None
+    settings = settings_from(args)
     with _desk(args) as (database, now):
+        if wanted is Status.RESOLVED:
+            tell = args.tell
+            if tell is None:
+                tell = _call(replies.tells_client_by_default, database, args.ref)
+            _call(
+                replies.resolve_and_tell,
+                database,
+                args.ref,
+                args.note,
+                by=actor,
+                at=now,
+                domain=mail_domain(settings),
+                tell=tell,
+                breach_reason=args.breach_reason,
+            )
+            done = "now resolved"
+            if tell:
+                done = _sent(database, settings, now, "now resolved, summary emailed")
+            return _after(args, database, now, done)
         _call(
             tickets.set_status,
             database,

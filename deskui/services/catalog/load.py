@@ -206,6 +206,7 @@ def _team(row: models.Team) -> TeamSpec:
         calendar=row.calendar.name,
         policy=row.policy.name,
         description=row.description,
+        mail=row.mail,
     )
 
 

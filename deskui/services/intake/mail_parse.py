@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
+from deskui.domain.mail_rules import LOOP_HEADERS
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
 
@@ -41,6 +42,23 @@ class ParsedMail:
     body: str
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The addressees (lower-cased): To for recognising a team's addresses, Cc to keep on
+    # replies.
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    # The headers that say a message is automatic (``deskui.domain.mail_rules.LOOP_HEADERS``).
+    loop_headers: dict[str, str | None] = field(default_factory=dict)
+    bounce: Bounce | None = None
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A delivery status notification (RFC 3464): the Message-IDs of the mail that bounced,
+    the recipients it failed for and what the report said."""
+
+    original_ids: tuple[str, ...]
+    recipients: tuple[str, ...]
+    reason: str
 
 
 def _header(message: Message, name: str, notes: list[str]) -> str | None:
@@ -117,6 +135,45 @@ def _message_ids(value: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
 
+def _addresses(message: Message, name: str, notes: list[str]) -> list[str]:
+    value = _header(message, name, notes)
+    if not value:
+        return []
+    found = [a.strip().lower() for _n, a in getaddresses([value]) if "@" in a]
+    return list(dict.fromkeys(found))
+
+
+def _bounce(message: EmailMessage) -> Bounce | None:
+    """The delivery report in ``message``, if it is one (``multipart/report``)."""
+    if message.get_content_type() != "multipart/report":
+        return None
+    if (message.get_param("report-type") or "").lower() != "delivery-status":
+        return None
+    originals: list[str] = []
+    recipients: list[str] = []
+    reasons: list[str] = []
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            blocks = part.get_payload()
+            for block in blocks if isinstance(blocks, list) else []:
+                recipient = str(block.get("Final-Recipient") or "")
+                if recipient:
+                    recipients.append(recipient.rpartition(";")[2].strip().lower())
+                for header in ("Status", "Diagnostic-Code"):
+                    if block.get(header):
+                        reasons.append(f"{header}: {one_line(str(block.get(header)), 200)}")
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner:
+                originals += _message_ids(str(inner[0].get("Message-ID") or ""))
+        elif kind == "text/rfc822-headers":
+            text = part.get_payload(decode=True) or b""
+            headers = email.message_from_bytes(text, policy=email.policy.default)
+            originals += _message_ids(str(headers.get("Message-ID") or ""))
+    return Bounce(tuple(originals), tuple(dict.fromkeys(recipients)), "; ".join(reasons))
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """The parts of ``raw`` intake uses; ``MailRejectedError`` when it is not a message."""
     if not raw.strip():
@@ -153,4 +210,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
         body=_body(message, notes),
         attachments=_attachments(message),
         notes=notes,
+        to=_addresses(message, "To", notes) + _addresses(message, "Delivered-To", notes),
+        cc=_addresses(message, "Cc", notes),
+        loop_headers={name: _header(message, name, notes) for name in LOOP_HEADERS},
+        bounce=_bounce(message),
     )

@@ -234,7 +234,10 @@ def open_ticket(
             )
         queue_pages(edit)  # after hours or top priority: pages go out after commit
         if acknowledge_domain is not None:
-            queue_acknowledgement(session, ticket, at=at, domain=acknowledge_domain)
+            in_reply_to = (opening_meta or {}).get("message_id")
+            queue_acknowledgement(
+                session, ticket, at=at, domain=acknowledge_domain, in_reply_to=in_reply_to
+            )
         if after_open is not None:
             after_open(session, ticket, opening)
         # Rows added after the ticket's flush go in before the change-feed event.

@@ -98,6 +98,7 @@ def retry_quarantined(
     acknowledge_domain: str | None = None,
     category: str = "technical",
     priorities: Mapping[str, str] | None = None,
+    ack_cap: int = 3,
 ) -> IngestResult:
     """File the message again (into ``ticket``, or for ``team``); on success the row is marked
     reviewed by ``by`` with what became of it. A failure raises (``ServiceError``) with the
@@ -120,6 +121,7 @@ def retry_quarantined(
         acknowledge_domain=acknowledge_domain,
         category=category,
         priorities=priorities,
+        ack_cap=ack_cap,
     )
     _review(database, quarantine_id, by, at, f"re-ingested: {result.action} {result.reference}")
     return result

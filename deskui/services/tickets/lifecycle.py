@@ -68,6 +68,7 @@ __all__ = [
     "reopen",
     "reply",
     "resolve",
+    "resolve_in",
     "set_eta",
     "set_status",
     "set_waiting",
@@ -409,6 +410,12 @@ def start_work(
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         edit.change_status(Status.IN_PROGRESS, note.strip())
         return edit.finish("in-progress")
+
+
+def resolve_in(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:
+    """Resolve inside an edit another service holds (resolving and telling the client in one
+    transaction); the checks of ``resolve``."""
+    _resolve(edit, summary, breach_reason)
 
 
 def _resolve(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:
