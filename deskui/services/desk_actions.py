@@ -20,6 +20,9 @@ from deskui.domain.sla.explain import render_explanation
 from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import tickets
+from deskui.services.mail import replies
+from deskui.services.mail.outbox import mail_domain, send_pending
+from deskui.services.mail.smtp import mail_configured
 from deskui.services.oncall import paging
 from deskui.services.oncall import status as oncall_status
 from deskui.services.supervision import board
@@ -30,6 +33,7 @@ from deskui.services.tickets.sla_explain import ticket_explanations
 from deskui.services.tickets.unit_of_work import normalise_reference
 from deskui.services.tickets.views import PriorityView, TicketView
 from deskui.services.workflow import approvals, feedback, modification, triage
+from deskui.settings import Settings
 from deskui.store.models import Agent, Contact, Organisation, Ticket
 
 
@@ -62,6 +66,10 @@ class TicketPage:
     ticket: TicketView
     customer_timezone: str | None
     priorities: tuple[PriorityView, ...]
+    # The team's canned replies filled in for this ticket (the reply form searches them) and
+    # whether resolving emails the summary to the client unless the agent says not to.
+    canned: tuple[replies.CannedReply, ...] = ()
+    tells_client: bool = False
 
 
 class DeskActions:
@@ -95,7 +103,10 @@ class DeskActions:
         priorities = (
             tuple(priority_view(policy, p.slug) for p in policy.priorities) if policy else ()
         )
-        return TicketPage(view, customer_zone, priorities)
+        canned = tuple(self.canned_replies(ref))
+        return TicketPage(
+            view, customer_zone, priorities, canned, self.tells_client_by_default(ref)
+        )
 
     def _policy(self, name: str) -> PolicySpec | None:
         policy = self.desk.policies.get(name)
@@ -181,7 +192,32 @@ class DeskActions:
         )
 
     def reply(self, ref: str, kind: InteractionKind | str, body: str) -> int:
-        return tickets.reply(self.desk.database, ref, kind, body, by=self.handle, at=self._now())
+        """Log a reply; an email one is also sent, after the commit, through the outbox."""
+        if str(getattr(kind, "value", kind)) != InteractionKind.EMAIL_OUT.value:
+            return tickets.reply(
+                self.desk.database, ref, kind, body, by=self.handle, at=self._now()
+            )
+        settings = self.desk.settings or Settings()
+        now = self._now()
+        version = replies.send_reply(
+            self.desk.database, ref, body, by=self.handle, at=now, domain=mail_domain(settings)
+        )
+        self._send(settings, now)
+        return version
+
+    def _send(self, settings: Settings, now: dt.datetime) -> None:
+        # A failure stays in the outbox (retried, logged on the ticket): never lost here.
+        if mail_configured(settings):
+            send_pending(self.desk.database, settings, at=now)
+
+    def canned_replies(self, ref: str, query: str = "") -> list[replies.CannedReply]:
+        """The ticket team's canned replies matching ``query``, filled in for this ticket."""
+        return replies.canned_replies(
+            self.desk.database, ref, agent_name=self.desk.agent.name, query=query
+        )
+
+    def tells_client_by_default(self, ref: str) -> bool:
+        return replies.tells_client_by_default(self.desk.database, ref)
 
     def log_remote_session(self, ref: str, body: str, *, minutes: int | None = None) -> int:
         return tickets.log_remote_session(
@@ -237,16 +273,25 @@ class DeskActions:
         *,
         breach_reason: str | None = None,
         expected_version: int | None,
+        tell_client: bool = False,
     ) -> int:
-        return tickets.resolve(
+        """Resolve; with ``tell_client`` the summary is emailed to the client too."""
+        settings = self.desk.settings or Settings()
+        now = self._now()
+        version = replies.resolve_and_tell(
             self.desk.database,
             ref,
             summary,
             by=self.handle,
-            at=self._now(),
+            at=now,
+            domain=mail_domain(settings),
+            tell=tell_client,
             breach_reason=breach_reason,
             expected_version=expected_version,
         )
+        if tell_client:
+            self._send(settings, now)
+        return version
 
     def reopen(self, ref: str, reason: str, *, expected_version: int | None) -> int:
         return tickets.reopen(

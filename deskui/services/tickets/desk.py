@@ -82,7 +82,11 @@ class DeskService:
         policies: dict[str, PolicySpec],
         clock: TimeSource,
         page_size: int = 200,
+        settings: Settings | None = None,
     ) -> None:
+        # The settings the desk was opened with: mail replies need the SMTP server and the
+        # desk's mail domain (``None`` in tests that build a desk by hand: mail is queued only).
+        self.settings = settings
         self.database = database
         self.agent = agent
         self.desk_name = desk_name
@@ -112,6 +116,7 @@ class DeskService:
             book=context.book,
             policies=context.policies,
             clock=settings.time_source(),
+            settings=settings,
         )
 
     # ------------------------------------------------------------------ who and when

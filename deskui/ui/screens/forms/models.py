@@ -112,10 +112,12 @@ class EtaValues(BaseModel):
 
 
 class ResolveValues(BaseModel):
-    """A summary always; a breach reason when a clock was breached (context ``breached``)."""
+    """A summary always; a breach reason when a clock was breached (context ``breached``);
+    whether the summary is emailed to the client (``yes``/``no``)."""
 
     summary: Annotated[str, _required("a resolution summary")]
     breach_reason: OptionalText = ""
+    tell_client: str | None = "no"
 
     @field_validator("breach_reason")
     @classmethod

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from textual.content import Content
+from textual.widgets import Input, Static, TextArea
 
+from deskui.domain.mail_rules import fuzzy_rank
 from deskui.domain.untrusted import one_line
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
+from deskui.services.mail.replies import CannedReply
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 from deskui.ui.screens.forms.models import (
     ETA_FORMAT,
@@ -96,25 +100,70 @@ def contact_form(actions: DeskActions, page: TicketPage) -> ActionForm[ContactVa
     )
 
 
-def reply_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReplyValues]:
+def reply_form(actions: DeskActions, page: TicketPage) -> ReplyForm:
     ref = page.ticket.reference
     email = page.ticket.channel == "email"
-    return ActionForm(
-        _title("Reply to the customer", page),
-        [
+    fields = [
+        FieldSpec(
+            "kind",
+            "How (an email is sent to the requester, Cc kept)",
+            "select",
+            options=REPLY_KINDS,
+            value="email-out" if email else "call-out",
+            required=True,
+        ),
+    ]
+    if page.canned:
+        fields.append(
             FieldSpec(
-                "kind",
-                "How",
-                "select",
-                options=REPLY_KINDS,
-                value="email-out" if email else "call-out",
-                required=True,
-            ),
-            FieldSpec("body", "What was said", "text", required=True),
-        ],
+                "canned",
+                "Canned reply (type to search, Enter puts it in the text)",
+                placeholder=", ".join(c.name for c in page.canned[:3]),
+            )
+        )
+    fields.append(FieldSpec("body", "What was said", "text", required=True))
+    return ReplyForm(
+        page.canned,
+        _title("Reply to the customer", page),
+        fields,
         ReplyValues,
         lambda v, _version: actions.reply(ref, v.kind, v.body),
     )
+
+
+class ReplyForm(ActionForm[ReplyValues]):
+    """The reply form with the team's canned replies: typing in the canned field lists the
+    fuzzy matches; Enter there puts the best one's text in the body (to edit before saving)."""
+
+    def __init__(self, canned: Sequence[CannedReply], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.canned = {c.name: c for c in canned}
+
+    def best_canned(self, query: str) -> CannedReply | None:
+        ranked = fuzzy_rank(query, self.canned)
+        return self.canned[ranked[0]] if ranked else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "field-canned":
+            return
+        names = fuzzy_rank(event.value, self.canned)
+        box = self.query_one("#error-canned", Static)
+        box.update(Content(" · ".join(names[:5]) if names else "no canned reply matches"))
+        box.add_class("-shown")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "field-canned":
+            return  # ActionForm's own handler (Textual calls it next) saves the form
+        # Enter here picks a canned reply; it must not also save the form.
+        event.stop()
+        event.prevent_default()
+        chosen = self.best_canned(event.value)
+        if chosen is None:
+            return
+        event.input.value = chosen.name
+        body = self.query_one("#field-body", TextArea)
+        body.text = chosen.body
+        body.focus()
 
 
 def remote_session_form(actions: DeskActions, page: TicketPage) -> ActionForm[RemoteSessionValues]:
@@ -224,10 +273,21 @@ def resolve_form(
         [
             FieldSpec("summary", "Resolution summary", "text", required=True),
             FieldSpec("breach_reason", reason_label, required=breached),
+            FieldSpec(
+                "tell_client",
+                "Email the summary to the client",
+                "select",
+                options=(("Yes, email it", "yes"), ("No", "no")),
+                value="yes" if page.tells_client else "no",
+            ),
         ],
         ResolveValues,
         lambda v, version: actions.resolve(
-            ref, v.summary, breach_reason=v.breach_reason or None, expected_version=version
+            ref,
+            v.summary,
+            breach_reason=v.breach_reason or None,
+            expected_version=version,
+            tell_client=v.tell_client == "yes",
         ),
         expected_version=page.ticket.version,
         context={"breached": breached},

@@ -1,0 +1,75 @@
+"""``r`` in the app sends an email reply (aiosmtpd on loopback), threaded under the customer's
+mail, with a canned reply found by fuzzy search; ``x`` offers to email the resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from mail_helpers import Inbox, free_port
+from pilot_helpers import wait_until
+from textual.widgets import Input, TextArea
+from ticket_helpers import CONTACT, open_form, show_ticket, stored, submit, type_in
+
+from deskui.services.intake.mail_in import ingest_message
+from deskui.settings import Settings
+from deskui.store.session import Database
+from deskui.ui.app import DeskApp
+
+AppFactory = Callable[..., DeskApp]
+
+
+@pytest.fixture
+def sink() -> Iterator[Inbox]:
+    inbox = Inbox(free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def _mailed_ticket(settings: Settings) -> str:
+    raw = (
+        f"From: Linda Tran <{CONTACT}>\r\nTo: support@itworks.example\r\n"
+        "Cc: sam.ortiz@pacific-state.example\r\nSubject: Fee statements print blank\r\n"
+        "Message-ID: <ps1@pacific-state.example>\r\n\r\nEvery statement prints blank.\r\n"
+    ).encode()
+    assert settings.now is not None
+    database = Database(settings.database_url)
+    try:
+        result = ingest_message(database, raw, at=settings.now)
+    finally:
+        database.dispose()
+    assert result.action == "opened" and result.reference
+    return result.reference
+
+
+async def test_r_sends_the_reply_with_a_canned_text(
+    make_app: AppFactory, demo_settings: Settings, sink: Inbox
+) -> None:
+    ref = _mailed_ticket(demo_settings)
+    app = make_app(refresh_seconds=60.0, smtp_host="127.0.0.1", smtp_port=sink.port)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        form = await open_form(pilot, app, "r")
+        assert form.values()["kind"] == "email-out"
+        # Fuzzy: "trn ans" finds "Training issue answered".
+        await type_in(pilot, form, "canned", "trn ans")
+        form.query_one("#field-canned", Input).focus()
+        await pilot.press("enter")
+        body = form.query_one("#field-body", TextArea)
+        await wait_until(pilot, lambda: "Hello Linda" in body.text)
+        assert "rather than a fault" in body.text
+        await submit(pilot, app, form, screen)
+        await wait_until(pilot, lambda: len(sink.received) == 1)
+    reply = sink.received[0]
+    assert reply["To"] == CONTACT
+    assert reply["Cc"] == "sam.ortiz@pacific-state.example"
+    assert f"[{ref}]" in reply["Subject"]
+    assert reply["In-Reply-To"] == "<ps1@pacific-state.example>"
+    assert reply["From"] == "support@itworks.example"
+    log = stored(demo_settings, ref).interactions
+    assert log[-1].kind == "email-out" and "Hello Linda" in log[-1].body
