@@ -1,4 +1,8 @@
-"""`deskui mail ingest | quarantine | retry | dismiss | send-pending | outbox`: mail in and out.
+"""`deskui mail ingest | fetch | quarantine | retry | dismiss | send-pending | outbox`: mail in
+and out.
+
+``fetch`` reads the teams' IMAP mailboxes once (``--watch``: until stopped) and files what
+waits there like ``ingest``; exit 75 when a mailbox could not be read (the others still are).
 
 ``ingest`` reads one RFC 5322 message from FILE or stdin (an MTA pipe, e.g. Postfix
 ``|deskui mail ingest``) and prints the ticket reference (``--json``: what became of it).
@@ -13,7 +17,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +28,9 @@ from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
+from deskui.services.intake import mailbox_fetch
 from deskui.services.intake.mail_in import ingest_message
+from deskui.services.intake.mailbox_fetch import FetchReport
 from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
@@ -73,6 +81,19 @@ def register(commands: Any) -> None:
 
     pending = action("send-pending", "send queued mail that is due (retries)", run_send_pending)
     pending.add_argument("--json", action="store_true", help="print JSON")
+
+    fetch = action("fetch", "file the mail waiting in the teams' IMAP mailboxes", run_fetch)
+    fetch.add_argument("--team", help="only this team's mailboxes")
+    fetch.add_argument(
+        "--watch", action="store_true", help="keep going: IMAP IDLE, polling where it is missing"
+    )
+    fetch.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=60.0,
+        help="--watch without IDLE: seconds between checks (default 60)",
+    )
+    fetch.add_argument("--json", action="store_true", help="print what each mailbox did as JSON")
 
     listing = action("outbox", "list queued, sent and failed mail", run_outbox)
     listing.add_argument("--status", choices=("pending", "sent", "failed"))
@@ -213,6 +234,89 @@ def run_send_pending(args: argparse.Namespace) -> int:
 
 def _result(r: SendResult) -> dict[str, Any]:
     return {"id": r.id, "reference": r.reference, "outcome": r.outcome, "error": r.error}
+
+
+def _print_report(report: FetchReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.as_json()), flush=True)
+        return
+    if report.error is not None:
+        print(f"deskui: {one_line(report.mailbox)}: {one_line(report.error, 300)}", file=sys.stderr)
+        return
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(report.counts.items()))
+    print(f"{one_line(report.mailbox)}: {counts or 'nothing waiting'}", flush=True)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if args.poll_seconds <= 0:
+        raise CommandError("--poll-seconds: must be more than 0")
+    with desk_database(args) as (database, _now):
+        clock = settings.time_source()
+        try:
+            found = mailbox_fetch.mailboxes(database, args.team)
+        except ServiceError as exc:
+            raise CommandError(f"--team: {exc}") from exc
+        if not found:
+            where = f"team {args.team!r}" if args.team else "any team"
+            raise CommandError(f"no IMAP mailbox is configured for {where} (mail.mailboxes)")
+        if args.watch:
+            return _watch(args, database, settings, found)
+        reports = mailbox_fetch.fetch_all(
+            database, now=clock.now, options=_options(settings), team=args.team
+        )
+        _send_quietly(database, settings, clock.now())
+    for report in reports:
+        _print_report(report, args.json)
+    return EX_TEMPFAIL if any(r.error for r in reports) else 0
+
+
+def _watch(
+    args: argparse.Namespace,
+    database: Database,
+    settings: Settings,
+    found: list[mailbox_fetch.Mailbox],
+) -> int:
+    """One thread per mailbox until interrupted (Ctrl+C or SIGTERM)."""
+    clock = settings.time_source()
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def report(result: FetchReport) -> None:
+        with lock:
+            _print_report(result, args.json)
+
+    def send() -> None:
+        _send_quietly(database, settings, clock.now())
+
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threads = [
+        threading.Thread(
+            target=mailbox_fetch.watch_mailbox,
+            args=(database, mailbox),
+            kwargs={
+                "now": clock.now,
+                "options": _options(settings),
+                "on_report": report,
+                "stop": stop,
+                "poll_seconds": args.poll_seconds,
+                "after_send": send,
+            },
+            name=f"fetch {mailbox.label}",
+            daemon=True,
+        )
+        for mailbox in found
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.is_set():
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    return 0
 
 
 def run_outbox(args: argparse.Namespace) -> int:

@@ -84,7 +84,9 @@ def test_acknowledgements_per_sender_are_capped_per_hour(desk: Database) -> None
         ingest(desk, raw, at=AT + dt.timedelta(minutes=number))
     assert acknowledgements(desk) == 3
     # An hour later the sender is acknowledged again.
-    ingest(desk, mail(subject="Later", message_id="<later@mh.example>"), at=AT + dt.timedelta(hours=2))
+    ingest(
+        desk, mail(subject="Later", message_id="<later@mh.example>"), at=AT + dt.timedelta(hours=2)
+    )
     assert acknowledgements(desk) == 4
 
 

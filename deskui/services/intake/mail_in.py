@@ -464,6 +464,7 @@ def file_message(
     priorities: Mapping[str, str] | None = None,
     ack_cap: int = DEFAULT_ACK_CAP,
     recipients: tuple[str, ...] = (),
+    fallback_message_id: str | None = None,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
@@ -473,6 +474,9 @@ def file_message(
     """
     require_aware(at)
     mail = parse_mail(raw)
+    if mail.message_id is None and fallback_message_id is not None:
+        # A mailbox re-read after a crash must find the message filed already.
+        mail.message_id = fallback_message_id
     addressed = list(recipients) + mail.to
     with database.read() as session:
         if mail.message_id is not None:
@@ -579,6 +583,7 @@ def ingest_message(
     priorities: Mapping[str, str] | None = None,
     ack_cap: int = DEFAULT_ACK_CAP,
     recipients: tuple[str, ...] = (),
+    fallback_message_id: str | None = None,
 ) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``)."""
@@ -594,6 +599,7 @@ def ingest_message(
             priorities=priorities,
             ack_cap=ack_cap,
             recipients=recipients,
+            fallback_message_id=fallback_message_id,
         )
     except ServiceError as exc:
         return quarantine(database, raw, str(exc), at=at)
