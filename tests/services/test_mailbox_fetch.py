@@ -183,6 +183,12 @@ def test_filed_messages_move_to_the_folder_named(
     assert waiting(dovecot, f"{folder}.Filed", "ALL") == 3
 
 
+def _env(server: DovecotServer) -> dict[str, str]:
+    env = {**os.environ, "DESKUI_NOW": AT.isoformat(), "DESKUI_TEST_IMAP_PASSWORD": server.password}
+    env.pop("DESKUI_SMTP_HOST", None)
+    return env
+
+
 def _cli(db_path: Path, *args: str) -> list[str]:
     return [
         sys.executable, "-m", "deskui", "mail", "fetch", *args,
