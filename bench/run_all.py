@@ -17,6 +17,7 @@ BENCHMARKS = (
     "tui_bench",
     "ticket_log_bench",
     "board_bench",
+    "mail_intake_bench",
 )
 
 

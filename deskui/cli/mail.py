@@ -109,7 +109,8 @@ def _read(path: str) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _options(settings: Settings) -> dict[str, Any]:
+def mail_options(settings: Settings) -> dict[str, Any]:
+    """Intake's options from the settings (shared with ``serve lmtp``)."""
     return {
         "body_limit": settings.mail_body_limit,
         "acknowledge_domain": mail_domain(settings),
@@ -131,7 +132,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     try:
         with desk_database(args) as (database, now):
             result = ingest_message(
-                database, raw, at=now, team=args.team or settings.mail_team, **_options(settings)
+                database,
+                raw,
+                at=now,
+                team=args.team or settings.mail_team,
+                **mail_options(settings),
             )
             _send_quietly(database, settings, now)
     except CommandError as exc:
@@ -203,7 +208,7 @@ def run_retry(args: argparse.Namespace) -> int:
             at=now,
             team=args.team,
             ticket=args.ticket,
-            **_options(settings),
+            **mail_options(settings),
         )
         _send_quietly(database, settings, now)
     print(json.dumps(result.as_json(), indent=2) if args.json else result.reference)
@@ -263,7 +268,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         if args.watch:
             return _watch(args, database, settings, found)
         reports = mailbox_fetch.fetch_all(
-            database, now=clock.now, options=_options(settings), team=args.team
+            database, now=clock.now, options=mail_options(settings), team=args.team
         )
         _send_quietly(database, settings, clock.now())
     for report in reports:
@@ -296,7 +301,7 @@ def _watch(
             args=(database, mailbox),
             kwargs={
                 "now": clock.now,
-                "options": _options(settings),
+                "options": mail_options(settings),
                 "on_report": report,
                 "stop": stop,
                 "poll_seconds": args.poll_seconds,
