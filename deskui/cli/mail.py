@@ -21,16 +21,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
-from deskui.services.intake import mailbox_fetch
 from deskui.services.intake.mail_in import ingest_message
-from deskui.services.intake.mailbox_fetch import FetchReport
 from deskui.services.intake.quarantine import (
     dismiss_quarantined,
     list_quarantine,
@@ -40,6 +38,10 @@ from deskui.services.mail.outbox import SendResult, mail_domain, outbox, send_pe
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
 from deskui.store.session import Database
+
+if TYPE_CHECKING:
+    from deskui.services.intake import mailbox_fetch
+    from deskui.services.intake.mailbox_fetch import FetchReport
 
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -253,6 +255,9 @@ def _print_report(report: FetchReport, as_json: bool) -> None:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
+    # Imported here: the IMAP client is not needed by the MTA pipe ('mail ingest').
+    from deskui.services.intake import mailbox_fetch
+
     settings = settings_from(args)
     if args.poll_seconds <= 0:
         raise CommandError("--poll-seconds: must be more than 0")
@@ -283,6 +288,8 @@ def _watch(
     found: list[mailbox_fetch.Mailbox],
 ) -> int:
     """One thread per mailbox until interrupted (Ctrl+C or SIGTERM)."""
+    from deskui.services.intake import mailbox_fetch
+
     clock = settings.time_source()
     stop = threading.Event()
     lock = threading.Lock()

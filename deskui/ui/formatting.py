@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 
 def business_remaining(seconds: int | None) -> str:
@@ -33,3 +39,12 @@ def local_time(instant: dt.datetime | None, zone: dt.tzinfo, fmt: str = "%a %d %
     if instant is None:
         return "—"
     return instant.astimezone(zone).strftime(fmt)
+
+
+def update_cell_if_changed(table: DataTable[object], row: str, column: str, cell: Text) -> None:
+    """Set a cell only when its text or colour changed: most countdowns move once a minute,
+    and an unchanged ``update_cell`` still re-measures and repaints the row every second."""
+    current = table.get_cell(row, column)
+    if isinstance(current, Text) and current.plain == cell.plain and current.style == cell.style:
+        return
+    table.update_cell(row, column, cell)
