@@ -364,7 +364,8 @@ def run_outbox(args: argparse.Namespace) -> int:
     for r in rows:
         error = f"  last error: {one_line(r.last_error, 100)}" if r.last_error else ""
         print(
-            f"{r.id:>5}  {r.reference or '-':12}  {r.status:8}  attempts {r.attempts}  "
+            f"{r.id:>5}  {r.reference or '-':12}  {r.purpose:15}  {r.status:8}  "
+            f"attempts {r.attempts}  "
             f"{one_line(r.to_address, 40)}  {one_line(r.subject, 50)}{error}"
         )
     return 0
