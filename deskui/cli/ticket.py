@@ -122,6 +122,9 @@ def register(commands: Any) -> None:
     _ref_and_actor(reply, required=True)
     reply.add_argument("--body", help="what was said (required; - reads stdin)")
     reply.add_argument("--kind", default="email-out", help="email-out (default) or call-out")
+    reply.add_argument(
+        "--subject", help="email-out: the subject (default '[REF] Re: <the ticket's subject>')"
+    )
     _json_option(reply)
 
     status = action("status", "move a ticket to another status", run_status)
@@ -526,7 +529,16 @@ def run_reply(args: argparse.Namespace) -> int:
             _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
             return _after(args, database, now, f"{args.kind} logged")
         domain = mail_domain(settings)
-        _call(replies.send_reply, database, args.ref, body, by=actor, at=now, domain=domain)
+        _call(
+            replies.send_reply,
+            database,
+            args.ref,
+            body,
+            by=actor,
+            at=now,
+            domain=domain,
+            subject=args.subject,
+        )
         return _after(args, database, now, _sent(database, settings, now, "email-out logged"))
 
 

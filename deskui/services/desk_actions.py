@@ -191,8 +191,11 @@ class DeskActions:
             resume=True,
         )
 
-    def reply(self, ref: str, kind: InteractionKind | str, body: str) -> int:
-        """Log a reply; an email one is also sent, after the commit, through the outbox."""
+    def reply(
+        self, ref: str, kind: InteractionKind | str, body: str, *, subject: str | None = None
+    ) -> int:
+        """Log a reply; an email one is also sent, after the commit, through the outbox
+        (``subject``: the email's, else ``[REF] Re: <the ticket's subject>``)."""
         if str(getattr(kind, "value", kind)) != InteractionKind.EMAIL_OUT.value:
             return tickets.reply(
                 self.desk.database, ref, kind, body, by=self.handle, at=self._now()
@@ -200,7 +203,13 @@ class DeskActions:
         settings = self.desk.settings or Settings()
         now = self._now()
         version = replies.send_reply(
-            self.desk.database, ref, body, by=self.handle, at=now, domain=mail_domain(settings)
+            self.desk.database,
+            ref,
+            body,
+            by=self.handle,
+            at=now,
+            domain=mail_domain(settings),
+            subject=subject,
         )
         self._send(settings, now)
         return version

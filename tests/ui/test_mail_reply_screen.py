@@ -9,13 +9,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from mail_helpers import Inbox, free_port
 from pilot_helpers import wait_until
-from textual.widgets import Input, TextArea
-from ticket_helpers import CONTACT, open_form, show_ticket, stored, submit, type_in
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+from ticket_helpers import AGENT, CONTACT, open_form, show_ticket, stored, submit, type_in
 
 from deskui.services.intake.mail_in import ingest_message
+from deskui.services.tickets.lifecycle import get_ticket, set_status
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp
+from deskui.ui.screens.forms.base import ActionForm
 
 AppFactory = Callable[..., DeskApp]
 
@@ -29,6 +32,19 @@ def sink() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+async def choose(pilot: Pilot[None], form: ActionForm, field: str, value: str) -> None:  # type: ignore[type-arg]
+    """Pick ``value`` in a select with the keyboard (the first line is the blank prompt)."""
+    select = form.query_one(f"#field-{field}", Select)
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    spec = next(s for s in form.fields if s.name == field)
+    values = [option for _, option in spec.options]
+    await pilot.press("home", *["down"] * (values.index(value) + 1), "enter")
+    await pilot.pause()
+    assert select.value == value
 
 
 def _mailed_ticket(settings: Settings) -> str:
@@ -63,9 +79,11 @@ async def test_r_sends_the_reply_with_a_canned_text(
         body = form.query_one("#field-body", TextArea)
         await wait_until(pilot, lambda: "Hello Linda" in body.text)
         assert "rather than a fault" in body.text
+        await type_in(pilot, form, "subject", "Your fee statements")
         await submit(pilot, app, form, screen)
         await wait_until(pilot, lambda: len(sink.received) == 1)
     reply = sink.received[0]
+    assert reply["Subject"] == f"[{ref}] Re: Your fee statements"
     assert reply["To"] == CONTACT
     assert reply["Cc"] == "sam.ortiz@pacific-state.example"
     assert f"[{ref}]" in reply["Subject"]
@@ -73,3 +91,29 @@ async def test_r_sends_the_reply_with_a_canned_text(
     assert reply["From"] == "support@itworks.example"
     log = stored(demo_settings, ref).interactions
     assert log[-1].kind == "email-out" and "Hello Linda" in log[-1].body
+
+
+async def test_x_can_email_the_resolution(
+    make_app: AppFactory, demo_settings: Settings, sink: Inbox
+) -> None:
+    ref = _mailed_ticket(demo_settings)
+    database = Database(demo_settings.database_url)
+    try:
+        assert demo_settings.now is not None
+        holder = get_ticket(database, ref, now=demo_settings.now).assignee or AGENT
+        set_status(database, ref, "acknowledged", by=holder, at=demo_settings.now)
+    finally:
+        database.dispose()
+    app = make_app(refresh_seconds=60.0, smtp_host="127.0.0.1", smtp_port=sink.port)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        form = await open_form(pilot, app, "x")
+        # IT Works does not email resolutions by default; the agent chooses to.
+        assert form.values()["tell_client"] == "no"
+        await choose(pilot, form, "tell_client", "yes")
+        await type_in(pilot, form, "summary", "Printer driver updated")
+        await submit(pilot, app, form, screen)
+        await wait_until(pilot, lambda: len(sink.received) == 1)
+    notice = sink.received[0]
+    assert notice["To"] == CONTACT and f"[{ref}]" in notice["Subject"]
+    assert stored(demo_settings, ref).status == "resolved"

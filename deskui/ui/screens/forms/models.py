@@ -55,6 +55,8 @@ class ContactValues(BaseModel):
 class ReplyValues(BaseModel):
     kind: Annotated[str, _chosen("how you replied")]
     body: Annotated[str, _required("what was said to the customer")]
+    # An email's subject ("" : "[REF] Re: <the ticket's subject>").
+    subject: OptionalText = ""
 
 
 class RemoteSessionValues(BaseModel):

@@ -121,13 +121,20 @@ def reply_form(actions: DeskActions, page: TicketPage) -> ReplyForm:
                 placeholder=", ".join(c.name for c in page.canned[:3]),
             )
         )
+    fields.append(
+        FieldSpec(
+            "subject",
+            "Email subject (the reference is kept in it)",
+            placeholder=f"[{ref}] Re: {one_line(page.ticket.subject, 50)}",
+        )
+    )
     fields.append(FieldSpec("body", "What was said", "text", required=True))
     return ReplyForm(
         page.canned,
         _title("Reply to the customer", page),
         fields,
         ReplyValues,
-        lambda v, _version: actions.reply(ref, v.kind, v.body),
+        lambda v, _version: actions.reply(ref, v.kind, v.body, subject=v.subject or None),
     )
 
 
@@ -161,6 +168,8 @@ class ReplyForm(ActionForm[ReplyValues]):
         if chosen is None:
             return
         event.input.value = chosen.name
+        if chosen.subject:
+            self.query_one("#field-subject", Input).value = chosen.subject
         body = self.query_one("#field-body", TextArea)
         body.text = chosen.body
         body.focus()
