@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from deskui.services.actor import Actor
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 # Spawned children import this module by name (run_all.py loads it as "live_bench").
@@ -119,7 +121,7 @@ def open_tickets_elsewhere(url: str, count: int, seed: int, go: Any, results: An
                 priority="high",
                 opened_at=at,
             )
-            open_ticket(database, draft, at=at)
+            open_ticket(Actor.of(database, None, at=at), draft)
             committed.append((subject, time.time()))
             time.sleep(0.15 + jitter.random() * 0.15)
     finally:
@@ -195,11 +197,9 @@ def write_notes(url: str, handle: str, references: list[str], count: int, start_
         time.sleep(max(0.0, start_at - time.time()))
         for number in range(count):
             add_note(
-                database,
+                Actor.of(database, handle, at=dt.datetime.now(dt.UTC)),
                 rng.choice(references),
                 f"bench-write {handle} {number}",
-                by=handle,
-                at=dt.datetime.now(dt.UTC),
             )
             ok += 1
     finally:

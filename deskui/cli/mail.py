@@ -23,10 +23,17 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    acting,
+    command_group,
+    global_options_parent,
+    settings_from,
+)
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
 from deskui.services.intake.quarantine import (
@@ -34,7 +41,7 @@ from deskui.services.intake.quarantine import (
     list_quarantine,
     retry_quarantined,
 )
-from deskui.services.mail.outbox import SendResult, mail_domain, outbox, send_pending
+from deskui.services.mail.outbox import SendResult, outbox, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -111,17 +118,6 @@ def _read(path: str) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def mail_options(settings: Settings) -> dict[str, Any]:
-    """Intake's options from the settings (shared with ``serve lmtp``)."""
-    return {
-        "body_limit": settings.mail_body_limit,
-        "acknowledge_domain": mail_domain(settings),
-        "category": settings.mail_category,
-        "priorities": settings.mail_priorities,
-        "ack_cap": settings.mail_ack_per_sender_hour,
-    }
-
-
 def _send_quietly(database: Database, settings: Settings, now: dt.datetime) -> None:
     """Send what the outbox holds; a failure is recorded there, never fails the command."""
     if mail_configured(settings):
@@ -133,13 +129,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         with desk_database(args) as (database, now):
-            result = ingest_message(
-                database,
-                raw,
-                at=now,
-                team=args.team or settings.mail_team,
-                **mail_options(settings),
-            )
+            result = ingest_message(acting(args, database, None, now), raw, team=args.team)
             _send_quietly(database, settings, now)
     except CommandError as exc:
         raise CommandError(str(exc), EX_TEMPFAIL) from exc
@@ -204,13 +194,10 @@ def run_retry(args: argparse.Namespace) -> int:
     with desk_database(args) as (database, now):
         result = _service(
             retry_quarantined,
-            database,
+            acting(args, database, args.actor, now),
             args.id,
-            by=args.actor,
-            at=now,
             team=args.team,
             ticket=args.ticket,
-            **mail_options(settings),
         )
         _send_quietly(database, settings, now)
     print(json.dumps(result.as_json(), indent=2) if args.json else result.reference)
@@ -219,7 +206,7 @@ def run_retry(args: argparse.Namespace) -> int:
 
 def run_dismiss(args: argparse.Namespace) -> int:
     with desk_database(args) as (database, now):
-        _service(dismiss_quarantined, database, args.id, args.note, by=args.actor, at=now)
+        _service(dismiss_quarantined, acting(args, database, args.actor, now), args.id, args.note)
     print(f"message {args.id} dismissed")
     return 0
 
@@ -272,9 +259,8 @@ def run_fetch(args: argparse.Namespace) -> int:
             raise CommandError(f"no IMAP mailbox is configured for {where} (mail.mailboxes)")
         if args.watch:
             return _watch(args, database, settings, found)
-        reports = mailbox_fetch.fetch_all(
-            database, now=clock.now, options=mail_options(settings), team=args.team
-        )
+        system = Actor(database, None, clock, settings)
+        reports = mailbox_fetch.fetch_all(system, team=args.team)
         _send_quietly(database, settings, clock.now())
     for report in reports:
         _print_report(report, args.json)
@@ -305,10 +291,8 @@ def _watch(
     threads = [
         threading.Thread(
             target=mailbox_fetch.watch_mailbox,
-            args=(database, mailbox),
+            args=(Actor(database, None, clock, settings), mailbox),
             kwargs={
-                "now": clock.now,
-                "options": mail_options(settings),
                 "on_report": report,
                 "stop": stop,
                 "poll_seconds": args.poll_seconds,

@@ -220,10 +220,10 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
 
 
 def run_serve_lmtp(args: argparse.Namespace) -> int:
-    from deskui.cli.mail import mail_options
     from deskui.cli.oncall import desk_database
     from deskui.domain.storage_errors import StoreError
     from deskui.remote.lmtp import LmtpAnswer, LmtpConfig, serve_lmtp
+    from deskui.services.actor import Actor
     from deskui.services.intake.mail_in import ingest_message
     from deskui.services.mail.outbox import send_pending
     from deskui.services.mail.smtp import mail_configured
@@ -231,17 +231,16 @@ def run_serve_lmtp(args: argparse.Namespace) -> int:
     host, port = parse_listen(args.listen)
     settings = settings_from(args)
     clock = settings.time_source()
-    options = mail_options(settings)
     team = args.team or settings.mail_team
     _configure_logging()
 
     with desk_database(args) as (database, _now):
+        # The system files the mail, on the settings' running clock.
+        system = Actor(database, None, clock, settings)
 
         def file(raw: bytes, recipient: str) -> LmtpAnswer:
             try:
-                result = ingest_message(
-                    database, raw, at=clock.now(), team=team, recipients=(recipient,), **options
-                )
+                result = ingest_message(system, raw, team=team, recipients=(recipient,))
             except StoreError as exc:
                 return LmtpAnswer(False, f"the database is unavailable, try again: {exc}")
             if result.action == "quarantined":

@@ -13,9 +13,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
-from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
 from deskui.services.live import LiveFeed
+from deskui.services.supervision.board import check_may_watch
 from deskui.services.tickets.desk import DeskService
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
@@ -124,7 +124,7 @@ class DeskApp(App[None]):
     def _open_board(self) -> None:
         """Ask the services (off the UI thread: a read, and a write if refused) first."""
         try:
-            DeskActions(self.desk).check_may_watch_board()
+            check_may_watch(self.desk.actor)
         except ServiceError as refused:
             self.call_from_thread(
                 self.notify, str(refused), title="Not allowed", severity="error", markup=False

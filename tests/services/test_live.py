@@ -13,6 +13,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from ticket_workers import take_tickets
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.live import LiveFeed
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.changes import events_after
@@ -71,7 +72,7 @@ def test_ticket_changes_reach_the_feed_from_this_and_another_process(
         assert seen.until(lambda: seen.states == [True])
         assert feed.online is True
         before = seen.changes[-1] if seen.changes else 0
-        ref = intake.open_ticket(desk, draft(), at=OPENED).reference
+        ref = intake.open_ticket(Actor.of(desk, None, at=OPENED), draft()).reference
         assert seen.until(lambda: len(seen.changes) >= 1)
         assert events_since(desk, before)[-1][0].startswith("ticket")
 

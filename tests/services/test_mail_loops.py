@@ -12,8 +12,10 @@ from mail_helpers import COLLEEN, mail
 from sqlalchemy import func, select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
+from deskui.services.actor import Actor
 from deskui.services.intake.mail_in import ingest_message
 from deskui.services.mail.outbox import ACKNOWLEDGEMENT
+from deskui.settings import Settings
 from deskui.store.models import Contact, Interaction, OutboundMail, Ticket
 from deskui.store.session import Database
 
@@ -23,8 +25,9 @@ PETER = "peter@maritime-health.example"  # same organisation as Colleen
 RACHEL = "r.hale@oakfield-music.example"  # a Paritor contact
 
 
-def ingest(desk: Database, raw: bytes, at: dt.datetime = AT, **options: object):
-    return ingest_message(desk, raw, at=at, acknowledge_domain="desk.example", **options)
+def ingest(desk: Database, raw: bytes, at: dt.datetime = AT, team: str | None = None):
+    settings = Settings.model_construct(mail_from="support@desk.example")
+    return ingest_message(Actor.of(desk, None, at=at, settings=settings), raw, team=team)
 
 
 def acknowledgements(desk: Database) -> int:

@@ -22,8 +22,11 @@ from dovecot import dovecot as dovecot  # the fixture
 from imapclient import IMAPClient
 from sqlalchemy import func, select, update
 
+from deskui.domain.timesource import FrozenTime
+from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.intake import mailbox_fetch
+from deskui.settings import Settings
 from deskui.store.migrate import upgrade
 from deskui.store.models import MailMessage, Team, Ticket
 from deskui.store.session import Database
@@ -118,7 +121,9 @@ def filed(desk: Database) -> tuple[int, int]:
         return int(tickets), int(inbound)
 
 
-OPTIONS = {"acknowledge_domain": None}
+def system(desk: Database) -> Actor:
+    """Mail intake as the fetch command runs it: the system, on a clock, with settings."""
+    return Actor(desk, None, FrozenTime(AT), Settings.model_construct())
 
 
 @pytest.fixture(autouse=True)
@@ -131,13 +136,13 @@ def test_fetch_files_every_message_once_and_flags_it(
 ) -> None:
     configure(desk, dovecot, folder)
     deliver(dovecot, folder, [message(n) for n in range(5)] + [message(99, with_id=False)])
-    reports = mailbox_fetch.fetch_all(desk, now=lambda: AT, options=OPTIONS)
+    reports = mailbox_fetch.fetch_all(system(desk))
     assert [r.error for r in reports] == [None]
     assert reports[0].counts == {"opened": 6}
     assert filed(desk) == (6, 6)
     assert waiting(dovecot, folder) == 0
     # Nothing new: a second pass files nothing.
-    again = mailbox_fetch.fetch_all(desk, now=lambda: AT, options=OPTIONS)
+    again = mailbox_fetch.fetch_all(system(desk))
     assert again[0].counts == {}
     assert filed(desk) == (6, 6)
 
@@ -159,14 +164,12 @@ def test_a_crash_between_filing_and_marking_files_each_message_once(
     client = mailbox_fetch.connect(mailbox.spec)
     try:
         with pytest.raises(OSError, match="killed"):
-            mailbox_fetch.fetch_pass(
-                desk, mailbox, client, now=lambda: AT, options=OPTIONS, mark=dies_on_the_fourth
-            )
+            mailbox_fetch.fetch_pass(system(desk), mailbox, client, mark=dies_on_the_fourth)
     finally:
         client.logout()
     assert filed(desk) == (4, 4)  # the fourth was filed, not marked
     assert waiting(dovecot, folder) == 4
-    reports = mailbox_fetch.fetch_all(desk, now=lambda: AT, options=OPTIONS)
+    reports = mailbox_fetch.fetch_all(system(desk))
     assert reports[0].counts == {"duplicate": 1, "opened": 3}
     assert filed(desk) == (7, 7)
     assert waiting(dovecot, folder) == 0
@@ -177,7 +180,7 @@ def test_filed_messages_move_to_the_folder_named(
 ) -> None:
     configure(desk, dovecot, folder, move_to=f"{folder}.Filed")
     deliver(dovecot, folder, [message(n) for n in range(3)])
-    reports = mailbox_fetch.fetch_all(desk, now=lambda: AT, options=OPTIONS)
+    reports = mailbox_fetch.fetch_all(system(desk))
     assert reports[0].counts == {"opened": 3}
     assert waiting(dovecot, folder, "ALL") == 0
     assert waiting(dovecot, f"{folder}.Filed", "ALL") == 3
@@ -255,5 +258,5 @@ def test_a_missing_password_is_reported_for_that_mailbox(
 ) -> None:
     configure(desk, dovecot, folder)
     monkeypatch.delenv("DESKUI_TEST_IMAP_PASSWORD")
-    reports = mailbox_fetch.fetch_all(desk, now=lambda: AT, options=OPTIONS)
+    reports = mailbox_fetch.fetch_all(system(desk))
     assert reports[0].error is not None and "DESKUI_TEST_IMAP_PASSWORD" in reports[0].error

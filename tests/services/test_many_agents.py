@@ -21,6 +21,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import intake
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Event, Interaction, Ticket
 from deskui.store.session import Database
@@ -46,7 +47,7 @@ def open_shared_tickets(database: Database, count: int) -> list[str]:
             contact_email="colleen@maritime-health.example",
             priority="high",
         )
-        references.append(intake.open_ticket(database, draft, at=opened).reference)
+        references.append(intake.open_ticket(Actor.of(database, None, at=opened), draft).reference)
     return references
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from ticket_helpers import open_test_ticket, screen_text, show_ticket, type_in
 
+from deskui.services.actor import Actor
 from deskui.services.catalog.demo import DEMO_AGENT, build_demo_database
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.lifecycle import acknowledge, add_note
@@ -197,7 +198,9 @@ async def test_postgres_lost_and_back_offline_badge_draft_kept_changes_shown(
                 assert "text is kept" in form.errors["form"]
                 assert form.values()["body"] == "Half a thought"
                 # Meanwhile another agent (still connected) adds a note.
-                add_note(other, ref, "Written while you were offline", by="dpatel", at=FROZEN_NOW)
+                add_note(
+                    Actor.of(other, "dpatel", at=FROZEN_NOW), ref, "Written while you were offline"
+                )
                 await asyncio.sleep(1.0)
                 assert screen.offline
             finally:
@@ -253,7 +256,7 @@ async def test_plain_agent_pressing_g_on_a_colleagues_ticket_is_refused(
     ref = open_test_ticket(demo_settings)
     database = Database(demo_settings.database_url)
     try:
-        acknowledge(database, ref, by="kwalsh", at=FROZEN_NOW)
+        acknowledge(Actor.of(database, "kwalsh", at=FROZEN_NOW), ref)
         app = desk_app(demo_settings, refresh_seconds=QUIET)  # mbrennan: agent only
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await show_ticket(app, pilot, ref)

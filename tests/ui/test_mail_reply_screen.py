@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 from ticket_helpers import AGENT, CONTACT, open_form, show_ticket, stored, submit, type_in
 
+from deskui.services.actor import Actor
 from deskui.services.intake.mail_in import ingest_message
 from deskui.services.tickets.lifecycle import get_ticket, set_status
 from deskui.settings import Settings
@@ -56,7 +57,7 @@ def _mailed_ticket(settings: Settings) -> str:
     assert settings.now is not None
     database = Database(settings.database_url)
     try:
-        result = ingest_message(database, raw, at=settings.now)
+        result = ingest_message(Actor.of(database, None, at=settings.now, settings=settings), raw)
     finally:
         database.dispose()
     assert result.action == "opened" and result.reference
@@ -101,7 +102,7 @@ async def test_x_can_email_the_resolution(
     try:
         assert demo_settings.now is not None
         holder = get_ticket(database, ref, now=demo_settings.now).assignee or AGENT
-        set_status(database, ref, "acknowledged", by=holder, at=demo_settings.now)
+        set_status(Actor.of(database, holder, at=demo_settings.now), ref, "acknowledged")
     finally:
         database.dispose()
     app = make_app(refresh_seconds=60.0, smtp_host="127.0.0.1", smtp_port=sink.port)

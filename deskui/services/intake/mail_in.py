@@ -1,6 +1,6 @@
 """Mail in: one RFC 5322 message becomes a new ticket or an entry on an existing one.
 
-``ingest_message(database, raw, at=…)`` is what ``deskui mail ingest`` (an MTA pipe, like
+``ingest_message(actor, raw)`` is what ``deskui mail ingest`` (an MTA pipe, like
 ``rt-mailgate``) calls:
 
 - The message is read by ``deskui.services.intake.mail_parse`` (forgiving about character sets,
@@ -37,7 +37,6 @@ import datetime as dt
 import email
 import email.policy
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,6 +48,7 @@ from deskui.domain.catalog.team_mail import TeamMailSpec
 from deskui.domain.mail_rules import is_enhancement, no_acknowledgement_reason, stated_priority
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.intake.mail_parse import MailRejectedError, ParsedMail, parse_mail
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
@@ -70,10 +70,7 @@ from deskui.store.models import (
 )
 from deskui.store.session import Database
 
-DEFAULT_BODY_LIMIT = 100_000
 ORIGINAL_NAME = "original-message.eml"
-# At most this many automatic acknowledgements to one address an hour (a loop breaker).
-DEFAULT_ACK_CAP = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +290,7 @@ def _append(
 
 
 def _open(
-    database: Database,
+    actor: Actor,
     team: str,
     organisation: str | None,
     mail: ParsedMail,
@@ -303,9 +300,6 @@ def _open(
     *,
     known_contact: bool,
     follows: str | None,
-    domain: str | None,
-    category: str,
-    priorities: Mapping[str, str] | None,
     related: str | None = None,
     requested: str | None = None,
     no_ack: str | None = None,
@@ -326,13 +320,12 @@ def _open(
         meta["related"] = related
     if no_ack is not None:
         meta["no_acknowledgement"] = no_ack
-        domain = None
     notes = tuple(mail.notes) + ((f"no acknowledgement: {no_ack}",) if no_ack else ())
     draft = TicketDraft(
         team=team,
         subject=mail.subject,
         channel=Channel.EMAIL,
-        category=category,
+        category=actor.settings.mail_category,
         description=body,
         organisation=organisation,
         contact_email=mail.sender if known_contact else None,
@@ -344,20 +337,19 @@ def _open(
     def after_open(session: Session, ticket: Ticket, entry: Interaction) -> None:
         _keep(session, ticket.id, entry, files, mail, at)
         if related is not None:
-            _link(database, session, related, ticket.reference, mail, at)
+            _link(actor.database, session, related, ticket.reference, mail, at)
 
     def opened(draft: TicketDraft) -> str:
         return open_ticket(
-            database,
+            actor.as_system().at(at),
             draft,
-            at=at,
             route=True,
-            acknowledge_domain=domain,
+            acknowledge=no_ack is None,
             opening_meta=meta,
             opening_attachments=_listing(files),
             after_open=after_open,
             lowest_by_default=True,
-            fallback_priorities=priorities,
+            fallback_priorities=actor.settings.mail_priorities,
         ).reference
 
     try:
@@ -435,8 +427,9 @@ def _bounce(
         return IngestResult("bounce", reference, notes=notes)
 
 
-def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) -> IngestResult:
+def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
     """Keep ``raw`` byte for byte with ``reason`` for a person to look at."""
+    database, at = actor.database, actor.now()
     sender = subject = None
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -452,26 +445,26 @@ def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) 
 
 
 def file_message(
-    database: Database,
+    actor: Actor,
     raw: bytes,
     *,
-    at: dt.datetime,
     team: str | None = None,
     ticket: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
-    ack_cap: int = DEFAULT_ACK_CAP,
     recipients: tuple[str, ...] = (),
     fallback_message_id: str | None = None,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
-    team for a sender whose organisation does not name one (a team whose address the mail
-    was sent to comes first). ``recipients``: the envelope's (LMTP), besides To.
+    team for a sender whose organisation does not name one (default: ``mail_team`` of the
+    settings; a team whose address the mail was sent to comes first). ``recipients``: the
+    envelope's (LMTP), besides To. The body limit, category, priorities and the hourly
+    acknowledgement cap come from the actor's settings.
     """
+    database, at, settings = actor.database, actor.now(), actor.settings
+    body_limit = settings.mail_body_limit
+    ack_cap = settings.mail_ack_per_sender_hour
+    team = team or settings.mail_team
     require_aware(at)
     mail = parse_mail(raw)
     if mail.message_id is None and fallback_message_id is not None:
@@ -534,12 +527,12 @@ def file_message(
             if spec.enhancement_priority and is_enhancement(mail.subject, addressed, spec):
                 requested = spec.enhancement_priority
             no_ack = no_acknowledgement_reason(mail.loop_headers, mail.sender or "")
-            if no_ack is None and acknowledge_domain is not None:
+            if no_ack is None:
                 no_ack = _over_cap(session, mail.sender or "", at, ack_cap)
     if reference is not None:
         return _append(database, reference, mail, raw, at, body_limit)
     return _open(
-        database,
+        actor.at(at),
         team_slug,
         organisation,
         mail,
@@ -548,9 +541,6 @@ def file_message(
         body_limit,
         known_contact=contact is not None,
         follows=follows,
-        domain=acknowledge_domain,
-        category=category,
-        priorities=priorities,
         related=related,
         requested=requested,
         no_ack=no_ack,
@@ -572,34 +562,23 @@ def _over_cap(session: Session, sender: str, at: dt.datetime, cap: int) -> str |
 
 
 def ingest_message(
-    database: Database,
+    actor: Actor,
     raw: bytes,
     *,
-    at: dt.datetime,
     team: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
-    ack_cap: int = DEFAULT_ACK_CAP,
     recipients: tuple[str, ...] = (),
     fallback_message_id: str | None = None,
 ) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``)."""
+    actor = actor.at(actor.now())
     try:
         return file_message(
-            database,
+            actor,
             raw,
-            at=at,
             team=team,
-            body_limit=body_limit,
-            acknowledge_domain=acknowledge_domain,
-            category=category,
-            priorities=priorities,
-            ack_cap=ack_cap,
             recipients=recipients,
             fallback_message_id=fallback_message_id,
         )
     except ServiceError as exc:
-        return quarantine(database, raw, str(exc), at=at)
+        return quarantine(actor, raw, str(exc))

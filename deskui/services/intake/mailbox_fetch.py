@@ -18,7 +18,6 @@ every few minutes as RFC 2177 asks), polling where it does not, reconnecting aft
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 import ssl
@@ -35,6 +34,7 @@ from sqlalchemy import select
 
 from deskui.domain.catalog.team_mail import MailboxSpec, TeamMailSpec
 from deskui.domain.storage_errors import StoreError
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import IngestResult, ingest_message
 from deskui.store.models import Team
@@ -162,15 +162,14 @@ def mark_filed(client: IMAPClient, spec: MailboxSpec, uid: int) -> None:
 
 
 def fetch_pass(
-    database: Database,
+    actor: Actor,
     mailbox: Mailbox,
     client: IMAPClient,
     *,
-    now: Callable[[], dt.datetime],
-    options: Mapping[str, Any],
     mark: Callable[[IMAPClient, MailboxSpec, int], None] = mark_filed,
 ) -> FetchReport:
-    """File what waits in the selected folder, one message at a time, marking each after."""
+    """File what waits in the selected folder, one message at a time, marking each after
+    (``actor``: the system, on a running clock: each message is filed at its own time)."""
     report = FetchReport(mailbox.label)
     for uid in _waiting(client, mailbox.spec):
         fetched = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {})
@@ -178,12 +177,7 @@ def fetch_pass(
         if not isinstance(raw, bytes):
             continue  # gone since the search (another reader moved it)
         result = ingest_message(
-            database,
-            raw,
-            at=now(),
-            team=mailbox.team,
-            fallback_message_id=_fallback_id(raw),
-            **options,
+            actor, raw, team=mailbox.team, fallback_message_id=_fallback_id(raw)
         )
         report.count(result)
         if result.action in KEPT:
@@ -191,24 +185,18 @@ def fetch_pass(
     return report
 
 
-def fetch_all(
-    database: Database,
-    *,
-    now: Callable[[], dt.datetime],
-    options: Mapping[str, Any],
-    team: str | None = None,
-) -> list[FetchReport]:
+def fetch_all(actor: Actor, *, team: str | None = None) -> list[FetchReport]:
     """One pass over every configured mailbox; a mailbox that fails says why in its report
     and the others are still read."""
     reports = []
-    for mailbox in mailboxes(database, team):
+    for mailbox in mailboxes(actor.database, team):
         try:
             client = connect(mailbox.spec)
         except MailboxError as exc:
             reports.append(FetchReport(mailbox.label, error=str(exc)))
             continue
         try:
-            reports.append(fetch_pass(database, mailbox, client, now=now, options=options))
+            reports.append(fetch_pass(actor, mailbox, client))
         except (OSError, IMAPClientError, StoreError) as exc:
             reports.append(FetchReport(mailbox.label, error=f"{type(exc).__name__}: {exc}"))
         finally:
@@ -222,11 +210,9 @@ def _logout(client: IMAPClient) -> None:
 
 
 def watch_mailbox(
-    database: Database,
+    actor: Actor,
     mailbox: Mailbox,
     *,
-    now: Callable[[], dt.datetime],
-    options: Mapping[str, Any],
     on_report: Callable[[FetchReport], None],
     stop: threading.Event,
     poll_seconds: float = 60.0,
@@ -244,7 +230,7 @@ def watch_mailbox(
         try:
             idle = client.has_capability("IDLE")
             while not stop.is_set():
-                report = fetch_pass(database, mailbox, client, now=now, options=options)
+                report = fetch_pass(actor, mailbox, client)
                 if report.counts:
                     on_report(report)
                     if after_send is not None:

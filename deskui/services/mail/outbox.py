@@ -30,12 +30,23 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, InteractionKind
-from deskui.services.mail.replies import team_mail
-from deskui.services.mail.smtp import MailDeliveryError, send_mail
+from deskui.services.actor import Actor
+from deskui.services.mail.replies import mail_domain, team_mail
+from deskui.services.mail.smtp import MailDeliveryError, mail_configured, send_mail
 from deskui.services.tickets.unit_of_work import begin_edit
 from deskui.settings import Settings
 from deskui.store.models import MailMessage, OutboundMail, Ticket
 from deskui.store.session import Database
+
+# ``mail_domain`` lives in replies (which makes reply ids); callers import it from here too.
+__all__ = [
+    "ACKNOWLEDGEMENT",
+    "deliver_pending",
+    "mail_domain",
+    "outbox",
+    "queue_acknowledgement",
+    "send_pending",
+]
 
 ACKNOWLEDGEMENT = "acknowledgement"
 ACKNOWLEDGED_CHANNELS = frozenset({Channel.EMAIL, Channel.WEB})
@@ -68,11 +79,6 @@ class SendResult:
     reference: str | None
     outcome: str
     error: str | None = None
-
-
-def mail_domain(settings: Settings) -> str:
-    """The domain of the desk's From address, for the Message-IDs it makes."""
-    return settings.mail_from.rpartition("@")[2].strip(" >") or "deskui.invalid"
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -150,6 +156,14 @@ def build_message(settings: Settings, row: OutboundMail) -> EmailMessage:
     message["Auto-Submitted"] = "auto-replied" if row.purpose == ACKNOWLEDGEMENT else "no"
     message.set_content(row.body)
     return message
+
+
+def deliver_pending(actor: Actor) -> list[SendResult]:
+    """Send what is due now when SMTP is configured in the actor's settings (nothing
+    otherwise: the mail waits for ``deskui mail send-pending``). Call it after the commit."""
+    if not mail_configured(actor.settings):
+        return []
+    return send_pending(actor.database, actor.settings, at=actor.now())
 
 
 def _claim(database: Database, at: dt.datetime, limit: int) -> list[int]:

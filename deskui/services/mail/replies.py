@@ -23,34 +23,51 @@ in Cc kept in Cc. Its headers:
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskui.domain.catalog.team_mail import CannedReplySpec, TeamMailSpec
-from deskui.domain.mail_rules import fill_template, first_name, fuzzy_rank
+from deskui.domain.catalog.team_mail import TeamMailSpec
+from deskui.domain.mail_rules import fill_template
 from deskui.domain.vocabulary import InteractionKind
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded
 from deskui.services.errors import TicketValidationError
 from deskui.services.tickets import lifecycle
+from deskui.services.tickets.canned import (
+    canned_replies,
+    placeholders,
+    team_mail,
+    tells_client_by_default,
+)
 from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, required_text
-from deskui.store.models import Interaction, MailMessage, OutboundMail, Team, Ticket
-from deskui.store.session import Database
+from deskui.settings import Settings
+from deskui.store.models import Interaction, MailMessage, OutboundMail, Ticket
+
+__all__ = [
+    "REPLY",
+    "RESOLUTION",
+    "canned_replies",
+    "mail_domain",
+    "placeholders",
+    "queue_mail",
+    "resolve_and_tell",
+    "send_reply",
+    "team_mail",
+    "tells_client_by_default",
+    "thread_headers",
+]
 
 REPLY = "reply"
 RESOLUTION = "resolution"
 MAX_REFERENCES = 20
 
 
-def team_mail(team: Team | None) -> TeamMailSpec:
-    """The team's mail settings (all defaults when it has none)."""
-    if team is None or not team.mail:
-        return TeamMailSpec()
-    return TeamMailSpec.model_validate(team.mail)
+def mail_domain(settings: Settings) -> str:
+    """The domain of the desk's From address, for the Message-IDs it makes."""
+    return settings.mail_from.rpartition("@")[2].strip(" >") or "deskui.invalid"
 
 
 def thread_headers(session: Session, ticket_id: int) -> tuple[str | None, str | None]:
@@ -102,20 +119,6 @@ def reply_subject(ticket: Ticket, subject: str | None = None) -> str:
         return text[:500]
     prefix = "" if text.lower().startswith("re:") else "Re: "
     return f"{tag} {prefix}{text}"[:500]
-
-
-def placeholders(ticket: Ticket, agent_name: str) -> dict[str, str]:
-    """The values a canned reply or signature may use."""
-    eta = ticket.eta_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if ticket.eta_at else ""
-    return {
-        "first_name": first_name(ticket.requester_name or ""),
-        "requester": ticket.requester_name or "",
-        "reference": ticket.reference,
-        "agent": agent_name,
-        "eta": eta or "as soon as we can",
-        "subject": ticket.subject,
-        "team": ticket.team.name,
-    }
 
 
 def with_signature(body: str, spec: TeamMailSpec, values: dict[str, str]) -> str:
@@ -177,17 +180,11 @@ def _sent_meta(row: OutboundMail) -> dict[str, Any]:
     return meta
 
 
-def send_reply(
-    database: Database,
-    ref: str,
-    body: str,
-    *,
-    by: str,
-    at: dt.datetime,
-    domain: str,
-    subject: str | None = None,
-) -> int:
-    """Log an ``email-out`` reply and queue it for sending; the ticket's new version."""
+def send_reply(actor: Actor, ref: str, body: str, *, subject: str | None = None) -> int:
+    """Log an ``email-out`` reply by ``actor`` and queue it for sending (Message-ID on the
+    domain of the actor's ``mail_from``); the ticket's new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
+    domain = mail_domain(actor.settings)
     text = required_text(body, "body", "what was said to the customer")
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
@@ -196,29 +193,19 @@ def send_reply(
         return edit.finish("reply", kind=InteractionKind.EMAIL_OUT.value)
 
 
-def tells_client_by_default(database: Database, ref: str) -> bool:
-    """Whether resolving ``ref`` sends the summary unless told not to (the team's default)."""
-    with database.read() as session:
-        ticket = session.scalars(
-            select(Ticket).where(Ticket.reference == ref.strip().upper())
-        ).first()
-        return ticket is not None and team_mail(ticket.team).resolution_to_client
-
-
 def resolve_and_tell(
-    database: Database,
+    actor: Actor,
     ref: str,
     summary: str,
     *,
-    by: str,
-    at: dt.datetime,
-    domain: str,
     tell: bool | None = None,
     breach_reason: str | None = None,
     expected_version: int | None = None,
 ) -> int:
     """Resolve with ``summary``; with ``tell`` (``None``: the team's default) the summary is
     also emailed to the client, logged as ``email-out``, in the same transaction."""
+    database, by, at = actor.database, actor.handle, actor.now()
+    domain = mail_domain(actor.settings)
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         wanted = team_mail(edit.ticket.team).resolution_to_client if tell is None else tell
@@ -230,35 +217,3 @@ def resolve_and_tell(
             meta = {**_sent_meta(row), "resolution": True}
             edit.log(InteractionKind.EMAIL_OUT, body, meta)
         return edit.finish("resolved", told_client=bool(wanted))
-
-
-@dataclass(frozen=True, slots=True)
-class CannedReply:
-    """A team's canned reply with the ticket's placeholders filled in."""
-
-    name: str
-    subject: str
-    body: str
-
-
-def canned_replies(
-    database: Database, ref: str, *, agent_name: str, query: str = ""
-) -> list[CannedReply]:
-    """The ticket team's canned replies matching ``query`` (fuzzy, best first), filled in."""
-    with database.read() as session:
-        ticket = session.scalars(
-            select(Ticket).where(Ticket.reference == ref.strip().upper())
-        ).first()
-        if ticket is None:
-            return []
-        spec = team_mail(ticket.team)
-        values = placeholders(ticket, agent_name)
-        by_name: dict[str, CannedReplySpec] = {c.name: c for c in spec.canned_replies}
-        return [
-            CannedReply(
-                name,
-                fill_template(by_name[name].subject, values),
-                fill_template(by_name[name].body, values),
-            )
-            for name in fuzzy_rank(query, by_name)
-        ]

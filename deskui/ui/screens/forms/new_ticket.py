@@ -23,7 +23,15 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from deskui.domain.untrusted import one_line
-from deskui.services.intake.form import Entitlement, IntakeChoices, IntakeDesk, OrganisationFacts
+from deskui.services.actor import Actor
+from deskui.services.intake.form import (
+    Entitlement,
+    IntakeChoices,
+    OrganisationFacts,
+    entitlement,
+    organisation_facts,
+)
+from deskui.services.intake.opening import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
@@ -166,8 +174,8 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     NewTicketForm #entitlement.-flagged { color: $warning; text-style: bold; }
     """
 
-    def __init__(self, intake: IntakeDesk, choices: IntakeChoices) -> None:
-        self.intake = intake
+    def __init__(self, actor: Actor, choices: IntakeChoices) -> None:
+        self.actor = actor
         self.choices = choices
         known: dict[str, str] = {}
         for item in choices.organisations:
@@ -225,7 +233,8 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     # ------------------------------------------------------------------ the write
     def _open(self, values: NewTicketValues, _version: int | None) -> None:
-        self.opened = self.intake.open(values.draft())
+        # Routed, and acknowledged by mail if it came from the web (queued in the outbox).
+        self.opened = open_ticket(self.actor, values.draft(), route=True, acknowledge=True)
 
     # ------------------------------------------------------------------ live help
     def _matches(self, text: str) -> list[tuple[str, str]]:
@@ -287,7 +296,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     @work(thread=True, exclusive=True, group="intake-organisation")
     def _load_organisation(self, slug: str) -> None:
         try:
-            facts = self.intake.organisation(slug)
+            facts = organisation_facts(self.actor.database, slug, now=self.actor.now())
         except Exception as exc:  # the database is away: say so, keep everything typed
             self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
             return
@@ -334,7 +343,9 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     @work(thread=True, exclusive=True, group="intake-entitlement")
     def _load_entitlement(self, organisation: str | None, team: str, contact: str | None) -> None:
         try:
-            found = self.intake.entitlement(organisation, team, contact)
+            found = entitlement(
+                self.actor.database, organisation, team, contact, now=self.actor.now()
+            )
         except Exception as exc:
             self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
             return
