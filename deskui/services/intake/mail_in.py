@@ -33,6 +33,7 @@ Body text is stored as the customer wrote it; every screen shows it through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
@@ -358,7 +359,7 @@ def _open(
         if exc.field != "requested_priority":
             raise
         # The stated priority is not one of the contract policy's: file it as unstated.
-        reference = opened(draft.model_copy(update={"requested_priority": None}))
+        reference = opened(dataclasses.replace(draft, requested_priority=None))
         notes += (f"stated priority {requested!r} is not one of the policy's",)
     return IngestResult("opened", reference, follows=follows, related=related, notes=notes)
 

@@ -147,7 +147,8 @@ def _bounce(message: EmailMessage) -> Bounce | None:
     """The delivery report in ``message``, if it is one (``multipart/report``)."""
     if message.get_content_type() != "multipart/report":
         return None
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    report_type = message.get_param("report-type")
+    if not isinstance(report_type, str) or report_type.lower() != "delivery-status":
         return None
     originals: list[str] = []
     recipients: list[str] = []
@@ -157,6 +158,8 @@ def _bounce(message: EmailMessage) -> Bounce | None:
         if kind == "message/delivery-status":
             blocks = part.get_payload()
             for block in blocks if isinstance(blocks, list) else []:
+                if not isinstance(block, Message):
+                    continue
                 recipient = str(block.get("Final-Recipient") or "")
                 if recipient:
                     recipients.append(recipient.rpartition(";")[2].strip().lower())
@@ -165,10 +168,12 @@ def _bounce(message: EmailMessage) -> Bounce | None:
                         reasons.append(f"{header}: {one_line(str(block.get(header)), 200)}")
         elif kind == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 originals += _message_ids(str(inner[0].get("Message-ID") or ""))
         elif kind == "text/rfc822-headers":
-            text = part.get_payload(decode=True) or b""
+            text = part.get_payload(decode=True)
+            if not isinstance(text, bytes):
+                continue
             headers = email.message_from_bytes(text, policy=email.policy.default)
             originals += _message_ids(str(headers.get("Message-ID") or ""))
     return Bounce(tuple(originals), tuple(dict.fromkeys(recipients)), "; ".join(reasons))

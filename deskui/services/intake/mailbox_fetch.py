@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
+# IMAPClient ships no type information.
+from imapclient import IMAPClient  # type: ignore[import-untyped]
+from imapclient.exceptions import IMAPClientError  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from deskui.domain.catalog.team_mail import MailboxSpec, TeamMailSpec
