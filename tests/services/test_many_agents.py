@@ -15,6 +15,7 @@ import multiprocessing
 import re
 import time
 
+import pytest
 from desk_load_workers import CLEAR_REFUSALS, mixed_operations
 from sqlalchemy import func, select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
@@ -25,6 +26,10 @@ from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Event, Interaction, Ticket
 from deskui.store.session import Database
+
+# One worker runs every 'many-processes' test (under `make test`'s pytest-xdist), one after
+# another: each starts several writer processes, so two at once would overload the machine.
+pytestmark = pytest.mark.xdist_group("many-processes")
 
 PROCESSES = 8
 OPERATIONS = 200

@@ -120,7 +120,9 @@ def dismiss_quarantined(actor: Actor, quarantine_id: int, note: str) -> None:
     _review(database, quarantine_id, by, at, f"dismissed: {text}")
 
 
-def _review(database: Database, quarantine_id: int, by: str, at: dt.datetime, note: str) -> None:
+def _review(
+    database: Database, quarantine_id: int, by: str | None, at: dt.datetime, note: str
+) -> None:
     with database.write() as session:
         row = _row(session, quarantine_id)
         if row.reviewed_at is not None:

@@ -362,13 +362,13 @@ def _agents(
 ) -> list[AgentLoad]:
     """The unassigned pile and the ``limit`` busiest agents, each with its soonest due ticket."""
     tallies = tally_by(groups, lambda group: group.assignee_id)
-    unassigned = [(None, tallies[None])] if None in tallies else []
+    unassigned: list[tuple[int | None, Tally]] = [(None, tallies[None])] if None in tallies else []
     busiest = sorted(
         ((agent_id, tally) for agent_id, tally in tallies.items() if agent_id is not None),
         key=lambda item: (-item[1].open, item[0]),
     )[:limit]
-    chosen: list[tuple[int | None, Tally]] = unassigned + busiest
-    people = {
+    chosen = [*unassigned, *busiest]
+    people: dict[int | None, tuple[str | None, str]] = {
         agent_id: (handle, name)
         for agent_id, handle, name in session.execute(
             select(Agent.id, Agent.handle, Agent.name).where(

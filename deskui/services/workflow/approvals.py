@@ -85,9 +85,9 @@ def require_approver(actor: Actor, ref: str) -> None:
     database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.read() as session:
         ticket = load_ticket(session, ref)
-        actor = find_agent(session, by) if by is not None else None
+        agent = find_agent(session, by) if by is not None else None
         require_role(
-            actor,
+            agent,
             Role.APPROVER,
             action="decide change and modification requests",
             target=ticket.reference,

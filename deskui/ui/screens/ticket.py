@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -61,8 +61,6 @@ from deskui.ui.widgets.desk_header import DeskHeader
 from deskui.ui.widgets.interaction_log import InteractionLog, LogEntry, log_entries
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from deskui.ui.app import DeskApp
 
 CONTRACT_WORDS = {
@@ -338,7 +336,12 @@ class TicketScreen(Screen[None]):
         for clock in self.page.ticket.clocks:
             value = clock.business_seconds
             ticking = clock.met_at is None and clock.state in ("running", "breached")
-            if ticking and clock.due_at is not None and clock.calendar in book:
+            if (
+                ticking
+                and clock.due_at is not None
+                and clock.calendar is not None
+                and clock.calendar in book
+            ):
                 value = book.get(clock.calendar).elapsed(now, clock.due_at)
             seconds[clock.clock] = value
         return seconds
@@ -378,7 +381,7 @@ class TicketScreen(Screen[None]):
             self.say(f"{self.reference} is still loading")
         return self.page
 
-    def _open_form(self, form: ActionForm[BaseModel], done: str) -> None:
+    def _open_form(self, form: ActionForm[Any], done: str) -> None:
         def closed(saved: bool | None) -> None:
             if saved:
                 self.say(done)

@@ -181,6 +181,8 @@ class NewTicketForm(ActionForm[NewTicketValues]):
         for item in choices.organisations:
             known[item.value.lower()] = item.value
             known[item.label.lower()] = item.value
+        # Kept typed here too: the form's context (what validation sees) is untyped.
+        self.known_organisations = known
         self.opened: TicketView | None = None
         self.facts: OrganisationFacts | None = None
         self.entitlement: Entitlement | None = None
@@ -265,7 +267,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
                 f" and {len(matches) - MATCHES_SHOWN} more" if len(matches) > MATCHES_SHOWN else ""
             )
             note.update(Content(f"Matches: {shown}{more}"))
-        slug = self.context["organisations"].get(event.value.strip().lower())
+        slug = self.known_organisations.get(event.value.strip().lower())
         if slug is None and len(matches) == 1 and event.value.strip().lower() == matches[0][0]:
             slug = matches[0][0]
         if slug is not None and (self.facts is None or self.facts.slug != slug):
@@ -280,7 +282,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
             # Enter takes the first match and moves on, rather than saving a half-filled form.
             event.stop()
             matches = self._matches(event.value)
-            if matches and self.context["organisations"].get(event.value.strip().lower()) is None:
+            if matches and self.known_organisations.get(event.value.strip().lower()) is None:
                 event.input.value = matches[0][1]
             self.query_one("#field-contact_email", Select).focus()
             return
