@@ -20,6 +20,15 @@ class StoreUnavailableError(StoreError):
     """The database cannot be reached at all (server down, file missing): the app is offline."""
 
 
+class StoreFailedError(StoreError):
+    """Any other database failure (a refused statement, a driver fault), in one
+    sentence naming what failed; the driver's error is its ``__cause__``."""
+
+
+class BadDatabaseUrlError(StoreError):
+    """The configured database URL is not one deskui can open (its text says why)."""
+
+
 class StaleEditError(StoreError):
     """Someone else saved a newer version of the record first; the edit was not applied.
 

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.intake.form import form_choices
 from deskui.services.oncall.status import on_call_line
@@ -60,8 +61,6 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("breach", "To breach", 9),
     ("age", "Age", 7),
 )
-
-CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
 
 
 class QueueScreen(Screen[None]):
@@ -126,7 +125,7 @@ class QueueScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
-        # Who is on call (issue 8): read once a minute in a worker, shown by the header.
+        # Who is on call: read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
 
@@ -278,7 +277,7 @@ class QueueScreen(Screen[None]):
             safe_cell(row.organisation, limit=16),
             Text(row.status),
             safe_cell(row.assignee or "—"),
-            Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
+            Text(short_name(row.next_clock)),
             self._breach_cell(remaining),
             Text(age(row.opened_at, now)),
         ]
