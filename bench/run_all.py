@@ -19,6 +19,10 @@ BENCHMARKS = (
     "ticket_log_bench",
     "board_bench",
     "mail_intake_bench",
+    "startup_bench",
+    "idle_bench",
+    "connections_bench",
+    "ssh_bench",
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -41,7 +41,7 @@ def local_time(instant: dt.datetime | None, zone: dt.tzinfo, fmt: str = "%a %d %
     return instant.astimezone(zone).strftime(fmt)
 
 
-def update_cell_if_changed(table: DataTable[object], row: str, column: str, cell: Text) -> None:
+def update_cell_if_changed(table: DataTable[Any], row: str, column: str, cell: Text) -> None:
     """Set a cell only when its text or colour changed: most countdowns move once a minute,
     and an unchanged ``update_cell`` still re-measures and repaints the row every second."""
     current = table.get_cell(row, column)
