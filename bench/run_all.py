@@ -18,6 +18,7 @@ BENCHMARKS = (
     "tui_bench",
     "ticket_log_bench",
     "board_bench",
+    "mail_intake_bench",
     "startup_bench",
     "idle_bench",
     "connections_bench",

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     mail_max_attachments: int = Field(default=100, ge=0, le=100_000)
     # Outbox retries: at most this many attempts, waiting 1, 2, 4, … minutes (capped at 1 h).
     mail_max_attempts: int = Field(default=8, ge=1)
+    # Loop breaker: at most this many automatic acknowledgements to one address an hour.
+    mail_ack_per_sender_hour: int = Field(default=3, ge=0)
 
     @field_validator("now")
     @classmethod

@@ -1,4 +1,8 @@
-"""`deskui mail ingest | quarantine | retry | dismiss | send-pending | outbox`: mail in and out.
+"""`deskui mail ingest | fetch | quarantine | retry | dismiss | send-pending | outbox`: mail in
+and out.
+
+``fetch`` reads the teams' IMAP mailboxes once (``--watch``: until stopped) and files what
+waits there like ``ingest``; exit 75 when a mailbox could not be read (the others still are).
 
 ``ingest`` reads one RFC 5322 message from FILE or stdin (an MTA pipe, e.g. Postfix
 ``|deskui mail ingest``) and prints the ticket reference (``--json``: what became of it).
@@ -13,9 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskui.cli import arguments
 from deskui.cli.common import (
@@ -27,6 +33,7 @@ from deskui.cli.common import (
 )
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
+from deskui.services.actor import Actor
 from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
@@ -39,6 +46,10 @@ from deskui.services.intake.quarantine import (
 from deskui.services.mail.outbox import SendResult, outbox, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
+
+if TYPE_CHECKING:
+    from deskui.services.intake import mailbox_fetch
+    from deskui.services.intake.mailbox_fetch import FetchReport
 
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -86,6 +97,19 @@ def register(commands: Any) -> None:
 
     pending = action("send-pending", "send queued mail that is due (retries)", run_send_pending)
     pending.add_argument("--json", action="store_true", help="print JSON")
+
+    fetch = action("fetch", "file the mail waiting in the teams' IMAP mailboxes", run_fetch)
+    fetch.add_argument("--team", help="only this team's mailboxes")
+    fetch.add_argument(
+        "--watch", action="store_true", help="keep going: IMAP IDLE, polling where it is missing"
+    )
+    fetch.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=60.0,
+        help="--watch without IDLE: seconds between checks (default 60)",
+    )
+    fetch.add_argument("--json", action="store_true", help="print what each mailbox did as JSON")
 
     listing = action("outbox", "list queued, sent and failed mail", run_outbox)
     listing.add_argument("--status", choices=("pending", "sent", "failed"))
@@ -224,6 +248,93 @@ def _result(r: SendResult) -> dict[str, Any]:
     return {"id": r.id, "reference": r.reference, "outcome": r.outcome, "error": r.error}
 
 
+def _print_report(report: FetchReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.as_json()), flush=True)
+        return
+    if report.error is not None:
+        print(f"deskui: {one_line(report.mailbox)}: {one_line(report.error, 300)}", file=sys.stderr)
+        return
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(report.counts.items()))
+    print(f"{one_line(report.mailbox)}: {counts or 'nothing waiting'}", flush=True)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    # Imported here: the IMAP client is not needed by the MTA pipe ('mail ingest').
+    from deskui.services.intake import mailbox_fetch
+
+    settings = settings_from(args)
+    if args.poll_seconds <= 0:
+        raise CommandError("--poll-seconds: must be more than 0")
+    with desk(args) as actor:
+        database = actor.database
+        # The system files the mail on the running clock: each message at its own time.
+        clock = settings.time_source()
+        try:
+            found = mailbox_fetch.mailboxes(database, args.team)
+        except ServiceError as exc:
+            raise CommandError(f"--team: {exc}") from exc
+        if not found:
+            where = f"team {args.team!r}" if args.team else "any team"
+            raise CommandError(f"no IMAP mailbox is configured for {where} (mail.mailboxes)")
+        if args.watch:
+            return _watch(args, database, settings, found)
+        system = Actor(database, None, clock, settings)
+        reports = mailbox_fetch.fetch_all(system, team=args.team)
+        _send_quietly(database, settings, clock.now())
+    for report in reports:
+        _print_report(report, args.json)
+    return EX_TEMPFAIL if any(r.error for r in reports) else 0
+
+
+def _watch(
+    args: argparse.Namespace,
+    database: Database,
+    settings: Settings,
+    found: list[mailbox_fetch.Mailbox],
+) -> int:
+    """One thread per mailbox until interrupted (Ctrl+C or SIGTERM)."""
+    from deskui.services.intake import mailbox_fetch
+
+    clock = settings.time_source()
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def report(result: FetchReport) -> None:
+        with lock:
+            _print_report(result, args.json)
+
+    def send() -> None:
+        _send_quietly(database, settings, clock.now())
+
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threads = [
+        threading.Thread(
+            target=mailbox_fetch.watch_mailbox,
+            args=(Actor(database, None, clock, settings), mailbox),
+            kwargs={
+                "on_report": report,
+                "stop": stop,
+                "poll_seconds": args.poll_seconds,
+                "after_send": send,
+            },
+            name=f"fetch {mailbox.label}",
+            daemon=True,
+        )
+        for mailbox in found
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.is_set():
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    return 0
+
+
 def run_outbox(args: argparse.Namespace) -> int:
     with desk(args) as actor:
         database, _now = actor.database, actor.now()
@@ -258,7 +369,8 @@ def run_outbox(args: argparse.Namespace) -> int:
     for r in rows:
         error = f"  last error: {one_line(r.last_error, 100)}" if r.last_error else ""
         print(
-            f"{r.id:>5}  {r.reference or '-':12}  {r.status:8}  attempts {r.attempts}  "
+            f"{r.id:>5}  {r.reference or '-':12}  {r.purpose:15}  {r.status:8}  "
+            f"attempts {r.attempts}  "
             f"{one_line(r.to_address, 40)}  {one_line(r.subject, 50)}{error}"
         )
     return 0

@@ -1,4 +1,5 @@
-"""`deskui serve ssh` and `deskui serve web`: the desk for agents elsewhere.
+"""`deskui serve ssh`, `deskui serve web` and `deskui serve lmtp`: the desk for agents elsewhere,
+and an LMTP listener for the mail server.
 
 ``serve ssh`` signs agents in by the SSH keys stored with ``deskui agent add-key`` and runs
 the desk for each session in its own process; ``serve web`` serves the desk to browsers, each
@@ -130,6 +131,22 @@ def register(commands: Any) -> None:
     )
     web.set_defaults(handler=run_serve_web)
 
+    lmtp = actions.add_parser(
+        "lmtp",
+        parents=[global_options_parent()],
+        help="an LMTP listener for the MTA: mail filed without a process per message",
+        description=(
+            "An LMTP server (RFC 2033) filing each message like 'deskui mail ingest', with an "
+            "answer per recipient. Point Postfix at it with "
+            "'mailbox_transport = lmtp:inet:127.0.0.1:PORT' or a transport map entry."
+        ),
+    )
+    lmtp.add_argument(
+        "--listen", default=f"{_DEFAULT_HOST}:2424", metavar="HOST:PORT", help="where to listen"
+    )
+    lmtp.add_argument("--team", help="team for senders whose organisation names none")
+    lmtp.set_defaults(handler=run_serve_lmtp)
+
 
 def parse_listen(text: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[::1]:PORT`` for IPv6) → ``(host, port)``; port 0 picks a free one."""
@@ -204,6 +221,52 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
         except OSError as exc:
             raise CommandError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def run_serve_lmtp(args: argparse.Namespace) -> int:
+    from deskui.cli.common import desk
+    from deskui.domain.storage_errors import StoreError
+    from deskui.remote.lmtp import LmtpAnswer, LmtpConfig, serve_lmtp
+    from deskui.services.actor import Actor
+    from deskui.services.intake.mail_in import ingest_message
+    from deskui.services.mail.outbox import send_pending
+    from deskui.services.mail.smtp import mail_configured
+
+    host, port = parse_listen(args.listen)
+    settings = settings_from(args)
+    clock = settings.time_source()
+    team = args.team or settings.mail_team
+    _configure_logging()
+
+    with desk(args) as opened:
+        # The system files the mail, on the settings' running clock.
+        system = Actor(opened.database, None, clock, settings)
+        database = opened.database
+
+        def file(raw: bytes, recipient: str) -> LmtpAnswer:
+            try:
+                result = ingest_message(system, raw, team=team, recipients=(recipient,))
+            except StoreError as exc:
+                return LmtpAnswer(False, f"the database is unavailable, try again: {exc}")
+            if result.action == "quarantined":
+                return LmtpAnswer(True, f"kept in quarantine {result.quarantine_id}")
+            return LmtpAnswer(True, f"{result.action} {result.reference or ''}".strip())
+
+        def after() -> None:
+            if mail_configured(settings):
+                send_pending(database, settings, at=clock.now())
+
+        def ready(bound_host: str, bound_port: int) -> None:
+            print(f"deskui: LMTP on {bound_host}:{bound_port}", flush=True)
+
+        config = LmtpConfig(host=host, port=port, file=file, after=after)
+        try:
+            asyncio.run(serve_lmtp(config, on_ready=ready))
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from exc
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.cli import arguments, ticket_search, view
 from deskui.cli.common import (
@@ -31,6 +31,9 @@ from deskui.services import tickets
 from deskui.services.connect import Database
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
+
+if TYPE_CHECKING:
+    from deskui.services.actor import Actor
 
 _T = TypeVar("_T")
 
@@ -133,6 +136,9 @@ def register(commands: Any) -> None:
     _ref_and_actor(reply, required=True)
     reply.add_argument("--body", help="what was said (required; - reads stdin)")
     reply.add_argument("--kind", default="email-out", help="email-out (default) or call-out")
+    reply.add_argument(
+        "--subject", help="email-out: the subject (default '[REF] Re: <the ticket's subject>')"
+    )
     _json_option(reply)
 
     status = action("status", "move a ticket to another status", run_status)
@@ -140,6 +146,17 @@ def register(commands: Any) -> None:
     status.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in Status))
     status.add_argument("--note", default="", help="why (the summary when resolving)")
     status.add_argument("--breach-reason", help="required to resolve a breached ticket")
+    tell = status.add_mutually_exclusive_group()
+    tell.add_argument(
+        "--tell-client",
+        dest="tell",
+        action="store_true",
+        default=None,
+        help="resolving: email the summary to the client (the team's default says if not given)",
+    )
+    tell.add_argument(
+        "--no-tell-client", dest="tell", action="store_false", help="resolving: do not email it"
+    )
     _json_option(status)
 
     rating = action("feedback", "record the client's 1-5 rating of a resolved ticket", run_feedback)
@@ -485,10 +502,32 @@ def run_reply(args: argparse.Namespace) -> int:
     body = _required(args.body, "--body", "what was said to the customer")
     if args.kind not in ("email-out", "call-out"):
         raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
+    from deskui.services.mail import replies
+
     with desk(args, options=_OPTIONS) as actor:
         database, now = actor.database, actor.now()
-        tickets.reply(actor.acting_as(who), args.ref, args.kind, body)
-        return _after(args, database, now, f"{args.kind} logged")
+        agent = actor.acting_as(who)
+        if args.kind == "call-out":
+            tickets.reply(agent, args.ref, args.kind, body)
+            return _after(args, database, now, f"{args.kind} logged")
+        replies.send_reply(agent, args.ref, body, subject=args.subject)
+        return _after(args, database, now, _sent(actor, "email-out logged"))
+
+
+def _sent(actor: Actor, done: str) -> str:
+    """Send what the outbox holds now that the write committed; what to say about it. A
+    failure stays in the outbox for retries (``deskui mail outbox``), never loses the mail."""
+    from deskui.services.mail.outbox import deliver_pending
+    from deskui.services.mail.smtp import mail_configured
+
+    if not mail_configured(actor.settings):
+        return f"{done}; queued (no SMTP server set: 'deskui mail send-pending' sends it)"
+    results = deliver_pending(actor)
+    failed = [r for r in results if r.outcome != "sent"]
+    if failed:
+        why = one_line(failed[0].error or "not sent", 160)
+        return f"{done}; not sent yet, kept in the outbox for retries: {why}"
+    return f"{done} and sent"
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -498,8 +537,25 @@ def run_status(args: argparse.Namespace) -> int:
     except ValueError:
         known = ", ".join(s.value for s in Status)
         raise CommandError(f"STATUS: unknown status {args.status!r} (known: {known})") from None
+    from deskui.services.mail import replies
+
     with desk(args, options=_OPTIONS) as actor:
         database, now = actor.database, actor.now()
+        if wanted is Status.RESOLVED:
+            tell = args.tell
+            if tell is None:
+                tell = replies.tells_client_by_default(database, args.ref)
+            replies.resolve_and_tell(
+                actor.acting_as(who),
+                args.ref,
+                args.note,
+                tell=tell,
+                breach_reason=args.breach_reason,
+            )
+            done = "now resolved"
+            if tell:
+                done = _sent(actor, "now resolved, summary emailed")
+            return _after(args, database, now, done)
         tickets.set_status(
             actor.acting_as(who),
             args.ref,

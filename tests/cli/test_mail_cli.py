@@ -99,6 +99,7 @@ def test_ingest_from_a_file_prints_the_reference(cli: Cli, tmp_path: Path) -> No
         "reference": "DSK-000001",
         "effect": None,
         "follows": None,
+        "related": None,
         "quarantine_id": None,
         "reason": None,
         "notes": [],

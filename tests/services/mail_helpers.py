@@ -40,9 +40,10 @@ def mail(
 
 
 class Inbox(Message):
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         super().__init__()
         self.received: list[EmailMessage] = []
+        self.port = port
 
     def handle_message(self, message: EmailMessage) -> None:  # type: ignore[override]
         self.received.append(message)

@@ -44,6 +44,7 @@ def _seed(session: Session, catalog: Catalog) -> None:
             calendar=calendars[team.calendar],
             policy=policies[team.policy],
             description=team.description,
+            mail=team.mail.model_dump(mode="json") if team.mail is not None else None,
         )
         session.add(teams[slug])
     products = {}

@@ -24,6 +24,7 @@ from deskui.services import tickets
 from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.intake import opening
+from deskui.services.mail import replies
 from deskui.services.oncall import paging
 from deskui.services.supervision import board
 from deskui.services.tickets.lifecycle import TicketDraft
@@ -133,6 +134,14 @@ REFUSED: dict[str, tuple[str, Call]] = {
         AGENT_ONLY,
         lambda a, r: board.reassign(a, r, "dpatel", expected_version=None),
     ),
+    "mail.replies.send_reply": (
+        APPROVER_ONLY,
+        lambda a, r: replies.send_reply(a, r, "We are looking at it."),
+    ),
+    "mail.replies.resolve_and_tell": (
+        APPROVER_ONLY,
+        lambda a, r: replies.resolve_and_tell(a, r, "Fixed.", tell=True),
+    ),
 }
 
 # Writers no role stops, and why.
@@ -142,6 +151,10 @@ NEVER_REFUSED: dict[str, str] = {
     "intake.mail_in.quarantine": "keeping a message that could not be filed",
     "intake.quarantine.retry_quarantined": "any agent may review the quarantine",
     "intake.quarantine.dismiss_quarantined": "any agent may review the quarantine",
+    "intake.mailbox_fetch.fetch_all": "mail intake is the system (IMAP mailboxes)",
+    "intake.mailbox_fetch.fetch_pass": "mail intake is the system (IMAP mailboxes)",
+    "intake.mailbox_fetch.watch_mailbox": "mail intake is the system (IMAP mailboxes)",
+    "mail.outbox.deliver_pending": "sending mail already queued by an allowed write",
 }
 
 

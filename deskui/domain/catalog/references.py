@@ -14,6 +14,7 @@ from typing import Any
 from deskui.domain.catalog.errors import FieldPath, Finding
 from deskui.domain.catalog.parts import CatalogParts, Entry
 from deskui.domain.catalog.sections import SECTIONS
+from deskui.domain.catalog.team_mail import TeamMailSpec
 from deskui.domain.sla.policy import BusinessTarget, Clock
 
 _WHAT = {
@@ -137,8 +138,30 @@ def _teams_and_products(c: _Checker) -> None:
         base = ("teams", entry.index)
         c.need("calendars", entry.spec.calendar, (*base, "calendar"))
         c.need("policies", entry.spec.policy, (*base, "policy"))
+        _team_mail_priorities(c, entry.spec.policy, entry.spec.mail, base)
     for product in c.parts.products:
         c.need("teams", product.spec.team, ("products", product.index, "team"))
+
+
+def _team_mail_priorities(
+    c: _Checker, policy_name: str, mail: TeamMailSpec | None, base: FieldPath
+) -> None:
+    """The priorities a team's mail may state must be its default policy's (or mapped)."""
+    if mail is None:
+        return
+    policy = next((e.spec for e in c.parts.policies if e.spec.name == policy_name), None)
+    if policy is None:
+        return
+    known = {p.slug for p in policy.priorities} | set(policy.mapping)
+    named = [(slug, (*base, "mail", "priority_words", slug)) for slug in mail.priority_words]
+    if mail.enhancement_priority is not None:
+        named.append((mail.enhancement_priority, (*base, "mail", "enhancement_priority")))
+    for slug, path in named:
+        if slug not in known:
+            c.add(
+                path,
+                f"{slug!r} is not a priority of {policy_name} (known: {', '.join(sorted(known))})",
+            )
 
 
 def _organisations(c: _Checker) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from deskui.domain.catalog.fields import SPEC_CONFIG, Slug
+from deskui.domain.catalog.team_mail import TeamMailSpec
 
 
 class TeamSpec(BaseModel):
@@ -18,6 +19,8 @@ class TeamSpec(BaseModel):
     calendar: Slug
     policy: Slug
     description: str = ""
+    # Address, signature, canned replies, mailboxes (``deskui.domain.catalog.team_mail``).
+    mail: TeamMailSpec | None = None
 
 
 class ProductSpec(BaseModel):

@@ -16,6 +16,7 @@ from deskui.domain.catalog.oncall import OnCallRotationSpec
 from deskui.domain.catalog.organisations import ContactSpec, ContractSpec, OrganisationSpec
 from deskui.domain.catalog.parts import CatalogParts
 from deskui.domain.catalog.routing import RoutingRuleSpec
+from deskui.domain.catalog.team_mail import TeamMailSpec
 from deskui.domain.catalog.teams import ProductSpec, TeamSpec
 from deskui.domain.catalog.triage import ModificationStepsSpec, TriageChecklistSpec
 from deskui.domain.sla.policy import PolicySpec
@@ -206,6 +207,7 @@ def _team(row: models.Team) -> TeamSpec:
         calendar=row.calendar.name,
         policy=row.policy.name,
         description=row.description,
+        mail=TeamMailSpec.model_validate(row.mail) if row.mail else None,
     )
 
 

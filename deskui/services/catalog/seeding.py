@@ -216,6 +216,7 @@ class _Seeder:
             row.calendar = self.calendars[spec.calendar]
             row.policy = self.policies[spec.policy]
             row.description = spec.description
+            row.mail = spec.mail.model_dump(mode="json") if spec.mail is not None else None
             self.teams[spec.slug] = row
             self.summary.count("teams", new=new)
 

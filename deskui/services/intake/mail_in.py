@@ -33,6 +33,7 @@ Body text is stored as the customer wrote it; every screen shows it through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.policy
 import re
@@ -40,14 +41,16 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deskui.domain.catalog.team_mail import TeamMailSpec
+from deskui.domain.mail_rules import is_enhancement, no_acknowledgement_reason, stated_priority
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
 from deskui.services.actor import Actor
-from deskui.services.errors import ServiceError
+from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.intake.mail_limits import DEFAULT_LIMITS, limits_from
 from deskui.services.intake.mail_parse import (
     WHOLE_MESSAGE_NAME,
@@ -58,6 +61,7 @@ from deskui.services.intake.mail_parse import (
     storable,
 )
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
+from deskui.services.mail.outbox import ACKNOWLEDGEMENT
 from deskui.services.tickets.customer_contact import apply_customer_contact, within_reopen_window
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.entitlement import contract_teams
@@ -70,6 +74,7 @@ from deskui.store.models import (
     Interaction,
     MailMessage,
     MailQuarantine,
+    OutboundMail,
     Team,
     Ticket,
 )
@@ -83,8 +88,9 @@ class IngestResult:
     """What became of one message.
 
     ``action``: ``opened`` (a new ticket), ``appended`` (an entry on ``reference``),
-    ``duplicate`` (seen before, nothing logged) or ``quarantined`` (``quarantine_id``,
-    ``reason``). ``effect`` is ``resumed``/``reopened`` when the reply did that; ``follows``
+    ``duplicate`` (seen before, nothing logged), ``bounce`` (a delivery report logged on
+    ``reference``) or ``quarantined`` (``quarantine_id``, ``reason``); ``related``: the ticket
+    a stranger quoted. ``effect`` is ``resumed``/``reopened`` when the reply did that; ``follows``
     the old ticket a new one continues; ``notes`` anything worth telling the operator.
     """
 
@@ -92,6 +98,7 @@ class IngestResult:
     reference: str | None = None
     effect: str | None = None
     follows: str | None = None
+    related: str | None = None
     quarantine_id: int | None = None
     reason: str | None = None
     notes: tuple[str, ...] = ()
@@ -102,6 +109,7 @@ class IngestResult:
             "reference": self.reference,
             "effect": self.effect,
             "follows": self.follows,
+            "related": self.related,
             "quarantine_id": self.quarantine_id,
             "reason": self.reason,
             "notes": list(self.notes),
@@ -117,13 +125,13 @@ def _prefix(session: Session) -> str:
 
 
 def find_thread(session: Session, mail: ParsedMail) -> Ticket | None:
-    """The ticket ``mail`` continues: a reference in the subject, else a known Message-ID."""
-    prefix = re.escape(_prefix(session))
-    for number in re.findall(rf"\[{prefix}-(\d+)\]", mail.subject, re.IGNORECASE):
-        reference = f"{_prefix(session)}-{int(number):06d}"
-        ticket = session.scalars(select(Ticket).where(Ticket.reference == reference)).first()
-        if ticket is not None:
-            return ticket
+    """The ticket ``mail`` continues: a Message-ID the desk knows in ``In-Reply-To`` or
+    ``References`` (so a changed subject still threads), else a reference in the subject."""
+    return thread_of(session, mail)[0]
+
+
+def thread_of(session: Session, mail: ParsedMail) -> tuple[Ticket | None, bool]:
+    """The ticket ``mail`` continues and whether only its subject's ``[REF]`` said so."""
     if mail.thread_ids:
         ticket_id = session.scalar(
             select(MailMessage.ticket_id)
@@ -132,8 +140,49 @@ def find_thread(session: Session, mail: ParsedMail) -> Ticket | None:
             .limit(1)
         )
         if ticket_id is not None:
-            return session.get(Ticket, ticket_id)
+            return session.get(Ticket, ticket_id), False
+    prefix = re.escape(_prefix(session))
+    for number in re.findall(rf"\[{prefix}-(\d+)\]", mail.subject, re.IGNORECASE):
+        reference = f"{_prefix(session)}-{int(number):06d}"
+        ticket = session.scalars(select(Ticket).where(Ticket.reference == reference)).first()
+        if ticket is not None:
+            return ticket, True
+    return None, False
+
+
+def _known_to(session: Session, ticket: Ticket, sender: str, contact: Contact | None) -> bool:
+    """Whether ``sender`` may add to ``ticket`` by quoting its reference: the requester, an
+    address Cc'd on its mail, or a contact of the same organisation."""
+    if sender in {
+        (ticket.requester_email or "").lower(),
+        (ticket.contact.email if ticket.contact else "").lower(),
+    }:
+        return True
+    if contact is not None and contact.organisation_id == ticket.organisation_id:
+        return True
+    copied = session.scalars(
+        select(Interaction.meta).where(
+            Interaction.ticket_id == ticket.id, Interaction.kind == InteractionKind.EMAIL_IN
+        )
+    )
+    return any(sender in ((meta or {}).get("cc") or []) for meta in copied)
+
+
+def team_by_address(session: Session, addresses: list[str]) -> str | None:
+    """The team whose mail address (or enhancement address) is one of ``addresses``."""
+    wanted = {a.casefold() for a in addresses}
+    if not wanted:
+        return None
+    for slug, mail in session.execute(select(Team.slug, Team.mail).where(Team.mail.is_not(None))):
+        spec = team_mail_spec(mail)
+        own = {a.casefold() for a in (spec.address, *spec.enhancement_addresses) if a}
+        if own & wanted:
+            return str(slug)
     return None
+
+
+def team_mail_spec(mail: Any) -> TeamMailSpec:
+    return TeamMailSpec.model_validate(mail or {})
 
 
 def _team_for(
@@ -211,6 +260,9 @@ def _meta(mail: ParsedMail, truncated: bool) -> dict[str, Any]:
     meta: dict[str, Any] = {"sender": mail.sender, "subject": mail.subject}
     if mail.message_id:
         meta["message_id"] = mail.message_id
+    if mail.cc:
+        # Kept so replies keep them in Cc, and so they may write in by the reference.
+        meta["cc"] = list(mail.cc)
     if truncated:
         meta["truncated"] = True
     if mail.notes:
@@ -250,14 +302,27 @@ def _open(
     *,
     known_contact: bool,
     follows: str | None,
+    related: str | None = None,
+    requested: str | None = None,
+    no_ack: str | None = None,
 ) -> IngestResult:
     body, truncated = _entry_body(mail, limit)
     if follows is not None:
         body = f"(Follows up {follows}, which is closed or past its reopen window.)\n\n{body}"
+    if related is not None:
+        body = (
+            f"(Quotes {related}, but the sender is not its requester, a Cc'd address or a "
+            f"contact of the same organisation: opened apart and linked.)\n\n{body}"
+        )
     files = _files(mail, raw, truncated)
     meta = _meta(mail, truncated)
     if follows is not None:
         meta["follows"] = follows
+    if related is not None:
+        meta["related"] = related
+    if no_ack is not None:
+        meta["no_acknowledgement"] = no_ack
+    notes = tuple(mail.notes) + ((f"no acknowledgement: {no_ack}",) if no_ack else ())
     draft = TicketDraft(
         team=team,
         subject=mail.subject,
@@ -268,23 +333,100 @@ def _open(
         contact_email=mail.sender if known_contact else None,
         requester_email=None if known_contact else mail.sender,
         requester_name=mail.sender_name,
+        requested_priority=requested,
     )
 
     def after_open(session: Session, ticket: Ticket, entry: Interaction) -> None:
         _keep(session, ticket.id, entry, files, mail, at)
+        if related is not None:
+            _link(actor.database, session, related, ticket.reference, mail, at)
 
-    view = open_ticket(
-        actor.as_system().at(at),
-        draft,
-        route=True,
-        acknowledge=True,
-        opening_meta=meta,
-        opening_attachments=_listing(files),
-        after_open=after_open,
-        lowest_by_default=True,
-        fallback_priorities=actor.settings.mail_priorities,
+    def opened(draft: TicketDraft) -> str:
+        return open_ticket(
+            actor.as_system().at(at),
+            draft,
+            route=True,
+            acknowledge=no_ack is None,
+            opening_meta=meta,
+            opening_attachments=_listing(files),
+            after_open=after_open,
+            lowest_by_default=True,
+            fallback_priorities=actor.settings.mail_priorities,
+        ).reference
+
+    try:
+        reference = opened(draft)
+    except TicketValidationError as exc:
+        if exc.field != "requested_priority":
+            raise
+        # The stated priority is not one of the contract policy's: file it as unstated.
+        reference = opened(dataclasses.replace(draft, requested_priority=None))
+        notes += (f"stated priority {requested!r} is not one of the policy's",)
+    return IngestResult("opened", reference, follows=follows, related=related, notes=notes)
+
+
+def _link(
+    database: Database,
+    session: Session,
+    old: str,
+    new: str,
+    mail: ParsedMail,
+    at: dt.datetime,
+) -> None:
+    """A note on the quoted ticket naming the new one (in the same transaction)."""
+    edit = begin_edit(database, session, old, by=None, at=at)
+    edit.log(
+        InteractionKind.SYSTEM,
+        f"{mail.sender} wrote quoting this reference; not its requester, so filed as {new}.",
+        {"related": new, "sender": mail.sender},
+        author_name="deskui",
     )
-    return IngestResult("opened", view.reference, follows=follows, notes=tuple(mail.notes))
+    edit.finish("linked", related=new)
+
+
+def _bounce(
+    database: Database, mail: ParsedMail, raw: bytes, at: dt.datetime, limit: int
+) -> IngestResult:
+    """A delivery report: a system entry on the ticket whose mail bounced (with the report
+    attached) and the bounced contacts flagged; never a new ticket."""
+    assert mail.bounce is not None
+    bounce = mail.bounce
+    with database.write() as session:
+        ticket_id = None
+        if bounce.original_ids:
+            ticket_id = session.scalar(
+                select(MailMessage.ticket_id)
+                .where(MailMessage.message_id.in_(bounce.original_ids))
+                .order_by(MailMessage.id.desc())
+                .limit(1)
+            )
+        if ticket_id is None:
+            raise MailRejectedError(
+                "a delivery failure report for mail the desk did not send (no known "
+                "Message-ID in it): never opened as a ticket"
+            )
+        reference = session.scalar(select(Ticket.reference).where(Ticket.id == ticket_id))
+        assert reference is not None
+        flagged: list[str] = []
+        for address in bounce.recipients:
+            contact = session.scalars(select(Contact).where(Contact.email == address)).first()
+            if contact is not None:
+                contact.mail_bounced_at = at
+                contact.mail_bounce_reason = bounce.reason or "delivery failed"
+                flagged.append(address)
+        edit = begin_edit(database, session, reference, by=None, at=at)
+        failed = ", ".join(bounce.recipients) or "the recipient"
+        body = f"Mail to {failed} bounced: {bounce.reason or 'delivery failed'}"
+        meta = {**_meta(mail, False), "bounce": True, "recipients": list(bounce.recipients)}
+        files = [(ORIGINAL_NAME, "message/rfc822", raw)]
+        entry = edit.log(InteractionKind.SYSTEM, body[:limit], meta, author_name="deskui")
+        entry.attachments = _listing(files)
+        edit.save()
+        _keep(session, ticket_id, entry, files, mail, at)
+        session.flush()
+        edit.announce("bounce")
+        notes = tuple(f"contact {a} flagged: mail bounced" for a in flagged)
+        return IngestResult("bounce", reference, notes=notes)
 
 
 def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
@@ -314,21 +456,30 @@ def file_message(
     team: str | None = None,
     ticket: str | None = None,
     whole: bool = False,
+    recipients: tuple[str, ...] = (),
+    fallback_message_id: str | None = None,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
     team for a sender whose organisation does not name one (default: ``mail_team`` of the
-    settings). The body limit, category, priorities and the limits of what is read
-    (``mail_max_*``) come from the actor's settings. ``whole`` files a message that cannot be
-    read (past the limits, or one the parser chokes on) from its top-level headers alone, the
-    whole message attached: a person's choice when retrying from the quarantine.
+    settings; a team whose address the mail was sent to comes first). ``recipients``: the
+    envelope's (LMTP), besides To. The body limit, category, priorities, the hourly
+    acknowledgement cap and the limits of what is read (``mail_max_*``) come from the actor's
+    settings. ``whole`` files a message that cannot be read (past the limits, or one the parser
+    chokes on) from its top-level headers alone, the whole message attached: a person's choice
+    when retrying from the quarantine.
     """
     database, at, settings = actor.database, actor.now(), actor.settings
     body_limit = settings.mail_body_limit
+    ack_cap = settings.mail_ack_per_sender_hour
     team = team or settings.mail_team
     require_aware(at)
     mail = parse_whole(raw) if whole else parse_mail(raw, limits_from(settings))
+    if mail.message_id is None and fallback_message_id is not None:
+        # A mailbox re-read after a crash must find the message filed already.
+        mail.message_id = fallback_message_id
+    addressed = list(recipients) + mail.to
     with database.read() as session:
         if mail.message_id is not None:
             seen = session.scalar(
@@ -338,6 +489,11 @@ def file_message(
             )
             if seen is not None:
                 return IngestResult("duplicate", seen, notes=("already filed",))
+    if mail.bounce is not None and ticket is None:
+        return _bounce(database, mail, raw, at, body_limit)
+    with database.read() as session:
+        contact = session.scalars(select(Contact).where(Contact.email == mail.sender)).first()
+        by_reference = False
         if ticket is not None:
             found = session.scalars(
                 select(Ticket).where(Ticket.reference == ticket.strip().upper())
@@ -345,8 +501,15 @@ def file_message(
             if found is None:
                 raise MailRejectedError(f"no ticket {ticket!r}")
         else:
-            found = find_thread(session, mail)
+            found, by_reference = thread_of(session, mail)
         follows: str | None = None
+        related: str | None = None
+        if (
+            found is not None
+            and by_reference
+            and not _known_to(session, found, mail.sender or "", contact)
+        ):
+            related, found = found.reference, None
         if found is not None:
             status = Status(found.status)
             context = sla_context(database, session)
@@ -360,12 +523,21 @@ def file_message(
                 reference = None
         else:
             reference = None
-        contact = session.scalars(select(Contact).where(Contact.email == mail.sender)).first()
         if reference is None:
-            team_slug = _team_for(
-                session, contact, team or (found.team.slug if found is not None else None), at
+            fallback = (
+                team_by_address(session, addressed)
+                or team
+                or (found.team.slug if found is not None else None)
             )
+            team_slug = _team_for(session, contact, fallback, at)
             organisation = contact.organisation.slug if contact is not None else None
+            spec = team_mail_spec(session.scalar(select(Team.mail).where(Team.slug == team_slug)))
+            requested = stated_priority(mail.subject, mail.body, spec.priority_words)
+            if spec.enhancement_priority and is_enhancement(mail.subject, addressed, spec):
+                requested = spec.enhancement_priority
+            no_ack = no_acknowledgement_reason(mail.loop_headers, mail.sender or "")
+            if no_ack is None:
+                no_ack = _over_cap(session, mail.sender or "", at, ack_cap)
     if reference is not None:
         return _append(database, reference, mail, raw, at, body_limit)
     return _open(
@@ -378,16 +550,46 @@ def file_message(
         body_limit,
         known_contact=contact is not None,
         follows=follows,
+        related=related,
+        requested=requested,
+        no_ack=no_ack,
     )
 
 
-def ingest_message(actor: Actor, raw: bytes, *, team: str | None = None) -> IngestResult:
+def _over_cap(session: Session, sender: str, at: dt.datetime, cap: int) -> str | None:
+    """A reason when ``sender`` already had ``cap`` acknowledgements in the last hour."""
+    sent = session.scalar(
+        select(func.count(OutboundMail.id)).where(
+            OutboundMail.purpose == ACKNOWLEDGEMENT,
+            OutboundMail.to_address == sender,
+            OutboundMail.created_at > at - dt.timedelta(hours=1),
+        )
+    )
+    if (sent or 0) >= cap:
+        return f"{sender} had {sent} acknowledgements in the last hour (at most {cap})"
+    return None
+
+
+def ingest_message(
+    actor: Actor,
+    raw: bytes,
+    *,
+    team: str | None = None,
+    recipients: tuple[str, ...] = (),
+    fallback_message_id: str | None = None,
+) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``). Only a database that cannot be reached
     raises (``StoreError``): then nothing was kept and the MTA should try again."""
     actor = actor.at(actor.now())
     try:
-        return file_message(actor, raw, team=team)
+        return file_message(
+            actor,
+            raw,
+            team=team,
+            recipients=recipients,
+            fallback_message_id=fallback_message_id,
+        )
     except StoreError:
         raise
     except ServiceError as exc:

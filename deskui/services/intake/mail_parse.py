@@ -25,6 +25,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
+from deskui.domain.mail_rules import LOOP_HEADERS
 from deskui.domain.untrusted import one_line
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_limits import (
@@ -61,6 +62,23 @@ class ParsedMail:
     body: str
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The addressees (lower-cased): To for recognising a team's addresses, Cc to keep on
+    # replies.
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    # The headers that say a message is automatic (``deskui.domain.mail_rules.LOOP_HEADERS``).
+    loop_headers: dict[str, str | None] = field(default_factory=dict)
+    bounce: Bounce | None = None
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A delivery status notification (RFC 3464): the Message-IDs of the mail that bounced,
+    the recipients it failed for and what the report said."""
+
+    original_ids: tuple[str, ...]
+    recipients: tuple[str, ...]
+    reason: str
 
 
 def _header(message: Message, name: str, notes: list[str]) -> str | None:
@@ -159,6 +177,50 @@ def _threads(message: Message, notes: list[str]) -> list[str]:
     return unique[-MAX_THREAD_IDS:]
 
 
+def _addresses(message: Message, name: str, notes: list[str]) -> list[str]:
+    value = _header(message, name, notes)
+    if not value:
+        return []
+    found = [a.strip().lower() for _n, a in getaddresses([value]) if "@" in a]
+    return list(dict.fromkeys(found))
+
+
+def _bounce(message: Message) -> Bounce | None:
+    """The delivery report in ``message``, if it is one (``multipart/report``)."""
+    if message.get_content_type() != "multipart/report":
+        return None
+    report_type = message.get_param("report-type")
+    if not isinstance(report_type, str) or report_type.lower() != "delivery-status":
+        return None
+    originals: list[str] = []
+    recipients: list[str] = []
+    reasons: list[str] = []
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            blocks = part.get_payload()
+            for block in blocks if isinstance(blocks, list) else []:
+                if not isinstance(block, Message):
+                    continue
+                recipient = str(block.get("Final-Recipient") or "")
+                if recipient:
+                    recipients.append(recipient.rpartition(";")[2].strip().lower())
+                for header in ("Status", "Diagnostic-Code"):
+                    if block.get(header):
+                        reasons.append(f"{header}: {one_line(str(block.get(header)), 200)}")
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                originals += _message_ids(str(inner[0].get("Message-ID") or ""))
+        elif kind == "text/rfc822-headers":
+            text = part.get_payload(decode=True)
+            if not isinstance(text, bytes):
+                continue
+            headers = email.message_from_bytes(text, policy=email.policy.default)
+            originals += _message_ids(str(headers.get("Message-ID") or ""))
+    return Bounce(tuple(originals), tuple(dict.fromkeys(recipients)), "; ".join(reasons))
+
+
 def parse_mail(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail:
     """The parts of ``raw`` intake uses; ``MailRejectedError`` when it is not a message, is
     past ``limits``, or is one the parser cannot read."""
@@ -234,6 +296,10 @@ def _from_headers(message: Message) -> ParsedMail:
         thread_ids=_threads(message, notes),
         body="",
         notes=notes,
+        to=_addresses(message, "To", notes) + _addresses(message, "Delivered-To", notes),
+        cc=_addresses(message, "Cc", notes),
+        loop_headers={name: _header(message, name, notes) for name in LOOP_HEADERS},
+        bounce=_bounce(message),
     )
 
 

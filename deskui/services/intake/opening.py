@@ -331,7 +331,12 @@ def _route_page_acknowledge(
         )
     queue_pages(edit)  # after hours or top priority: pages go out after commit
     if options.acknowledge:
-        # The Message-ID's domain is the desk's From address's, from the settings.
+        # The Message-ID's domain is the desk's From address's, from the settings; the
+        # acknowledgement threads under the customer's message.
         queue_acknowledgement(
-            edit.session, edit.ticket, at=edit.at, domain=mail_domain(actor.settings)
+            edit.session,
+            edit.ticket,
+            at=edit.at,
+            domain=mail_domain(actor.settings),
+            in_reply_to=(options.opening_meta or {}).get("message_id"),
         )

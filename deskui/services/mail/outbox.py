@@ -30,11 +30,23 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, InteractionKind
-from deskui.services.mail.smtp import MailDeliveryError, send_mail
+from deskui.services.actor import Actor
+from deskui.services.mail.replies import mail_domain, team_mail
+from deskui.services.mail.smtp import MailDeliveryError, mail_configured, send_mail
 from deskui.services.tickets.unit_of_work import begin_edit
 from deskui.settings import Settings
 from deskui.store.models import MailMessage, OutboundMail, Ticket
 from deskui.store.session import Database
+
+# ``mail_domain`` lives in replies (which makes reply ids); callers import it from here too.
+__all__ = [
+    "ACKNOWLEDGEMENT",
+    "deliver_pending",
+    "mail_domain",
+    "outbox",
+    "queue_acknowledgement",
+    "send_pending",
+]
 
 ACKNOWLEDGEMENT = "acknowledgement"
 ACKNOWLEDGED_CHANNELS = frozenset({Channel.EMAIL, Channel.WEB})
@@ -69,11 +81,6 @@ class SendResult:
     error: str | None = None
 
 
-def mail_domain(settings: Settings) -> str:
-    """The domain of the desk's From address, for the Message-IDs it makes."""
-    return settings.mail_from.rpartition("@")[2].strip(" >") or "deskui.invalid"
-
-
 def backoff(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failure: 1, 2, 4, … minutes, at most 1 h."""
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
@@ -95,10 +102,16 @@ def acknowledgement_text(ticket: Ticket) -> tuple[str, str]:
 
 
 def queue_acknowledgement(
-    session: Session, ticket: Ticket, *, at: dt.datetime, domain: str
+    session: Session,
+    ticket: Ticket,
+    *,
+    at: dt.datetime,
+    domain: str,
+    in_reply_to: str | None = None,
 ) -> OutboundMail | None:
     """Queue the acknowledgement of a just-opened (flushed) ticket from email or the web
-    that has an address to write to; ``None`` when it gets none."""
+    that has an address to write to; ``None`` when it gets none. ``in_reply_to``: the
+    customer's Message-ID, so the acknowledgement threads under their message."""
     address = ticket.requester_email or (ticket.contact.email if ticket.contact else None)
     if Channel(ticket.channel) not in ACKNOWLEDGED_CHANNELS or not address:
         return None
@@ -115,6 +128,9 @@ def queue_acknowledgement(
         status="pending",
         attempts=0,
         next_attempt_at=at,
+        from_address=team_mail(ticket.team).address,
+        in_reply_to=in_reply_to,
+        references_header=in_reply_to,
     )
     session.add(row)
     session.add(
@@ -124,14 +140,30 @@ def queue_acknowledgement(
 
 
 def build_message(settings: Settings, row: OutboundMail) -> EmailMessage:
+    """The message for ``row``: From the team's address (else ``mail_from``), Cc kept from
+    the customer, the threading headers; only acknowledgements say ``auto-replied``."""
     message = EmailMessage()
-    message["From"] = settings.mail_from
+    message["From"] = row.from_address or settings.mail_from
     message["To"] = row.to_address
+    if row.cc:
+        message["Cc"] = ", ".join(row.cc)
     message["Subject"] = row.subject
     message["Message-ID"] = row.message_id
-    message["Auto-Submitted"] = "auto-replied"
+    if row.in_reply_to:
+        message["In-Reply-To"] = row.in_reply_to
+    if row.references_header:
+        message["References"] = row.references_header
+    message["Auto-Submitted"] = "auto-replied" if row.purpose == ACKNOWLEDGEMENT else "no"
     message.set_content(row.body)
     return message
+
+
+def deliver_pending(actor: Actor) -> list[SendResult]:
+    """Send what is due now when SMTP is configured in the actor's settings (nothing
+    otherwise: the mail waits for ``deskui mail send-pending``). Call it after the commit."""
+    if not mail_configured(actor.settings):
+        return []
+    return send_pending(actor.database, actor.settings, at=actor.now())
 
 
 def _claim(database: Database, at: dt.datetime, limit: int) -> list[int]:
@@ -185,6 +217,7 @@ def _record(
         assert row is not None
         reference = _reference(session, row)
         row.attempts += 1
+        what = "automatic acknowledgement" if row.purpose == ACKNOWLEDGEMENT else row.purpose
         if error is None:
             row.status, row.sent_at, row.next_attempt_at, row.last_error = "sent", at, None, None
             outcome = "sent"
@@ -195,24 +228,28 @@ def _record(
             if row.attempts >= settings.mail_max_attempts:
                 row.status, row.next_attempt_at, outcome = "failed", None, "failed"
                 body = (
-                    f"automatic acknowledgement to {row.to_address} could not be sent after "
+                    f"{what} to {row.to_address} could not be sent after "
                     f"{row.attempts} attempts; giving up: {error}"
                 )
             else:
                 retry_at = at + backoff(row.attempts)
                 row.next_attempt_at, outcome = retry_at, "retry"
                 body = (
-                    f"automatic acknowledgement to {row.to_address} not sent yet (attempt "
+                    f"{what} to {row.to_address} not sent yet (attempt "
                     f"{row.attempts}): {error}; next try at {retry_at:%Y-%m-%d %H:%M} UTC"
                 )
             kind = InteractionKind.SYSTEM
-        # Only the first failure and the outcome are logged: retries stay in the outbox.
+        # Only the first failure and the outcome are logged: retries stay in the outbox. An
+        # agent's reply is already logged as email-out: only its failures are added.
         logged = outcome != "retry" or row.attempts == 1
-        if reference is not None and row.purpose == ACKNOWLEDGEMENT and logged:
+        if row.purpose != ACKNOWLEDGEMENT and outcome == "sent":
+            logged = False
+        if reference is not None and logged:
             edit = begin_edit(database, session, reference, by=None, at=at)
             meta = {"automatic": True, "message_id": row.message_id, "outcome": outcome}
             edit.log(kind, body, meta, author_name="deskui")
-            edit.finish("acknowledgement-mail", outcome=outcome)
+            action = "acknowledgement-mail" if row.purpose == ACKNOWLEDGEMENT else "mail"
+            edit.finish(action, outcome=outcome)
         else:
             session.flush()
         return SendResult(row_id, reference, outcome, error)

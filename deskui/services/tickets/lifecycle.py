@@ -69,6 +69,7 @@ __all__ = [
     "reopen",
     "reply",
     "resolve",
+    "resolve_in",
     "set_eta",
     "set_status",
     "set_waiting",
@@ -384,6 +385,12 @@ def start_work(
     with ticket_write(actor, ref, expected_version=expected_version) as edit:
         edit.change_status(Status.IN_PROGRESS, note.strip())
         return edit.finish("in-progress")
+
+
+def resolve_in(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:
+    """Resolve inside an edit another service holds (resolving and telling the client in one
+    transaction); the checks of ``resolve``."""
+    _resolve(edit, summary, breach_reason)
 
 
 def _resolve(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 
 from deskui.domain.sla.explain import render_explanation
+from deskui.services.tickets.canned import canned_replies, tells_client_by_default
 from deskui.services.tickets.lifecycle import get_ticket
 from deskui.services.tickets.reads import priority_view
 from deskui.services.tickets.sla_context import sla_context
@@ -23,8 +24,11 @@ from deskui.store.models import Agent, Contact, Organisation, Ticket
 from deskui.store.session import Database
 
 
-def ticket_page(database: Database, ref: str, *, now: dt.datetime) -> TicketPage:
-    """The ticket as it stands at ``now``; ``TicketNotFoundError`` if there is none."""
+def ticket_page(
+    database: Database, ref: str, *, now: dt.datetime, agent: str | None = None
+) -> TicketPage:
+    """The ticket as it stands at ``now``; ``TicketNotFoundError`` if there is none. Canned
+    replies are filled in with ``agent``'s name (the signed-in agent's handle)."""
     view = get_ticket(database, ref, now=now)
     with database.read() as session:
         zones = session.execute(
@@ -37,7 +41,11 @@ def ticket_page(database: Database, ref: str, *, now: dt.datetime) -> TicketPage
     customer_zone = (zones[0] or zones[1]) if zones is not None else None
     policy = sla_context(database).policies.get(view.policy)
     priorities = tuple(priority_view(policy, p.slug) for p in policy.priorities) if policy else ()
-    return TicketPage(view, customer_zone, priorities)
+    with database.read() as session:
+        name = session.scalar(select(Agent.name).where(Agent.handle == agent)) if agent else None
+    canned = tuple(canned_replies(database, ref, agent_name=name or view.team_name))
+    tells = tells_client_by_default(database, ref)
+    return TicketPage(view, customer_zone, priorities, canned, tells)
 
 
 def ticket_version(database: Database, ref: str) -> int | None:

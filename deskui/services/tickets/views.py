@@ -190,3 +190,16 @@ class TicketPage:
     ticket: TicketView
     customer_timezone: str | None
     priorities: tuple[PriorityView, ...]
+    # The team's canned replies filled in for this ticket (the reply form searches them) and
+    # whether resolving emails the summary to the client unless the agent says not to.
+    canned: tuple[CannedReply, ...] = ()
+    tells_client: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CannedReply:
+    """A team's canned reply with the ticket's placeholders filled in."""
+
+    name: str
+    subject: str
+    body: str

@@ -96,6 +96,9 @@ class Team(Base):
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policy.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The team's mail settings (``deskui.domain.catalog.team_mail.TeamMailSpec`` as JSON):
+    # its address, signature, canned replies, mailboxes; NULL when it has none.
+    mail: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
     calendar: Mapped[Calendar] = relationship()
     policy: Mapped[SlaPolicy | None] = relationship()

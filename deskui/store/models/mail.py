@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deskui.store.models.base import Base
-from deskui.store.types import BigId, UTCDateTime
+from deskui.store.types import BigId, JSONDocument, UTCDateTime
 
 
 class MailMessage(Base):
@@ -60,3 +60,10 @@ class OutboundMail(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Replies and resolution notices: the team's address (NULL: the desk's ``mail_from``),
+    # the addresses kept in Cc from the customer's mail, and the threading headers pointing
+    # at the customer's latest message (acknowledgements carry them too).
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    cc: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    references_header: Mapped[str | None] = mapped_column(Text)

@@ -65,6 +65,10 @@ class Contact(Base):
     # NULL: the organisation's zone.
     timezone: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(200), default="")
+    # Set when mail to the contact bounced (a delivery status notification came back), with
+    # the reason the report gave; an agent sees it before writing again.
+    mail_bounced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    mail_bounce_reason: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

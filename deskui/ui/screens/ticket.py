@@ -268,7 +268,7 @@ class TicketScreen(Screen[None]):
             ):
                 self.app.call_from_thread(self._set_live, True)
                 return
-            page = ticket_page(actor.database, self.reference, now=actor.now())
+            page = ticket_page(actor.database, self.reference, now=actor.now(), agent=actor.handle)
             entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
         except TicketNotFoundError as exc:
             self.app.call_from_thread(self._missing, str(exc))

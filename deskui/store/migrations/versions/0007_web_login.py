@@ -1,7 +1,7 @@
 """The web desk's sign-in: one hashed secret per agent (``deskui agent web-login``).
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 14:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from deskui.store.types import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

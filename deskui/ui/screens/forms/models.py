@@ -55,6 +55,8 @@ class ContactValues(BaseModel):
 class ReplyValues(BaseModel):
     kind: Annotated[str, _chosen("how you replied")]
     body: Annotated[str, _required("what was said to the customer")]
+    # An email's subject ("" : "[REF] Re: <the ticket's subject>").
+    subject: OptionalText = ""
 
 
 class RemoteSessionValues(BaseModel):
@@ -112,10 +114,12 @@ class EtaValues(BaseModel):
 
 
 class ResolveValues(BaseModel):
-    """A summary always; a breach reason when a clock was breached (context ``breached``)."""
+    """A summary always; a breach reason when a clock was breached (context ``breached``);
+    whether the summary is emailed to the client (``yes``/``no``)."""
 
     summary: Annotated[str, _required("a resolution summary")]
     breach_reason: OptionalText = ""
+    tell_client: str | None = "no"
 
     @field_validator("breach_reason")
     @classmethod

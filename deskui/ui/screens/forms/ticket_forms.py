@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from textual.content import Content
+from textual.widgets import Input, Static, TextArea
 
+from deskui.domain.mail_rules import fuzzy_rank
 from deskui.domain.untrusted import one_line
 from deskui.services import tickets
 from deskui.services.actor import Actor
-from deskui.services.tickets.views import AgentChoice, TicketPage
+from deskui.services.mail import replies
+from deskui.services.mail.outbox import deliver_pending
+from deskui.services.tickets.views import AgentChoice, CannedReply, TicketPage
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 from deskui.ui.screens.forms.models import (
     ETA_FORMAT,
@@ -99,25 +104,104 @@ def contact_form(actor: Actor, page: TicketPage) -> ActionForm[ContactValues]:
     )
 
 
-def reply_form(actor: Actor, page: TicketPage) -> ActionForm[ReplyValues]:
+def reply_form(actor: Actor, page: TicketPage) -> ReplyForm:
     ref = page.ticket.reference
     email = page.ticket.channel == "email"
-    return ActionForm(
-        _title("Reply to the customer", page),
-        [
+    fields = [
+        FieldSpec(
+            "kind",
+            "How (an email is sent to the requester, Cc kept)",
+            "select",
+            options=REPLY_KINDS,
+            value="email-out" if email else "call-out",
+            required=True,
+        ),
+    ]
+    if page.canned:
+        fields.append(
             FieldSpec(
-                "kind",
-                "How",
-                "select",
-                options=REPLY_KINDS,
-                value="email-out" if email else "call-out",
-                required=True,
-            ),
-            FieldSpec("body", "What was said", "text", required=True),
-        ],
-        ReplyValues,
-        lambda v, _version: tickets.reply(actor, ref, v.kind, v.body),
+                "canned",
+                "Canned reply (type to search, Enter puts it in the text)",
+                placeholder=", ".join(c.name for c in page.canned[:3]),
+            )
+        )
+    fields.append(
+        FieldSpec(
+            "subject",
+            "Email subject (the reference is kept in it)",
+            placeholder=f"[{ref}] Re: {one_line(page.ticket.subject, 50)}",
+        )
     )
+    fields.append(FieldSpec("body", "What was said", "text", required=True))
+    return ReplyForm(
+        page.canned,
+        _title("Reply to the customer", page),
+        fields,
+        ReplyValues,
+        lambda v, _version: _reply(actor, ref, v),
+    )
+
+
+def _reply(actor: Actor, ref: str, values: ReplyValues) -> int:
+    """Log the reply; an email one is queued with it and sent once the write committed (a
+    failure stays in the outbox, retried and logged on the ticket)."""
+    if values.kind != "email-out":
+        return tickets.reply(actor, ref, values.kind, values.body)
+    version = replies.send_reply(actor, ref, values.body, subject=values.subject or None)
+    deliver_pending(actor)
+    return version
+
+
+def _resolve(actor: Actor, ref: str, values: ResolveValues, version: int | None) -> int:
+    tell = values.tell_client == "yes"
+    done = replies.resolve_and_tell(
+        actor,
+        ref,
+        values.summary,
+        tell=tell,
+        breach_reason=values.breach_reason or None,
+        expected_version=version,
+    )
+    if tell:
+        deliver_pending(actor)
+    return done
+
+
+class ReplyForm(ActionForm[ReplyValues]):
+    """The reply form with the team's canned replies: typing in the canned field lists the
+    fuzzy matches; Enter there puts the best one's text in the body (to edit before saving)."""
+
+    def __init__(self, canned: Sequence[CannedReply], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.canned = {c.name: c for c in canned}
+
+    def best_canned(self, query: str) -> CannedReply | None:
+        ranked = fuzzy_rank(query, self.canned)
+        return self.canned[ranked[0]] if ranked else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "field-canned":
+            return
+        names = fuzzy_rank(event.value, self.canned)
+        box = self.query_one("#error-canned", Static)
+        box.update(Content(" · ".join(names[:5]) if names else "no canned reply matches"))
+        box.add_class("-shown")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "field-canned":
+            return  # ActionForm's own handler (Textual calls it next) saves the form
+        # Enter here picks a canned reply; it must not also save the form.
+        event.stop()
+        event.prevent_default()
+        chosen = self.best_canned(event.value)
+        if chosen is None:
+            return
+        event.input.value = chosen.name
+        if chosen.subject:
+            self.query_one("#field-subject", Input).value = chosen.subject
+        body = self.query_one("#field-body", TextArea)
+        body.text = chosen.body
+        body.focus()
 
 
 def remote_session_form(actor: Actor, page: TicketPage) -> ActionForm[RemoteSessionValues]:
@@ -229,11 +313,16 @@ def resolve_form(actor: Actor, page: TicketPage, *, breached: bool) -> ActionFor
         [
             FieldSpec("summary", "Resolution summary", "text", required=True),
             FieldSpec("breach_reason", reason_label, required=breached),
+            FieldSpec(
+                "tell_client",
+                "Email the summary to the client",
+                "select",
+                options=(("Yes, email it", "yes"), ("No", "no")),
+                value="yes" if page.tells_client else "no",
+            ),
         ],
         ResolveValues,
-        lambda v, version: tickets.resolve(
-            actor, ref, v.summary, breach_reason=v.breach_reason or None, expected_version=version
-        ),
+        lambda v, version: _resolve(actor, ref, v, version),
         expected_version=page.ticket.version,
         context={"breached": breached},
         submit_label="Resolve",
