@@ -74,6 +74,7 @@ def _filtered(
     unassigned: bool,
     team_id: int | None,
     text_filter: str | None,
+    due_before: dt.datetime | None = None,
 ) -> Select:
     wanted = sorted({Status(s).value for s in statuses})
     if not wanted:
@@ -93,6 +94,9 @@ def _filtered(
         statement = statement.where(Ticket.assignee_id.is_(None))
     if team_id is not None:
         statement = statement.where(Ticket.team_id == team_id)
+    if due_before is not None:
+        # Past due on the wall clock = breached, whatever the calendar (the breached band).
+        statement = statement.where(Ticket.no_due == false(), Ticket.next_due_at < due_before)
     if text_filter and text_filter.strip():
         needle = text_filter.strip()
         organisation, product, agent = aliased(Organisation), aliased(Product), aliased(Agent)
@@ -128,6 +132,7 @@ def page_statement(
     text_filter: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    due_before: dt.datetime | None = None,
 ) -> Select:
     """The SELECT behind ``open_tickets_page`` (public so tests can EXPLAIN it)."""
     if order not in ("priority", "due"):
@@ -173,6 +178,7 @@ def page_statement(
         unassigned=unassigned,
         team_id=team_id,
         text_filter=text_filter,
+        due_before=due_before,
     )
     rank = (Ticket.priority_rank,) if order == "priority" else ()
     statement = statement.order_by(*rank, Ticket.no_due, Ticket.next_due_at, Ticket.id)
@@ -190,13 +196,15 @@ def open_tickets_page(
     text_filter: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    due_before: dt.datetime | None = None,
 ) -> list[QueueRecord]:
     """One page of tickets in ``statuses``, in queue order.
 
     ``assignee`` is an agent id or handle; ``unassigned`` keeps only tickets nobody has taken;
     ``team_id`` narrows to one team; ``text_filter`` matches reference, subject, requester,
     organisation name, product (name or slug) or assignee (handle or name) (case-insensitive,
-    ``%`` and ``_`` taken literally).
+    ``%`` and ``_`` taken literally); ``due_before`` keeps only tickets whose next clock fell
+    due before that instant (the breached ones when it is now).
     """
     statement = page_statement(
         statuses=statuses,
@@ -207,6 +215,7 @@ def open_tickets_page(
         text_filter=text_filter,
         limit=limit,
         offset=offset,
+        due_before=due_before,
     )
     return [
         QueueRecord(

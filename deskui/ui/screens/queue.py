@@ -7,6 +7,7 @@ moves the cursor off its ticket. Countdowns re-tick every second from rows in me
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +26,7 @@ from deskui.services.desk_actions import DeskActions
 from deskui.services.intake.form import IntakeDesk
 from deskui.services.live import LiveFeed
 from deskui.services.tickets.views import QueuePage, QueueRow
-from deskui.ui.formatting import age, business_remaining
+from deskui.ui.formatting import age, breach_text, fit
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
@@ -49,17 +50,74 @@ PANES: tuple[Pane, ...] = (
     Pane("waiting", "Waiting on customer"),
 )
 
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("ref", "Ref", 11),
-    ("priority", "Priority", 9),
-    ("subject", "Subject", None),
-    ("org", "Organisation", 16),
-    ("status", "Status", 12),
-    ("assignee", "Assignee", 9),
-    ("clock", "Next", 5),
-    ("breach", "To breach", 9),
-    ("age", "Age", 7),
+
+@dataclass(frozen=True)
+class Column:
+    """A queue column: its width when there is room and the least it can be cut to.
+
+    ``drop`` orders which columns go first when even their least widths do not fit (0: never
+    dropped: Ref, Next and To breach are always on screen). Cuts end with ``…``.
+    """
+
+    key: str
+    label: str
+    width: int
+    least: int
+    drop: int = 0
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 10, 10),
+    Column("priority", "Priority", 9, 6, drop=4),
+    Column("subject", "Subject", 24, 10, drop=6),
+    Column("org", "Organisation", 16, 8, drop=1),
+    Column("status", "Status", 12, 9, drop=5),
+    Column("assignee", "Assignee", 9, 6, drop=3),
+    Column("clock", "Next", 4, 4),
+    Column("breach", "To breach", 9, 9),
+    Column("age", "Age", 6, 6, drop=2),
 )
+# Growing from the least widths: the SLA columns first, then a readable subject, then the rest;
+# Organisation and Subject are the first to give width back (Subject takes what is left over).
+_GROW_ORDER = ("ref", "breach", "clock", "age", "subject", "status", "priority", "assignee", "org")
+_CELL_PADDING = 2  # DataTable pads each cell by one cell either side
+_SCROLLBAR = 2
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Which columns fit in ``width`` cells and how wide each is, in screen order."""
+    columns = list(COLUMNS)
+
+    def room(cols: list[Column]) -> int:
+        return width - _SCROLLBAR - _CELL_PADDING * len(cols)
+
+    for column in sorted((c for c in COLUMNS if c.drop), key=lambda c: c.drop):
+        if sum(c.least for c in columns) <= room(columns):
+            break
+        columns.remove(column)
+    widths = {c.key: c.least for c in columns}
+    spare = room(columns) - sum(widths.values())
+    by_key = {c.key: c for c in columns}
+    for key in _GROW_ORDER:
+        if key in by_key and spare > 0:
+            grow = min(spare, by_key[key].width - widths[key])
+            widths[key] += grow
+            spare -= grow
+    if "subject" in widths and spare > 0:
+        widths["subject"] += spare
+    return {c.key: widths[c.key] for c in columns}
+
+
+# The sort keys offered (``s`` cycles them, clicking a column header picks one): "priority" is
+# the default order (priority, then business time left); every other is a column.
+SORTS: tuple[str, ...] = (
+    "priority",
+    "breach",
+    *(c.key for c in COLUMNS if c.key not in ("breach", "priority")),
+)
+SORT_LABELS = {"priority": "priority, then time to breach", "breach": "time to breach"} | {
+    c.key: c.label.lower() for c in COLUMNS if c.key not in ("breach", "priority")
+}
 
 CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
 
@@ -74,6 +132,7 @@ class QueueScreen(Screen[None]):
         Binding("4", "pane('waiting')", "Waiting", show=False),
         Binding("tab", "next_pane", "Next pane"),
         Binding("s", "toggle_order", "Sort"),
+        Binding("S", "reverse_order", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "new_ticket", "New ticket"),
@@ -88,12 +147,15 @@ class QueueScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.order = "priority"
+        self.order = "priority"  # one of SORTS
+        self.reverse = False
         self.text_filter = ""
         self.live = True
         self.offline = False  # the database cannot be reached (the header says so)
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
+        self._widths: dict[str, int] = column_widths(120)
+        self._breached: dict[str, int] = {pane.key: 0 for pane in PANES}
         self._refresh_timer: Timer | None = None
         # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
         self._limits: dict[str, int] = {}
@@ -161,19 +223,27 @@ class QueueScreen(Screen[None]):
             self._build_columns(event.size.width)
 
     def _build_columns(self, width: int) -> None:
-        """Fixed columns keep their width; the subject takes whatever the terminal has left."""
+        """Columns by priority for this width (see ``column_widths``); the sort column marked."""
         self._columns_for_width = width
-        fixed = sum(w for _, _, w in COLUMNS if w is not None)
-        padding = 2 * len(COLUMNS)
-        subject = max(12, width - fixed - padding - 2)
+        self._widths = column_widths(width)
         now = self.desk_app.now()
         for pane in PANES:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             table.clear(columns=True)
-            for key, label, column_width in COLUMNS:
-                table.add_column(label, key=key, width=column_width or subject)
+            for column in COLUMNS:
+                if column.key in self._widths:
+                    table.add_column(
+                        self._header_label(column), key=column.key, width=self._widths[column.key]
+                    )
             for row in self._rows[pane.key]:
                 table.add_row(*self._cells(row, now), key=row.reference)
+
+    def _header_label(self, column: Column) -> Text:
+        width = self._widths[column.key]
+        if column.key == self.order or (self.order == "priority" and column.key == "priority"):
+            mark = "▼" if self.reverse else "▲"
+            return Text(fit(column.label, width - 1) + mark, style="bold")
+        return Text(fit(column.label, width))
 
     # ----------------------------------------------------------------- data
     @property
@@ -188,7 +258,10 @@ class QueueScreen(Screen[None]):
         try:
             pages = {
                 pane.key: desk.queue_page(
-                    pane.key, order=order, text=text, limit=limits.get(pane.key)
+                    pane.key,
+                    order="due" if order == "breach" else "priority",
+                    text=text,
+                    limit=limits.get(pane.key),
                 )
                 for pane in PANES
             }
@@ -234,11 +307,14 @@ class QueueScreen(Screen[None]):
         self.offline = False
         tabs = self.query_one(TabbedContent)
         relabelled = False
+        now = self.desk_app.now()
         for pane in PANES:
             page = pages[pane.key]
-            self._rows[pane.key] = page.rows
+            rows = self._sorted(page.rows, page.breached, now)
+            self._rows[pane.key] = rows
+            self._breached[pane.key] = page.breached
             self._totals[pane.key] = page.total
-            self._fill(self.query_one(f"#table-{pane.key}", DataTable), page.rows)
+            self._fill(self.query_one(f"#table-{pane.key}", DataTable), rows)
             tab = tabs.get_tab(f"pane-{pane.key}")
             label = f"{pane.title} ({page.total})"
             if str(tab.label) != label:
@@ -259,6 +335,38 @@ class QueueScreen(Screen[None]):
             tab = tabs.get_tab(tabs.active)
             tab.label = tab.label
 
+    def _sorted(self, rows: list[QueueRow], breached: int, now: dt.datetime) -> list[QueueRow]:
+        """The service's order (breached band, then priority or time left) re-sorted by the
+        chosen column within each band; the breached band always stays on top."""
+        if self.order in ("priority", "breach") and not self.reverse:
+            return list(rows)
+        key = self._sort_key(now)
+        band, rest = rows[:breached], rows[breached:]
+        return [
+            *sorted(band, key=key, reverse=self.reverse),
+            *sorted(rest, key=key, reverse=self.reverse),
+        ]
+
+    def _sort_key(self, now: dt.datetime) -> Callable[[QueueRow], tuple[object, ...]]:
+        desk = self.desk_app.desk
+
+        def left(row: QueueRow) -> tuple[int, int]:
+            remaining = desk.business_remaining(row, now)
+            return (1, 0) if remaining is None else (0, remaining)
+
+        order = self.order
+        if order == "priority":
+            return lambda row: (row.priority_rank, *left(row))
+        if order == "breach":
+            return lambda row: left(row)
+        if order == "age":
+            return lambda row: (row.opened_at,)
+        if order == "clock":
+            return lambda row: (row.next_clock or "~", *left(row))
+        fields = {"ref": "reference", "subject": "subject", "org": "organisation"}
+        name = fields.get(order, order)
+        return lambda row: (str(getattr(row, name) or "~").casefold(), row.reference)
+
     def _fill(self, table: DataTable[object], rows: list[QueueRow]) -> None:
         """Diff rows into the table by key; the cursor stays on the same ticket."""
         wanted = [row.reference for row in rows]
@@ -275,35 +383,40 @@ class QueueScreen(Screen[None]):
                 if cursor_key in wanted:
                     table.move_cursor(row=wanted.index(cursor_key), animate=False)
             else:
+                keys = [c.key for c in COLUMNS if c.key in self._widths]
                 for row in rows:
-                    for (column, _, _), cell in zip(COLUMNS, self._cells(row, now), strict=True):
+                    for column, cell in zip(keys, self._cells(row, now), strict=True):
                         table.update_cell(row.reference, column, cell)
 
     def _cells(self, row: QueueRow, now: dt.datetime) -> list[object]:
+        """The row's cells for the columns on screen, each cut to its width with ``…``."""
+        widths = self._widths
         remaining = self.desk_app.desk.business_remaining(row, now)
-        return [
-            Text(row.reference),
-            Text(row.priority_label),
-            safe_cell(row.subject),
-            safe_cell(row.organisation, limit=16),
-            Text(row.status),
-            safe_cell(row.assignee or "—"),
-            Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
-            self._breach_cell(remaining),
-            Text(age(row.opened_at, now)),
-        ]
+        cells: dict[str, object] = {
+            "ref": Text(row.reference),
+            "priority": Text(fit(row.priority_label, widths.get("priority", 0))),
+            "subject": safe_cell(row.subject, limit=widths.get("subject")),
+            "org": safe_cell(row.organisation, limit=widths.get("org")),
+            "status": Text(fit(row.status, widths.get("status", 0))),
+            "assignee": safe_cell(row.assignee or "—", limit=widths.get("assignee")),
+            "clock": Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
+            "breach": self._breach_cell(remaining),
+            "age": Text(age(row.opened_at, now)),
+        }
+        return [cells[key] for key in widths]
 
     def _breach_cell(self, remaining: int | None) -> Text:
         variables = self.app.theme_variables
+        warning = self.desk_app.warning_seconds
         if remaining is None:
             colour = ""
         elif remaining < 0:
-            colour = variables.get("sla-breached", "red")
-        elif remaining <= self.desk_app.warning_seconds:
+            colour = f"bold {variables.get('sla-breached', 'red')}"
+        elif remaining <= warning:
             colour = variables.get("sla-warning", "yellow")
         else:
             colour = variables.get("sla-safe", "green")
-        return Text(business_remaining(remaining), style=colour, justify="right")
+        return Text(breach_text(remaining, warning), style=colour, justify="right")
 
     def tick(self) -> None:
         """Re-render the header and the countdown column from data in memory."""
@@ -318,7 +431,8 @@ class QueueScreen(Screen[None]):
                 if row.reference in table.rows:
                     remaining = desk.business_remaining(row, now)
                     table.update_cell(row.reference, "breach", self._breach_cell(remaining))
-                    table.update_cell(row.reference, "age", Text(age(row.opened_at, now)))
+                    if "age" in self._widths:
+                        table.update_cell(row.reference, "age", Text(age(row.opened_at, now)))
 
     # -------------------------------------------------------------- actions
     def action_pane(self, key: str) -> None:
@@ -373,10 +487,23 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(QuarantineScreen())
 
     def action_toggle_order(self) -> None:
-        self.order = "due" if self.order == "priority" else "priority"
-        self.notify(
-            "Sorted by time to breach" if self.order == "due" else "Sorted by priority, then breach"
-        )
+        """``s``: the next sort (priority → time to breach → each column in turn)."""
+        self._sort_by(SORTS[(SORTS.index(self.order) + 1) % len(SORTS)], reverse=False)
+
+    def action_reverse_order(self) -> None:
+        self._sort_by(self.order, reverse=not self.reverse)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Clicking a column header sorts by it; clicking it again reverses."""
+        event.stop()
+        key = str(event.column_key.value)
+        self._sort_by(key, reverse=not self.reverse if key == self.order else False)
+
+    def _sort_by(self, order: str, *, reverse: bool) -> None:
+        self.order, self.reverse = order, reverse
+        direction = ", reversed" if reverse else ""
+        self.notify(f"Sorted by {SORT_LABELS[order]}{direction} (breached first)")
+        self._build_columns(self.size.width or self._columns_for_width)
         self.refresh_data()
 
     def action_filter(self) -> None:

@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from deskui.ui.formatting import fit
+
 
 class DeskHeader(Static):
     """Re-rendered every second by the screen that owns it."""
@@ -43,17 +45,37 @@ class DeskHeader(Static):
             self.badge, badge = "live", ("● live", "$success")
         else:
             self.badge, badge = "stale", ("● stale", "$warning")
-        self.update(
-            Content.assemble(
-                (self._desk_name, "bold"),
-                "  ·  ",
-                Content(self._agent),
-                "  ·  ",
-                local,
-                "  ·  ",
-                (hours, "bold $success" if open_now else "bold $warning"),
-                "  ·  ",
-                *((self.on_call, "  ·  ") if self.on_call else ()),
-                badge,
-            )
+        self.update(self._line(local, hours, open_now, badge))
+
+    def _line(self, local: str, hours: str, open_now: bool, badge: tuple[str, str]) -> Content:
+        """The line for the width there is: the clock, the hours and the badge always; the
+        desk name and the agent cut with ``…``, the on-call line left out, when narrow."""
+        sep = "  ·  "
+        room = (self.size.width or 120) - 2  # padding 0 1
+        hours_part = (hours, "bold $success" if open_now else "bold $warning")
+        must = len(local) + len(sep) + len(hours) + len(sep) + len(badge[0])
+        on_call = self.on_call
+        if on_call and must + len(sep) + len(on_call) + len(sep) + 20 > room:
+            on_call = None  # the first thing to go: the board and `?` still say who is on call
+        if on_call:
+            must += len(sep) + len(on_call)
+        left = room - must - 2 * len(sep)
+        desk, agent = self._desk_name, self._agent
+        if len(desk) + len(agent) > left:
+            # "Michael Brennan (mbrennan)" → "mbrennan": the handle is what identifies them.
+            if agent.endswith(")") and "(" in agent:
+                agent = agent[agent.rindex("(") + 1 : -1]
+            agent = fit(agent, max(left // 2, 8))
+            desk = fit(desk, max(left - len(agent), 6))
+        return Content.assemble(
+            (desk, "bold"),
+            sep,
+            Content(agent),
+            sep,
+            local,
+            sep,
+            hours_part,
+            sep,
+            *((on_call, sep) if on_call else ()),
+            badge,
         )
