@@ -15,6 +15,7 @@ from textual.theme import Theme
 from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
 from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.form_drafts import FormDrafts
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
 from deskui.ui.screens.board import BoardScreen
@@ -53,6 +54,8 @@ class DeskApp(App[None]):
         self.read_only = read_only
         self.use_command_palette = not read_only
         self.desk = desk
+        # What is typed in a form and not saved yet, per ticket and form (survives restarts).
+        self.form_drafts = FormDrafts(desk.agent.handle)
         self.refresh_seconds = refresh_seconds
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name

@@ -17,10 +17,10 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ValidationInfo, field_validator
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from deskui.domain.untrusted import one_line
 from deskui.services.intake.form import Entitlement, IntakeChoices, IntakeDesk, OrganisationFacts
@@ -195,21 +195,24 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     }
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
-            yield Static(Content(self.form_title), classes="form-title")
-            yield Static(Content(str(self.intro)), classes="form-intro")
-            for spec in self.fields:
-                marker = " *" if spec.required else ""
-                yield Label(Content(spec.label + marker), classes="field-label")
-                yield self._widget(spec)
-                yield Static("", id=f"error-{spec.name}", classes="field-error")
-                note = self._NOTES.get(spec.name)
-                if note is not None:
-                    yield Static("", id=note, classes="intake-note")
-            yield Static("", id="form-error")
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="fields"):
+                yield Static(Content(self.form_title), classes="form-title")
+                yield Static("", id="draft-note")
+                yield Static(Content(str(self.intro)), classes="form-intro")
+                for spec in self.fields:
+                    marker = " *" if spec.required else ""
+                    yield Label(Content(spec.label + marker), classes="field-label")
+                    yield self._widget(spec)
+                    yield Static("", id=f"error-{spec.name}", classes="field-error")
+                    note = self._NOTES.get(spec.name)
+                    if note is not None:
+                        yield Static("", id=note, classes="intake-note")
+                yield Static("", id="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button(self.submit_label, id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
