@@ -59,6 +59,7 @@ class QuarantineScreen(Screen[None]):
         Binding("r", "retry", "Retry ingest"),
         Binding("d", "dismiss_message", "Dismiss"),
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -31,6 +31,7 @@ from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
 from deskui.ui.screens.ticket import TicketScreen
+from deskui.ui.screens.view_switcher import ViewSwitcher
 from deskui.ui.widgets.desk_header import DeskHeader
 
 if TYPE_CHECKING:
@@ -137,8 +138,17 @@ class QueueScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "new_ticket", "New ticket"),
         Binding("Q", "quarantine", "Mail quarantine", show=False),
+        Binding("colon", "switch_view", "Views", key_display=":"),
         Binding("q", "app.quit", "Quit"),
     ]
+    # Keys the widgets handle, listed by `?` with the screen's own.
+    EXTRA_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("enter", "Open the ticket under the cursor (in the filter: go to the results)"),
+        ("j k g G", "Down, up, first, last row"),
+        ("1-4", "My tickets, Unassigned, All open, Waiting"),
+        ("S", "Reverse the sort (click a column header to sort by it)"),
+        ("ctrl+q", "Quit from anywhere"),
+    )
 
     DEFAULT_CSS = """
     QueueScreen #filter { height: 3; }
@@ -523,3 +533,20 @@ class QueueScreen(Screen[None]):
         if event.input.id == "filter":
             self.text_filter = event.value
             self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """``enter`` in the filter goes to the results (the filter stays applied)."""
+        if event.input.id == "filter":
+            event.stop()
+            self.query_one(f"#table-{self.active_pane}", DataTable).focus()
+
+    def action_switch_view(self) -> None:
+        """``:`` (as in k9s): pick a pane by typing part of its name."""
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.action_pane(key)
+
+        self.app.push_screen(
+            ViewSwitcher([(pane.key, pane.title) for pane in PANES]), callback=chosen
+        )

@@ -76,6 +76,7 @@ class ReportsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
         Binding("ctrl+r", "run", "Run report"),
         Binding("1", "tab('figures')", "Figures", show=False),
         Binding("2", "tab('weekly')", "Weekly", show=False),
