@@ -28,9 +28,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-## Build a fresh demo database from sample_data/ (tickets spread around now) and open the app.
+## Build a fresh demo database from the bundled sample data (deskui/sample_data, also reached as
+## sample_data/) with tickets spread around now, and open the app.
 demo: $(VENV)/.installed
-	$(BIN)/deskui --db sqlite:///$(DEMO_DB) demo --data sample_data
+	$(BIN)/deskui --db sqlite:///$(DEMO_DB) demo
 
 ## Lint, import contracts, then the whole test suite (SQLite and a real PostgreSQL).
 test: lint

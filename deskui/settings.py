@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     theme: str = "deskui-dark"
     desk_name: str = "deskui"
     reference_prefix: str = "DSK"
-    refresh_seconds: float = Field(default=1.0, gt=0)
+    # The screens' re-read beside the change feed: a safety net, so slow on purpose.
+    refresh_seconds: float = Field(default=30.0, gt=0)
     warning_minutes: int = Field(default=60, ge=0)
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, gt=0, lt=65536)

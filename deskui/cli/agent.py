@@ -1,10 +1,11 @@
-"""`deskui agent add-key | keys | remove-key`: the SSH public keys agents sign in with.
+"""`deskui agent add-key | keys | remove-key | web-login`: how agents sign in from elsewhere.
 
 ``add-key HANDLE KEYFILE`` stores one OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa) with
 its SHA256 fingerprint; ``keys [HANDLE]`` lists them (``--json``: a list of objects with the
 keys the README lists); ``remove-key HANDLE FINGERPRINT`` removes one. Bad input (an unknown
 handle, a bad or duplicate key, an unreadable file) is one line on stderr, exit code 2,
-nothing written.
+nothing written. ``web-login HANDLE`` issues the secret HANDLE signs in to the web desk with
+(printed once on stdout, stored hashed), replacing any earlier one; ``--revoke`` removes it.
 
 ``add-key`` and ``remove-key`` take ``--as HANDLE``: the agent doing it, who must be an admin
 (a refusal is one line on stderr, exit code 3, and is kept in the audit trail). Without
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,11 @@ def register(commands: Any) -> None:
     actions = command_group(
         commands,
         "agent",
-        help="agents' SSH keys",
-        description="The SSH public keys agents sign in with (deskui serve ssh).",
+        help="agents' SSH keys and web sign-in secrets",
+        description=(
+            "The SSH public keys agents sign in with (deskui serve ssh) and their web desk "
+            "secrets (deskui serve web)."
+        ),
     )
 
     add = actions.add_parser(
@@ -76,6 +81,22 @@ def register(commands: Any) -> None:
     add_as_option(remove)
     remove.set_defaults(handler=run_remove_key)
 
+    web_login = actions.add_parser(
+        "web-login",
+        parents=[global_options_parent()],
+        help="issue an agent's web desk sign-in secret (replacing any earlier one)",
+        description=(
+            "Issue a new secret HANDLE signs in to 'deskui serve web' with, printed once and "
+            "stored only hashed; it replaces the agent's earlier one. --revoke removes it."
+        ),
+    )
+    web_login.add_argument("handle", metavar="HANDLE")
+    web_login.add_argument(
+        "--revoke", action="store_true", help="remove the agent's secret instead of issuing one"
+    )
+    add_as_option(web_login)
+    web_login.set_defaults(handler=run_web_login)
+
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:
     """``--as HANDLE``: the agent doing an admin action (absent: the system)."""
@@ -86,6 +107,28 @@ def add_as_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the agent doing this, who must be an admin (default: the system)",
     )
+
+
+def run_web_login(args: argparse.Namespace) -> int:
+    from deskui.services.access.web_login import issue_web_login, revoke_web_login
+
+    with desk_database(args) as (database, now):
+        try:
+            if args.revoke:
+                had = revoke_web_login(database, args.handle, at=now, by=args.as_handle)
+            else:
+                secret = issue_web_login(database, args.handle, at=now, by=args.as_handle)
+        except RoleRefusedError as exc:
+            raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
+        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+            raise CommandError(f"web-login {args.handle}: {exc}") from exc
+    if args.revoke:
+        print(f"revoked {args.handle}'s web sign-in" if had else f"{args.handle} had none")
+    else:
+        # The secret alone on stdout, so a script can capture it; it is not shown again.
+        print(secret)
+        print(f"(the web sign-in secret for {args.handle}; it is shown only now)", file=sys.stderr)
+    return 0
 
 
 def _read_key_file(path: Path) -> str:

@@ -22,7 +22,13 @@ def register(commands: Any) -> None:
     )
     _app_options(demo)
     demo.add_argument(
-        "--data", type=Path, default=Path("sample_data"), help="sample data directory"
+        "--data",
+        type=Path,
+        nargs="?",
+        default=None,
+        const=None,
+        metavar="DIR",
+        help="sample data directory (default: the sample data shipped with deskui)",
     )
     demo.add_argument(
         "--no-app", action="store_true", help="build the demo database and stop (for scripts)"
@@ -68,12 +74,14 @@ def run_default(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from deskui.package_data import bundled_sample_data
     from deskui.services.catalog.demo import build_demo_database
     from deskui.services.errors import ServiceError
 
     settings = _settings(args)
+    data = args.data if args.data is not None else bundled_sample_data()
     try:
-        summary = build_demo_database(settings, args.data)
+        summary = build_demo_database(settings, data)
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(summary)

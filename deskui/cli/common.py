@@ -1,14 +1,15 @@
-"""What every command shares: global options, settings loading and the error type."""
+"""What every command shares: global options, settings loading and the error type.
+
+Imported by ``deskui --version`` too, so it imports nothing heavy at module level."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from deskui.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from deskui.settings import Settings
 
 
 class CommandError(Exception):
@@ -34,6 +35,11 @@ def global_options_parent() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
     """Settings for this invocation; a bad setting is a ``CommandError`` naming it."""
+    # Imported here: pydantic is a tenth of a second that ``deskui --version`` need not pay.
+    from pydantic import ValidationError
+
+    from deskui.settings import load_settings
+
     try:
         return load_settings(
             getattr(args, "config", None),

@@ -25,6 +25,7 @@ from deskui.cli.agent import REFUSED_EXIT, add_as_option
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
 from deskui.domain.storage_errors import StoreError
+from deskui.package_data import bundled_sample_data
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.catalog.generate import generate_tickets
 from deskui.services.catalog.load import Catalog, load_catalog_from_directory
@@ -61,7 +62,14 @@ def register(commands: Any) -> None:
             "(an upsert: seeding the same directory again changes nothing)."
         ),
     )
-    seed.add_argument("directory", metavar="DIR", type=Path, help="sample-data directory")
+    seed.add_argument(
+        "directory",
+        metavar="DIR",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="sample-data directory (default: the sample data shipped with deskui)",
+    )
     add_as_option(seed)
     seed.set_defaults(handler=run_seed)
 
@@ -200,7 +208,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 def run_seed(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     # Check the directory before the database is touched: bad data writes nothing.
-    catalog = _load(args.directory)
+    catalog = _load(args.directory if args.directory is not None else bundled_sample_data())
     database = _open(settings)
     try:
         _ensure_schema(database, _shown(settings))

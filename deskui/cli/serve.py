@@ -1,8 +1,9 @@
 """`deskui serve ssh` and `deskui serve web`: the desk for agents elsewhere.
 
 ``serve ssh`` signs agents in by the SSH keys stored with ``deskui agent add-key`` and runs
-the desk for each session in its own process; ``serve web`` serves the desk to a browser via
-textual-serve as one configured agent. Both bind to 127.0.0.1 unless told otherwise. The desk
+the desk for each session in its own process; ``serve web`` serves the desk to browsers, each
+signed in by handle and the secret from ``deskui agent web-login`` (``--as`` instead makes a
+single-user desk on a loopback address). Both bind to 127.0.0.1 unless told otherwise. The desk
 processes get the database URL through ``DESKUI_DATABASE_URL`` (not the command line, which
 other users can read).
 """
@@ -86,18 +87,42 @@ def register(commands: Any) -> None:
     web = actions.add_parser(
         "web",
         parents=[global_options_parent()],
-        help="serve the desk to a browser (textual-serve), as one agent",
+        help="serve the desk to browsers: each agent signs in with their web secret",
         description=(
-            "Serve the desk to a browser as the agent given with --as (or configured). No "
-            "login of its own: keep it on localhost behind an authenticating proxy."
+            "Serve the desk to browsers. Each browser signs in with a handle and the secret "
+            "from 'deskui agent web-login'; the desk then runs as that agent. Plain HTTP on "
+            "127.0.0.1 unless told otherwise: put a TLS proxy in front for anything else."
         ),
     )
     web.add_argument(
         "--listen", default=f"{_DEFAULT_HOST}:8000", metavar="HOST:PORT", help="where to listen"
     )
-    web.add_argument("--as", dest="agent", default=None, help="the agent the desk runs as")
+    web.add_argument(
+        "--as",
+        dest="agent",
+        default=None,
+        metavar="HANDLE",
+        help=(
+            "a single-user local desk: no sign-in, whoever reaches the port is HANDLE; only "
+            "on a loopback address (127.0.0.1, ::1)"
+        ),
+    )
     web.add_argument(
         "--public-url", default=None, help="the address browsers use, when behind a proxy"
+    )
+    web.add_argument(
+        "--session-minutes",
+        type=float,
+        default=480.0,
+        metavar="M",
+        help="minutes a sign-in lasts; its desk closes then (default 480)",
+    )
+    web.add_argument(
+        "--max-failures",
+        type=int,
+        default=5,
+        metavar="N",
+        help="failed sign-ins per handle or address in 15 minutes before a pause (default 5)",
     )
     web.set_defaults(handler=run_serve_web)
 
@@ -178,26 +203,82 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
 
 
 def run_serve_web(args: argparse.Namespace) -> int:
-    from deskui.remote.web import serve_web
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deskui.cli.oncall import desk_database
+    from deskui.domain.storage_errors import StoreError
+    from deskui.remote.web import SignedIn, WebConfig, serve_web
+    from deskui.services.access.web_login import check_web_login, record_sign_in_refusal
 
     host, port = parse_listen(args.listen)
     if port == 0:
         raise CommandError("--listen needs a port for serve web (the page names it)")
+    _positive("--session-minutes", args.session_minutes)
+    _positive("--max-failures", args.max_failures)
     settings = settings_from(args, agent=args.agent)
-    if not settings.agent:
-        raise CommandError("serve web needs the agent it runs as: give --as HANDLE")
-    _check_desk_opens(settings)
-    # textual-serve starts the desk with this process's environment.
-    os.environ.clear()
-    os.environ.update(desk_env(settings))
-    serve_web(
-        desk_command(args, settings.agent),
-        host=host,
-        port=port,
-        title=f"{settings.desk_name} — {settings.agent}",
-        public_url=args.public_url,
-    )
+    single: SignedIn | None = None
+    if args.agent is not None:
+        if not _is_loopback(host):
+            raise CommandError(
+                f"--as is for a single-user desk on this machine; --listen {args.listen} is "
+                "not a loopback address (drop --as: agents then sign in)"
+            )
+        _check_desk_opens(settings)
+        single = SignedIn(args.agent, args.agent)
+    _configure_logging()
+
+    def ready(url: str) -> None:
+        how = f"as {args.agent}, no sign-in" if single else "agents sign in"
+        print(f"deskui: web desk on {url} ({how})", flush=True)
+
+    with desk_database(args) as (database, _now):
+        try:
+            check_web_login(database, "", "")
+        except (StoreError, SQLAlchemyError) as exc:
+            raise CommandError(
+                f"the database has no web sign-in table ({exc.__class__.__name__}): "
+                "run 'deskui db upgrade'"
+            ) from exc
+
+        def sign_in(handle: str, secret: str) -> SignedIn | None:
+            agent = check_web_login(database, handle, secret)
+            return SignedIn(agent.handle, agent.name) if agent else None
+
+        def record_refusal(handle: str, address: str, reason: str) -> None:
+            at = settings.time_source().now()
+            record_sign_in_refusal(database, handle=handle, remote=address, reason=reason, at=at)
+
+        config = WebConfig(
+            host=host,
+            port=port,
+            title=settings.desk_name,
+            desk_command=lambda handle: desk_command(args, handle),
+            sign_in=sign_in,
+            record_refusal=record_refusal,
+            public_url=args.public_url,
+            session_seconds=args.session_minutes * 60,
+            max_failures=args.max_failures,
+            single_agent=single,
+        )
+        # textual-serve starts each desk with this process's environment.
+        os.environ.clear()
+        os.environ.update(desk_env(settings))
+        try:
+            serve_web(config, on_ready=ready)
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from exc
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_desk_opens(settings: Settings) -> None:

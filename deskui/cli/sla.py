@@ -27,8 +27,11 @@ from deskui.domain.durations import Duration, format_business_seconds, parse_dur
 from deskui.domain.sla.due import due_for_target, target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock, NegotiatedTarget, PolicySpec
 from deskui.domain.storage_errors import StoreError
+from deskui.package_data import bundled_sample_data
 from deskui.services.errors import ServiceError
 
+# ``--data`` given without a directory: the sample data shipped with deskui.
+_BUNDLED = Path("<bundled sample data>")
 _ISO_EXAMPLE = "2026-12-24T15:00 or 2026-12-24T15:00:00-04:00"
 
 
@@ -88,7 +91,16 @@ def register(commands: Any) -> None:
 
 def _data_and_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--data", type=Path, default=None, help="read calendars and policies from this directory"
+        "--data",
+        type=Path,
+        nargs="?",
+        default=None,
+        const=_BUNDLED,
+        metavar="DIR",
+        help=(
+            "read calendars and policies from DIR (--data alone: the sample data shipped with "
+            "deskui) instead of the database"
+        ),
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -106,6 +118,8 @@ def _load_catalog(args: argparse.Namespace) -> _Catalog:
     if isinstance(own_error, type) and issubclass(own_error, BaseException):
         known_errors += (own_error,)
     try:
+        if args.data is _BUNDLED:
+            return catalog.load_catalog_from_directory(bundled_sample_data())  # type: ignore[no-any-return]
         if args.data is not None:
             if not args.data.is_dir():
                 raise CommandError(f"no sample-data directory {str(args.data)!r}")

@@ -25,13 +25,10 @@ from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
-from deskui.services import intake, tickets
+from deskui.services import tickets
 from deskui.services.errors import ServiceError, TicketValidationError
-from deskui.services.mail.outbox import mail_domain, send_pending
-from deskui.services.mail.smtp import mail_configured
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
-from deskui.services.workflow import feedback
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision
 from deskui.store.session import Database
@@ -386,6 +383,12 @@ def run_new(args: argparse.Namespace) -> int:
     priority = _required(args.priority, "--priority", "the priority slug the desk assigns")
     subject = _required(args.subject, "--subject", "a one-line subject")
     body = _required(args.body, "--body", "what the customer said")
+    # Imported here: opening (routing, paging, mail) is most of this module's import time, and
+    # the other ticket commands do not need it.
+    from deskui.services import intake
+    from deskui.services.mail.outbox import mail_domain, send_pending
+    from deskui.services.mail.smtp import mail_configured
+
     with _desk(args) as (database, now):
         options = _call(intake_options, database, organisation, at=now)
         email = contact.lower()
@@ -531,6 +534,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_feedback(args: argparse.Namespace) -> int:
     score = _required(args.score, "--score", "a whole number from 1 to 5")
+    from deskui.services.workflow import feedback
+
     with _desk(args) as (database, now):
         _call(
             feedback.record_feedback,

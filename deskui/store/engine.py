@@ -109,8 +109,16 @@ def _postgresql_engine(url: URL, busy_timeout: float, **kwargs: Any) -> Engine:
         # Options in the URL come last so an operator can override ours.
         options = f"{options} {given if isinstance(given, str) else ' '.join(given)}"
         url = url.difference_update_query(["options"])
-    connect_args = {"options": options}
+    # Named, so pg_stat_activity tells deskui's pooled connections from its feed ("deskui-feed").
+    connect_args: dict[str, Any] = {"options": options}
+    if "application_name" not in url.query:
+        connect_args["application_name"] = "deskui"
     connect_args.update(kwargs.pop("connect_args", {}))
     # A restarted server leaves dead pooled connections: check before handing one out.
     kwargs.setdefault("pool_pre_ping", True)
+    # A small pool: a desk process runs a few short reads at once (queue, header, presence);
+    # two stay open between them, up to three more only while a burst lasts. One server's
+    # max_connections then serves many desks (see docs/benchmarks.md, "Connections").
+    kwargs.setdefault("pool_size", 2)
+    kwargs.setdefault("max_overflow", 3)
     return create_engine(url, connect_args=connect_args, **kwargs)

@@ -1,4 +1,5 @@
-"""The desk application: themes, the frozen-or-real clock, and the queue as its first screen."""
+"""The desk application: themes, the frozen-or-real clock, the queue as its first screen, and
+the one change feed every screen hears through (``deskui/ui/live.py``)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from textual.widgets import DataTable, OptionList
 
 from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
+from deskui.services.live import LiveFeed
 from deskui.services.supervision.board import SUPERVISING_ROLES
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.form_drafts import FormDrafts
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
@@ -57,7 +60,7 @@ class DeskApp(App[None]):
         *,
         theme_name: str = DEFAULT_THEME,
         theme_dirs: tuple[Path, ...] = (),
-        refresh_seconds: float = 1.0,
+        refresh_seconds: float = 30.0,
         warning_minutes: int = 60,
         on_theme_change: Callable[[str], None] | None = None,
         start_on_board: bool = False,
@@ -71,11 +74,31 @@ class DeskApp(App[None]):
         self.desk = desk
         # What is typed in a form and not saved yet, per ticket and form (survives restarts).
         self.form_drafts = FormDrafts(desk.agent.handle)
+        # The screens' own re-read: only a safety net, the change feed is what refreshes them.
         self.refresh_seconds = refresh_seconds
+        # One watcher for the whole app; its callbacks run on its thread, and ``post_message``
+        # is safe to call from there.
+        self.feed = LiveFeed(
+            desk.database,
+            on_change=lambda latest: self.post_message(DeskChanged(latest)),
+            on_state=lambda online: self.post_message(FeedState(online)),
+        )
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name
         self._theme_dirs = (bundled_themes_dir(), *theme_dirs)
         self._on_theme_change = on_theme_change
+
+    def on_unmount(self) -> None:
+        # Not waiting: the feed thread may be handing over a message at this very moment.
+        self.feed.stop(wait=False)
+
+    def on_desk_changed(self, message: DeskChanged) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DeskChanged(message.latest_event_id))
+
+    def on_feed_state(self, message: FeedState) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(FeedState(message.online))
 
     def action_show_keys(self) -> None:
         show_keys(self)
@@ -101,6 +124,7 @@ class DeskApp(App[None]):
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.feed.start()
         if self.start_on_board:
             self.push_screen(BoardScreen(read_only=self.read_only))
         else:

@@ -8,6 +8,12 @@ times all read ``Tue 01 Dec 10:00`` in the agent's zone. A cut cell ends with ``
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 DATE_TIME = "%a %d %b %H:%M"
 ELLIPSIS = "…"
@@ -70,3 +76,12 @@ def fit(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def update_cell_if_changed(table: DataTable[object], row: str, column: str, cell: Text) -> None:
+    """Set a cell only when its text or colour changed: most countdowns move once a minute,
+    and an unchanged ``update_cell`` still re-measures and repaints the row every second."""
+    current = table.get_cell(row, column)
+    if isinstance(current, Text) and current.plain == cell.plain and current.style == cell.style:
+        return
+    table.update_cell(row, column, cell)

@@ -1,4 +1,7 @@
-"""Themes as TOML files in ``themes/``: loaded at start-up and registered with Textual.
+"""Themes as TOML files, loaded at start-up and registered with Textual.
+
+The bundled themes ship inside the package (``deskui/themes``, found by
+``deskui.package_data``), so an installed wheel has them wherever it runs.
 
 A theme file names Textual's base colours plus deskui's SLA colours as variables
 (``sla-breached``, ``sla-warning``, ``sla-safe``). A broken file is reported and skipped; the
@@ -12,6 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.theme import Theme
+
+from deskui.package_data import bundled_themes_dir
+
+__all__ = [
+    "DEFAULT_THEME",
+    "SLA_VARIABLES",
+    "ThemeLoad",
+    "bundled_themes_dir",
+    "load_themes",
+    "theme_from_file",
+]
 
 DEFAULT_THEME = "deskui-dark"
 SLA_VARIABLES = ("sla-breached", "sla-warning", "sla-safe")
@@ -34,11 +48,6 @@ _COLOUR_FIELDS = (
 class ThemeLoad:
     themes: list[Theme]
     problems: list[str]
-
-
-def bundled_themes_dir() -> Path:
-    """The repository's ``themes/`` folder (next to the package in a checkout)."""
-    return Path(__file__).resolve().parents[2] / "themes"
 
 
 def theme_from_file(path: Path) -> Theme:

@@ -145,7 +145,9 @@ def test_connection_slots_count_in_all_and_per_agent() -> None:
         (["ssh", "--max-sessions", "-1"], "--max-sessions -1 is not allowed"),
         (["ssh", "--idle-timeout", "-5"], "--idle-timeout -5 is not allowed: give 0 (none)"),
         (["web", "--listen", "127.0.0.1:0"], "--listen needs a port for serve web"),
-        (["web"], "serve web needs the agent it runs as: give --as HANDLE"),
+        (["web", "--as", "lchen", "--listen", "0.0.0.0:8000"], "is not a loopback address"),
+        (["web", "--session-minutes", "0"], "--session-minutes 0 is not allowed"),
+        (["web", "--max-failures", "-1"], "--max-failures -1 is not allowed"),
         (["web", "--as", "nobody"], "the database has no agents yet"),
     ],
 )

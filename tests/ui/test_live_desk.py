@@ -165,7 +165,7 @@ async def test_postgres_lost_and_back_offline_badge_draft_kept_changes_shown(
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await show_ticket(app, pilot, ref)
-            await wait_until(pilot, lambda: screen._feed is not None and screen._feed.online)
+            await wait_until(pilot, lambda: bool(app.feed.online))
             await pilot.press("n")
             await wait_until(pilot, lambda: isinstance(app.screen, ActionForm))
             form = app.screen

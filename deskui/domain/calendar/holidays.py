@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays as holidays_package
-
 from deskui.domain.calendar.errors import CalendarError
 from deskui.domain.calendar.spec import HolidaySource
 
@@ -20,6 +18,10 @@ def holiday_names(source: HolidaySource, first_year: int, last_year: int) -> dic
     """Every holiday date in ``[first_year, last_year]`` with its name (names joined by '; ')."""
     if last_year < first_year:
         return {}
+    # Imported on first use: the package is tens of milliseconds that a command which never
+    # compiles a calendar (``deskui ticket list``) need not pay.
+    import holidays as holidays_package
+
     try:
         table = holidays_package.country_holidays(
             source.country,

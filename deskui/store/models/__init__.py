@@ -24,6 +24,7 @@ from deskui.store.models.people import (
 from deskui.store.models.system import Event, MailQuarantine, ReferenceCounter
 from deskui.store.models.tickets import Feedback, Interaction, Ticket
 from deskui.store.models.triage import TriageChecklist, TriageRecord, TriageStep
+from deskui.store.models.web import WebLogin
 from deskui.store.models.workflow import Approval, ModificationPlan, RoutingRule, TicketTask
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "TriageChecklist",
     "TriageRecord",
     "TriageStep",
+    "WebLogin",
     "agent_product_skill",
     "agent_team",
     "contract_liaison",

@@ -28,9 +28,9 @@ from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
 
 from deskui.services.desk_actions import AgentChoice, DeskActions
-from deskui.services.live import LiveFeed
 from deskui.services.supervision.board import BoardChoices, BoardFilter, BoardSnapshot, BoardTicket
-from deskui.ui.formatting import business_remaining, local_time
+from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 from deskui.ui.screens.forms.models import AssignValues
@@ -117,7 +117,6 @@ class BoardScreen(Screen[None]):
         self._rows: list[BoardTicket] = []
         self._agent_rows: list[tuple[str, BoardTicket | None]] = []
         self._refresh_timer: Timer | None = None
-        self._feed: LiveFeed | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -155,24 +154,15 @@ class BoardScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
         self.load_choices()
         self.refresh_data()
-        self._feed = LiveFeed(
-            self.desk_app.desk.database,
-            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
-            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
-        )
-        self._feed.start()
 
-    def on_unmount(self) -> None:
-        if self._feed is not None:
-            self._feed.stop(wait=False)
-
-    def _feed_changed(self) -> None:
+    # The app's change feed says when to re-read; the refresh timer is only a safety net.
+    def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_data()
 
-    def _feed_state(self, online: bool) -> None:
+    def on_feed_state(self, message: FeedState) -> None:
         if self.is_attached:
-            self.live = online
+            self.live = message.online
             self.tick()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -368,12 +358,14 @@ class BoardScreen(Screen[None]):
         for ticket in self._rows:
             if ticket.reference in attention.rows:
                 remaining = self._remaining(ticket, now)
-                attention.update_cell(ticket.reference, "breach", self._breach_cell(remaining))
+                update_cell_if_changed(
+                    attention, ticket.reference, "breach", self._breach_cell(remaining)
+                )
         agents = self.query_one("#agents", DataTable)
         for key, next_breach in self._agent_rows:
             if key in agents.rows:
                 remaining = self._remaining(next_breach, now)
-                agents.update_cell(key, "breach", self._breach_cell(remaining))
+                update_cell_if_changed(agents, key, "breach", self._breach_cell(remaining))
 
     # ------------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -24,9 +24,9 @@ from textual.worker import get_current_worker
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.desk_actions import DeskActions
 from deskui.services.intake.form import IntakeDesk
-from deskui.services.live import LiveFeed
 from deskui.services.tickets.views import QueuePage, QueueRow
-from deskui.ui.formatting import age, breach_text, fit
+from deskui.ui.formatting import age, breach_text, fit, update_cell_if_changed
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
@@ -198,35 +198,23 @@ class QueueScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
-        # --- live feed (issue 6): refresh as soon as another agent commits; the refresh timer
-        # stays as a slow fallback. The callbacks run on the feed's thread.
-        self._feed = LiveFeed(
-            self.desk_app.desk.database,
-            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
-            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
-        )
-        self._feed.start()
         # Who is on call (issue 8): read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
 
-    def on_unmount(self) -> None:
-        # Not waiting: a callback may be blocked in call_from_thread on this very thread.
-        self._feed.stop(wait=False)
-
-    def _feed_changed(self) -> None:
+    # --- live: the app's change feed says when to re-read (``DeskChanged``); the refresh timer
+    # is only a slow safety net.
+    def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_data()
 
-    def _feed_state(self, online: bool) -> None:
+    def on_feed_state(self, message: FeedState) -> None:
         if self.is_attached:
-            self.live = online
-            self.offline = not online
+            self.live = message.online
+            self.offline = not message.online
             self.tick()
-            if online:  # back: show what changed meanwhile at once
+            if message.online:  # back: show what changed meanwhile at once
                 self.refresh_data()
-
-    # --- end live feed
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._columns_for_width:
@@ -440,9 +428,13 @@ class QueueScreen(Screen[None]):
             for row in self._rows[pane.key]:
                 if row.reference in table.rows:
                     remaining = desk.business_remaining(row, now)
-                    table.update_cell(row.reference, "breach", self._breach_cell(remaining))
+                    update_cell_if_changed(
+                        table, row.reference, "breach", self._breach_cell(remaining)
+                    )
                     if "age" in self._widths:
-                        table.update_cell(row.reference, "age", Text(age(row.opened_at, now)))
+                        update_cell_if_changed(
+                            table, row.reference, "age", Text(age(row.opened_at, now))
+                        )
 
     # -------------------------------------------------------------- actions
     def action_pane(self, key: str) -> None:

@@ -2,7 +2,7 @@
 (and a small form) for every action an agent takes on a ticket.
 
 Everything that touches the database runs in thread workers through ``DeskActions``; the UI
-thread only renders. The screen reloads the ticket when the change feed (``LiveFeed``) says
+thread only renders. The screen reloads the ticket when the app's change feed (``DeskChanged``) says
 another process committed and the ticket's version moved, and polls that version as a slow
 fallback, so a ticket with thousands of log entries is not re-read every second; the
 countdowns tick from the data in memory. A reload keeps the log's scroll position and any
@@ -36,12 +36,12 @@ from deskui.services import authorization
 from deskui.services.access import presence
 from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
 from deskui.services.errors import TicketNotFoundError
-from deskui.services.live import LiveFeed
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.views import TicketView
 from deskui.services.workflow.modification import WorkflowState
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.formatting import local_time
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe
 from deskui.ui.screens.forms import ticket_forms, workflow_forms
 from deskui.ui.screens.forms.base import ActionForm
@@ -163,7 +163,6 @@ class TicketScreen(Screen[None]):
         self._session_id = presence.new_session_id()
         self._poll_timer: Timer | None = None
         self.workflow: WorkflowState | None = None
-        self._feed: LiveFeed | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -199,21 +198,12 @@ class TicketScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_ticket()
-        # Another agent's change reaches this screen through the feed (issue 6); the version
-        # poll stays as a fallback. The callbacks run on the feed's thread.
-        self._feed = LiveFeed(
-            self.desk_app.desk.database,
-            on_change=lambda _latest: self.app.call_from_thread(self._feed_changed),
-            on_state=lambda online: self.app.call_from_thread(self._feed_state, online),
-        )
-        self._feed.start()
+        # Another agent's change reaches this screen through the app's change feed
+        # (``on_desk_changed``); the version poll is only a slow safety net.
         self._beat()
         self.set_interval(presence.BEAT_SECONDS, self._beat)
 
     def on_unmount(self) -> None:
-        if self._feed is not None:
-            # Not waiting: a callback may be blocked in call_from_thread on this very thread.
-            self._feed.stop(wait=False)
         # Off the UI thread, and not a screen worker (those end with the screen).
         threading.Thread(
             target=_leave_quietly,
@@ -222,13 +212,14 @@ class TicketScreen(Screen[None]):
         ).start()
 
     # ------------------------------------------------------------------ live
-    def _feed_changed(self) -> None:
+    def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_ticket(force=False)
 
-    def _feed_state(self, online: bool) -> None:
+    def on_feed_state(self, message: FeedState) -> None:
         if not self.is_attached:
             return
+        online = message.online
         self.offline = not online
         self.live = online
         self.tick()
