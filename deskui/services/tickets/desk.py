@@ -174,7 +174,8 @@ class DeskService:
                     due_before=now,
                     **filters,  # type: ignore[arg-type]
                 )
-                if breached_first
+                # In due order the breached (past due) tickets already come first.
+                if breached_first and order != "due"
                 else []
             )
             records = open_tickets_page(
@@ -186,6 +187,8 @@ class DeskService:
             )
             total = count_open(session, text_filter=text or None, **filters)  # type: ignore[arg-type]
         band = [self._row(r) for r in breached_records]
+        if breached_first and order == "due":
+            band = [self._row(r) for r in records if r.next_due_at and r.next_due_at < now]
         in_band = {row.reference for row in band}
         rest = [self._row(r) for r in records if r.reference not in in_band]
         band.sort(key=lambda row: self._remaining_key(row, now))
