@@ -160,3 +160,24 @@ async def test_giving_away_my_own_ticket_warns_first(
             pilot,
             lambda: any("only they or a supervisor" in str(n.message) for n in app._notifications),
         )
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_who_else_has_a_ticket_open_shows_on_its_queue_row(
+    make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    from deskui.services.access import presence
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await _queue(pilot, app)
+        await pilot.press("3")
+        table = _table(app, "open")
+        ref = str(next(iter(table.rows)).value)
+        # Dev Patel opens that ticket in another app (its ticket screen's heartbeat).
+        presence.beat(app.desk.database, ref, "dpatel", presence.new_session_id())
+        await wait_until(pilot, lambda: table.get_cell(ref, "subject").plain.startswith("◉ dpatel"))
+        # My own ticket screens never count as someone else.
+        presence.beat(app.desk.database, ref, app.desk.agent.handle, presence.new_session_id())
+        await pilot.pause(presence.BEAT_SECONDS + 0.5)
+        assert "mbrennan" not in table.get_cell(ref, "subject").plain

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from deskui.domain.storage_errors import StoreUnavailableError
+from deskui.services.access import presence
 from deskui.services.desk_actions import DeskActions
 from deskui.services.intake.form import IntakeDesk
 from deskui.services.tickets.views import QueuePage, QueueRow
@@ -166,6 +167,7 @@ class QueueScreen(Screen[None]):
         self._columns_for_width = 0
         self._widths: dict[str, int] = column_widths(120)
         self._breached: dict[str, int] = {pane.key: 0 for pane in PANES}
+        self._viewers: dict[int, list[str]] = {}  # ticket id → other agents with it open
         self._refresh_timer: Timer | None = None
         # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
         self._limits: dict[str, int] = {}
@@ -201,6 +203,7 @@ class QueueScreen(Screen[None]):
         # Who is on call (issue 8): read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
+        self.set_interval(presence.BEAT_SECONDS, self.refresh_presence)
 
     # --- live: the app's change feed says when to re-read (``DeskChanged``); the refresh timer
     # is only a slow safety net.
@@ -272,6 +275,42 @@ class QueueScreen(Screen[None]):
                 self.app.call_from_thread(self._apply_pages, pages)
         finally:
             self.app.call_from_thread(self._schedule_refresh)
+
+    @work(thread=True, exclusive=True, group="queue-presence")
+    def refresh_presence(self) -> None:
+        """Who else has the loaded tickets open (polled, as the ticket screen's heartbeat is)."""
+        desk = self.desk_app.desk
+        ids = sorted({row.ticket_id for rows in self._rows.values() for row in rows})
+        try:
+            viewers = presence.others_viewing(desk.database, ids, desk.agent.handle)
+        except Exception:  # the database is away: the rows keep what they showed
+            return
+        self.app.call_from_thread(self._show_presence, viewers)
+
+    def _show_presence(self, viewers: dict[int, list[str]]) -> None:
+        if not self.is_attached or viewers == self._viewers or "subject" not in self._widths:
+            return
+        changed = set(viewers) ^ set(self._viewers) | {
+            key for key in viewers if viewers[key] != self._viewers.get(key)
+        }
+        self._viewers = viewers
+        for pane in PANES:
+            table = self.query_one(f"#table-{pane.key}", DataTable)
+            for row in self._rows[pane.key]:
+                if row.ticket_id in changed and row.reference in table.rows:
+                    table.update_cell(row.reference, "subject", self._subject_cell(row))
+
+    def _subject_cell(self, row: QueueRow) -> Text:
+        """The subject, led by who else has the ticket open (``◉ dpatel``) so two agents
+        see the collision before both start on it."""
+        width = self._widths.get("subject", 0)
+        others = self._viewers.get(row.ticket_id)
+        if not others:
+            return safe_cell(row.subject, limit=width)
+        lead = f"◉ {','.join(others)} "
+        style = self.app.theme_variables.get("warning", "yellow")
+        subject = safe_cell(row.subject, limit=max(width - len(lead), 1))
+        return Text.assemble((fit(lead, width), f"bold {style}"), subject)
 
     @work(thread=True, exclusive=True, group="queue-on-call")
     def refresh_on_call(self) -> None:
@@ -393,7 +432,7 @@ class QueueScreen(Screen[None]):
         cells: dict[str, object] = {
             "ref": Text(row.reference),
             "priority": Text(fit(row.priority_label, widths.get("priority", 0))),
-            "subject": safe_cell(row.subject, limit=widths.get("subject")),
+            "subject": self._subject_cell(row),
             "org": safe_cell(row.organisation, limit=widths.get("org")),
             "status": Text(fit(row.status, widths.get("status", 0))),
             "assignee": safe_cell(row.assignee or "—", limit=widths.get("assignee")),
