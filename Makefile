@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/demo.db
-# The slowest tests are listed at the end of every run, to keep the suite well under 15 minutes.
-PYTEST_ARGS ?= --durations=15
+# The suite runs on TEST_WORKERS processes (pytest-xdist; each starts its own throwaway
+# PostgreSQL); tests marked with one xdist_group run on one worker, one after another.
+# `make test TEST_WORKERS=0` runs it in a single process. The slowest tests are listed at the end.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 .PHONY: demo test lint bench venv clean
 
@@ -33,7 +36,7 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/deskui --db sqlite:///$(DEMO_DB) demo
 
-## Lint, import contracts, then the whole test suite (SQLite and a real PostgreSQL).
+## Lint, import contracts, types, then the whole test suite (SQLite and a real PostgreSQL).
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -41,6 +44,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Speed and memory benchmarks; figures are printed, not asserted.
 bench: $(VENV)/.installed-bench

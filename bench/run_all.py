@@ -14,6 +14,7 @@ BENCHMARKS = (
     "sla_bench",
     "generate_bench",
     "live_bench",
+    "live_desk_bench",
     "tui_bench",
     "ticket_log_bench",
     "board_bench",

@@ -5,11 +5,14 @@ Imported by ``deskui --version`` too, so it imports nothing heavy at module leve
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from deskui.services.actor import Actor
     from deskui.settings import Settings
+    from deskui.store.session import Database
 
 
 class CommandError(Exception):
@@ -64,3 +67,14 @@ def command_group(
         name, help=help, description=description, parents=[global_options_parent()]
     )
     return group.add_subparsers(dest=f"{name}_command", metavar=metavar, required=True)
+
+
+def acting(
+    args: argparse.Namespace, database: Database, handle: str | None, now: dt.datetime
+) -> Actor:
+    """``handle`` (``None``: the system) acting on ``database`` at ``now``, with this
+    invocation's settings (so every command acknowledges mail from the configured domain)."""
+    from deskui.domain.timesource import FrozenTime
+    from deskui.services.actor import Actor
+
+    return Actor(database, handle, FrozenTime(now), settings_from(args))

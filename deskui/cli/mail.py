@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    acting,
+    command_group,
+    global_options_parent,
+    settings_from,
+)
 from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
@@ -28,7 +34,7 @@ from deskui.services.intake.quarantine import (
     list_quarantine,
     retry_quarantined,
 )
-from deskui.services.mail.outbox import SendResult, mail_domain, outbox, send_pending
+from deskui.services.mail.outbox import SendResult, outbox, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -88,15 +94,6 @@ def _read(path: str) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _options(settings: Settings) -> dict[str, Any]:
-    return {
-        "body_limit": settings.mail_body_limit,
-        "acknowledge_domain": mail_domain(settings),
-        "category": settings.mail_category,
-        "priorities": settings.mail_priorities,
-    }
-
-
 def _send_quietly(database: Database, settings: Settings, now: dt.datetime) -> None:
     """Send what the outbox holds; a failure is recorded there, never fails the command."""
     if mail_configured(settings):
@@ -108,9 +105,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         with desk_database(args) as (database, now):
-            result = ingest_message(
-                database, raw, at=now, team=args.team or settings.mail_team, **_options(settings)
-            )
+            result = ingest_message(acting(args, database, None, now), raw, team=args.team)
             _send_quietly(database, settings, now)
     except CommandError as exc:
         raise CommandError(str(exc), EX_TEMPFAIL) from exc
@@ -175,13 +170,10 @@ def run_retry(args: argparse.Namespace) -> int:
     with desk_database(args) as (database, now):
         result = _service(
             retry_quarantined,
-            database,
+            acting(args, database, args.actor, now),
             args.id,
-            by=args.actor,
-            at=now,
             team=args.team,
             ticket=args.ticket,
-            **_options(settings),
         )
         _send_quietly(database, settings, now)
     print(json.dumps(result.as_json(), indent=2) if args.json else result.reference)
@@ -190,7 +182,7 @@ def run_retry(args: argparse.Namespace) -> int:
 
 def run_dismiss(args: argparse.Namespace) -> int:
     with desk_database(args) as (database, now):
-        _service(dismiss_quarantined, database, args.id, args.note, by=args.actor, at=now)
+        _service(dismiss_quarantined, acting(args, database, args.actor, now), args.id, args.note)
     print(f"message {args.id} dismissed")
     return 0
 

@@ -26,6 +26,7 @@ from deskui.cli.common import CommandError, command_group, global_options_parent
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import PageStatus
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
 from deskui.services.mail.outbox import send_pending
 from deskui.services.mail.smtp import mail_configured
@@ -241,7 +242,7 @@ def run_ack(args: argparse.Namespace) -> int:
         raise CommandError("--as HANDLE is required: the agent acknowledging the page")
     with pager_database(args) as (database, settings):
         count = acknowledge_pages(
-            database, args.reference, by=args.actor, at=settings.time_source().now()
+            Actor.of(database, args.actor, at=settings.time_source().now()), args.reference
         )
     print(f"acknowledged {count} page{'s' if count != 1 else ''} of {args.reference.upper()}")
     return 0

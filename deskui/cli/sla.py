@@ -119,12 +119,12 @@ def _load_catalog(args: argparse.Namespace) -> _Catalog:
         known_errors += (own_error,)
     try:
         if args.data is _BUNDLED:
-            return catalog.load_catalog_from_directory(bundled_sample_data())  # type: ignore[no-any-return]
+            return catalog.load_catalog_from_directory(bundled_sample_data())
         if args.data is not None:
             if not args.data.is_dir():
                 raise CommandError(f"no sample-data directory {str(args.data)!r}")
-            return catalog.load_catalog_from_directory(args.data)  # type: ignore[no-any-return]
-        return catalog.load_catalog_from_database(settings_from(args))  # type: ignore[no-any-return]
+            return catalog.load_catalog_from_directory(args.data)
+        return catalog.load_catalog_from_database(settings_from(args))
     except NotImplementedError as exc:
         raise CommandError(f"{exc} (use --data DIR to read a sample-data directory)") from exc
     except known_errors as exc:

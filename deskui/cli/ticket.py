@@ -20,7 +20,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    acting,
+    command_group,
+    global_options_parent,
+    settings_from,
+)
 from deskui.domain.durations import format_business_seconds
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
@@ -386,7 +392,7 @@ def run_new(args: argparse.Namespace) -> int:
     # Imported here: opening (routing, paging, mail) is most of this module's import time, and
     # the other ticket commands do not need it.
     from deskui.services import intake
-    from deskui.services.mail.outbox import mail_domain, send_pending
+    from deskui.services.mail.outbox import send_pending
     from deskui.services.mail.smtp import mail_configured
 
     with _desk(args) as (database, now):
@@ -425,12 +431,10 @@ def run_new(args: argparse.Namespace) -> int:
         settings = settings_from(args)
         view = _call(
             intake.open_ticket,
-            database,
+            acting(args, database, args.actor, now),
             draft,
-            at=now,
-            by=args.actor,
             route=args.route,
-            acknowledge_domain=mail_domain(settings),
+            acknowledge=True,
         )
         # A web ticket's acknowledgement goes out now if mail is set up (else it waits in the
         # outbox for `deskui mail send-pending`); the ticket is shown as it stands after.
@@ -477,7 +481,7 @@ def run_note(args: argparse.Namespace) -> int:
     actor = _required(args.actor, "--as", "the handle of the agent writing the note")
     body = _required(args.body, "--body", "the note")
     with _desk(args) as (database, now):
-        _call(tickets.add_note, database, args.ref, body, by=actor, at=now)
+        _call(tickets.add_note, acting(args, database, actor, now), args.ref, body)
         return _after(args, database, now, "note added")
 
 
@@ -487,12 +491,10 @@ def run_contact(args: argparse.Namespace) -> int:
         before = _call(tickets.get_ticket, database, args.ref, now=now).status
         _call(
             tickets.log_contact,
-            database,
+            acting(args, database, args.actor, now),
             args.ref,
             args.kind,
             body,
-            by=args.actor,
-            at=now,
             author_name=args.author_name,
             resume=True,
         )
@@ -507,7 +509,7 @@ def run_reply(args: argparse.Namespace) -> int:
     if args.kind not in ("email-out", "call-out"):
         raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
     with _desk(args) as (database, now):
-        _call(tickets.reply, database, args.ref, args.kind, body, by=actor, at=now)
+        _call(tickets.reply, acting(args, database, actor, now), args.ref, args.kind, body)
         return _after(args, database, now, f"{args.kind} logged")
 
 
@@ -521,11 +523,9 @@ def run_status(args: argparse.Namespace) -> int:
     with _desk(args) as (database, now):
         _call(
             tickets.set_status,
-            database,
+            acting(args, database, actor, now),
             args.ref,
             wanted,
-            by=actor,
-            at=now,
             note=args.note,
             breach_reason=args.breach_reason,
         )
@@ -539,12 +539,10 @@ def run_feedback(args: argparse.Namespace) -> int:
     with _desk(args) as (database, now):
         _call(
             feedback.record_feedback,
-            database,
+            acting(args, database, args.actor, now),
             args.ref,
             score,
             args.comment,
-            by=args.actor,
-            at=now,
         )
         return _after(args, database, now, f"feedback {score}/5 recorded")
 
@@ -552,5 +550,5 @@ def run_feedback(args: argparse.Namespace) -> int:
 def run_assign(args: argparse.Namespace) -> int:
     handle = _required(args.handle, "HANDLE", "the agent's handle")
     with _desk(args) as (database, now):
-        _call(tickets.assign, database, args.ref, handle, by=args.actor, at=now)
+        _call(tickets.assign, acting(args, database, args.actor, now), args.ref, handle)
         return _after(args, database, now, f"assigned to {handle}")

@@ -57,17 +57,27 @@ class DeskSession(asyncssh.SSHServerSession[bytes]):
 
     # ---- requests before the session starts ---------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
         # asyncssh refuses agent and X11 forwarding itself (both off in the server options) but
         # tells the session nothing; OpenSSH does not even wait for the answer to an agent
         # request. Catching the two requests on this channel lets the session say so instead
-        # of running as if nothing had been asked.
-        chan._process_auth_agent_req_at_openssh_dot_com_request = self._forwarding_handler(  # type: ignore[attr-defined]
-            "agent forwarding is refused; connect without -A (ForwardAgent no)"
+        # of running as if nothing had been asked. The handlers are asyncssh's private
+        # per-request methods, replaced on this one channel object (setattr: they are methods,
+        # not attributes meant to be assigned).
+        setattr(  # noqa: B010
+            chan,
+            "_process_auth_agent_req_at_openssh_dot_com_request",
+            self._forwarding_handler(
+                "agent forwarding is refused; connect without -A (ForwardAgent no)"
+            ),
         )
-        chan._process_x11_req_request = self._forwarding_handler(  # type: ignore[attr-defined]
-            "X11 forwarding is refused; connect without -X/-Y (ForwardX11 no)"
+        setattr(  # noqa: B010
+            chan,
+            "_process_x11_req_request",
+            self._forwarding_handler(
+                "X11 forwarding is refused; connect without -X/-Y (ForwardX11 no)"
+            ),
         )
 
     def _forwarding_handler(self, message: str) -> Callable[[Any], bool]:

@@ -324,11 +324,15 @@ class WebDesk:
         await websocket.prepare(request)
         width = _to_int(request.query.get("width"), 80)
         height = _to_int(request.query.get("height"), 24)
+
+        async def close() -> None:
+            await websocket.close()
+
         service = AppService(
             shlex.join(self.config.desk_command(session.handle)),
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=close,
             download_manager=self.downloads,
         )
         self.desks_started += 1

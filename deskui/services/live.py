@@ -20,8 +20,8 @@ class LiveFeed:
     def __init__(
         self,
         database: Database,
-        on_change: Callable[[int], None],
-        on_state: Callable[[bool], None] | None = None,
+        on_change: Callable[[int], object],
+        on_state: Callable[[bool], object] | None = None,
         *,
         poll_interval: float = 0.25,
         safety_interval: float = 5.0,

@@ -38,8 +38,9 @@ from deskui.store.session import Database
 
 log = logging.getLogger(__name__)
 
-ChangeCallback = Callable[[int], None]
-StateCallback = Callable[[bool], None]
+# What a callback returns is ignored (``App.post_message`` answers whether it posted).
+ChangeCallback = Callable[[int], object]
+StateCallback = Callable[[bool], object]
 
 _LATEST_SQL = "SELECT coalesce(max(id), 0) FROM event"
 
@@ -100,7 +101,8 @@ class _SqliteSource:
         cursor = self.connection.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
         finally:
             cursor.close()
 
@@ -108,7 +110,8 @@ class _SqliteSource:
         cursor = self.connection.cursor()
         try:
             cursor.execute(_LATEST_SQL)
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
         finally:
             cursor.close()
 
@@ -266,7 +269,7 @@ class ChangeWatcher:
             self._call(self.on_state, online, stopping)
 
     @staticmethod
-    def _call(callback: Callable[[Any], None], value: Any, stopping: threading.Event) -> None:
+    def _call(callback: Callable[[Any], object], value: Any, stopping: threading.Event) -> None:
         if stopping.is_set():
             return
         try:

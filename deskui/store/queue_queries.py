@@ -140,7 +140,7 @@ def page_statement(
     if limit < 1 or offset < 0:
         raise ValueError("limit must be at least 1 and offset not negative")
     assignee_agent = aliased(Agent)
-    statement = (
+    statement: Select = (
         select(
             Ticket.id,
             Ticket.reference,

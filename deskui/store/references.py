@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ def next_reference_number(session: Session, prefix: str) -> int:
     if not _PREFIX.fullmatch(prefix):
         raise ValueError(f"{prefix!r} is not a reference prefix (upper-case letters/digits)")
     table = ReferenceCounter.__table__
+    assert isinstance(table, Table)  # declarative types it as any FromClause
     dialect = session.get_bind().dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement: Insert = insert_fn(table).values(name=prefix, next_value=2)

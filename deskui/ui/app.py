@@ -14,10 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 from textual.widgets import DataTable, OptionList
 
-from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import ServiceError
 from deskui.services.live import LiveFeed
-from deskui.services.supervision.board import SUPERVISING_ROLES
+from deskui.services.supervision.board import SUPERVISING_ROLES, check_may_watch
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.form_drafts import FormDrafts
 from deskui.ui.board_commands import SupervisorCommands
@@ -177,7 +176,7 @@ class DeskApp(App[None]):
     def _open_board(self) -> None:
         """Ask the services (off the UI thread: a read, and a write if refused) first."""
         try:
-            DeskActions(self.desk).check_may_watch_board()
+            check_may_watch(self.desk.actor)
         except ServiceError as refused:
             self.call_from_thread(
                 self.notify, str(refused), title="Not allowed", severity="error", markup=False

@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.style import Style
 
 from deskui.domain.untrusted import one_line
-from deskui.services.desk_actions import DeskActions
 from deskui.services.errors import TicketNotFoundError
 from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.lookups import find_tickets, ticket_version
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 GO_TO = "Go to ticket by reference…"
@@ -77,7 +77,7 @@ def show_go_to(app: App[Any]) -> None:
     found: list[str] = []
 
     def check(values: GoToValues, _version: int | None) -> None:
-        if DeskActions(desk).version(values.reference) is None:
+        if ticket_version(desk.database, values.reference) is None:
             raise TicketNotFoundError(f"no ticket {values.reference!r}")
         found.append(values.reference)
 
@@ -151,7 +151,7 @@ class DeskCommands(Provider):
         if desk is None or len(wanted) < 2 or not any(c.isdigit() for c in wanted):
             return
         try:
-            matches = await asyncio.to_thread(DeskActions(desk).find_tickets, wanted)
+            matches = await asyncio.to_thread(find_tickets, desk.database, wanted)
         except Exception:  # the palette must not fail because the database is away
             return
         for match in matches:

@@ -19,6 +19,7 @@ from pager_servers import *  # noqa: F403 (fixtures)
 from pager_servers import Hook, Inbox, free_port
 
 from deskui.cli import main
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.session import Database
@@ -56,7 +57,7 @@ def night_ticket(oncall_url: str) -> str:
             organisation="acme-foods",
             priority="training",
         )
-        return open_ticket(database, draft, at=WEEKDAY_NIGHT).reference
+        return open_ticket(Actor.of(database, None, at=WEEKDAY_NIGHT), draft).reference
     finally:
         database.dispose()
 
@@ -228,7 +229,7 @@ def test_run_also_sends_queued_acknowledgements(
             priority="training",
         )
         ref = open_ticket(
-            database, draft, at=WEEKDAY_NIGHT, acknowledge_domain="desk.example"
+            Actor.of(database, None, at=WEEKDAY_NIGHT), draft, acknowledge=True
         ).reference
     finally:
         database.dispose()

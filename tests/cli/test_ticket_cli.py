@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import main
+from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.lifecycle import TicketDraft, get_ticket
@@ -103,7 +104,7 @@ def ticketed_file(seeded_file: Path) -> Path:
             subject="Scanners down",
             description="RF guns fail",
         )
-        assert open_ticket(database, draft, at=NOW).reference == "DSK-000001"
+        assert open_ticket(Actor.of(database, None, at=NOW), draft).reference == "DSK-000001"
     finally:
         database.dispose()
     with sqlite3.connect(path) as connection:

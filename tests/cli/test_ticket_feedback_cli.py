@@ -15,6 +15,7 @@ import pytest
 
 from deskui.cli import main
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.migrate import upgrade
@@ -45,9 +46,9 @@ def desk_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 subject=subject,
                 description="How do I…",
             )
-            intake.open_ticket(database, draft, at=NOW)
-        tickets.acknowledge(database, "DSK-000001", by="dpatel", at=NOW)
-        tickets.resolve(database, "DSK-000001", "Showed the setup", by="dpatel", at=NOW)
+            intake.open_ticket(Actor.of(database, None, at=NOW), draft)
+        tickets.acknowledge(Actor.of(database, "dpatel", at=NOW), "DSK-000001")
+        tickets.resolve(Actor.of(database, "dpatel", at=NOW), "DSK-000001", "Showed the setup")
     finally:
         database.dispose()
     with sqlite3.connect(path) as connection:

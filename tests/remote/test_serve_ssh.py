@@ -437,11 +437,12 @@ def test_x11_forwarding_is_refused(desk: Desk, server: Server) -> None:
 
 def test_login_timeout_closes_a_silent_connection(quick_server: Server) -> None:
     started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", quick_server.port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", quick_server.port), timeout=15) as sock:
         assert sock.recv(64).startswith(b"SSH-2.0-")
         while sock.recv(1024):
             pass
-    assert 1.5 < time.monotonic() - started < 10
+    # At least the login timeout, and closed by it (15 s: a bound only a hang exceeds).
+    assert 1.5 < time.monotonic() - started < 15
     quick_server.wait_for_log(r"disconnect - from 127\.0\.0\.1:\d+: Login timeout expired")
 
 

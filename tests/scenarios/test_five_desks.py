@@ -32,6 +32,7 @@ from workflow_helpers import (
 
 from deskui.services import intake as ticket_intake
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import TicketValidationError
 from deskui.services.tickets.lifecycle import TicketDraft
@@ -84,7 +85,7 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
     # Friday 13 Feb 2026 15:00 ET, Medium (itworks-et: Mon-Fri 09:00-17:00, US federal
     # holidays; Monday 16 Feb is Presidents' Day).
     opened = ny(2, 13, 15)
-    intake = ticket_intake.open_ticket(desk, itworks_draft(), at=opened, route=True)
+    intake = ticket_intake.open_ticket(Actor.of(desk, None, at=opened), itworks_draft(), route=True)
     ref = intake.reference
     # Routing: Riverside's contract is active (no rule 2); a technical issue matches rule 7,
     # a product specialist by product. The active IT Works agents with the itworks-admissions
@@ -98,10 +99,10 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
         "Routing rule 7 (least-loaded-product-specialist) chose bthompson: "
         "least-loaded itworks-admissions specialist: 0 open vs 0 and 0",
     )
-    tickets.acknowledge(desk, ref, by="bthompson", at=ny(2, 13, 15, 10))
+    tickets.acknowledge(Actor.of(desk, "bthompson", at=ny(2, 13, 15, 10)), ref)
 
     triage.record_answers(
-        desk,
+        Actor.of(desk, "bthompson", at=ny(2, 13, 15, 30)),
         ref,
         {
             "1": ("yes", "Reproduced on a web demo session"),
@@ -113,38 +114,41 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
             "5b": ("no", "No custom import"),
             "5c": ("yes", "A software bug in the weekly report"),
         },
-        by="bthompson",
-        at=ny(2, 13, 15, 30),
     )
     assert triage.triage_form(desk, ref).complete
     modification.start_modification(
-        desk,
+        Actor.of(desk, "bthompson", at=ny(2, 13, 15, 45)),
         ref,
         workaround="Filter transfers out, then add them once",
-        by="bthompson",
-        at=ny(2, 13, 15, 45),
     )
     tickets.reply(
-        desk, ref, "call-out", "Gave Ms Marsh the workaround", by="bthompson", at=ny(2, 13, 16)
+        Actor.of(desk, "bthompson", at=ny(2, 13, 16)),
+        ref,
+        "call-out",
+        "Gave Ms Marsh the workaround",
     )
     for key, when in (("1", ny(2, 17, 10)), ("2", ny(2, 17, 11)), ("3", ny(2, 18, 9))):
-        modification.complete_task(desk, ref, "modification", key, by="bthompson", at=when)
+        modification.complete_task(Actor.of(desk, "bthompson", at=when), ref, "modification", key)
     modification.complete_task(
-        desk,
+        Actor.of(desk, "bthompson", at=ny(2, 18, 10)),
         ref,
         "modification",
         "4",
         notes="Told Ms Marsh: end of next week",
         value="2026-02-27T17:00-05:00",
-        by="bthompson",
-        at=ny(2, 18, 10),
-    )
-    modification.complete_task(desk, ref, "modification", "5", by="bthompson", at=ny(2, 26, 10))
-    modification.complete_task(
-        desk, ref, "modification", "6", value="2026.2", by="bthompson", at=ny(2, 27, 9)
     )
     modification.complete_task(
-        desk, ref, "modification", "7", notes="Confirmed fixed", by="bthompson", at=ny(2, 27, 10)
+        Actor.of(desk, "bthompson", at=ny(2, 26, 10)), ref, "modification", "5"
+    )
+    modification.complete_task(
+        Actor.of(desk, "bthompson", at=ny(2, 27, 9)), ref, "modification", "6", value="2026.2"
+    )
+    modification.complete_task(
+        Actor.of(desk, "bthompson", at=ny(2, 27, 10)),
+        ref,
+        "modification",
+        "7",
+        notes="Confirmed fixed",
     )
     view = tickets.get_ticket(desk, ref, now=ny(2, 27, 10, 30))
     # Acknowledgement "cob": close of the opening business day, Fri 17:00.
@@ -160,22 +164,20 @@ def test_itworks_software_bug_through_the_modification_steps(desk: Database) -> 
     assert clocks(view)["response"].met_at == ny(2, 13, 16)
     with pytest.raises(TicketValidationError, match="give the reason for the breach"):
         feedback.contact_and_resolve(
-            desk,
+            Actor.of(desk, "bthompson", at=ny(2, 27, 11)),
             ref,
             "Fixed in 2026.2",
             "Fixed in release 2026.2",
-            by="bthompson",
-            at=ny(2, 27, 11),
         )
     tickets.resolve(
-        desk,
+        Actor.of(desk, "bthompson", at=ny(2, 27, 11)),
         ref,
         "Fixed in release 2026.2",
-        by="bthompson",
-        at=ny(2, 27, 11),
         breach_reason="A software modification: fixed in the release agreed",
     )
-    feedback.record_feedback(desk, ref, 5, "Thanks for the workaround", at=ny(2, 27, 12))
+    feedback.record_feedback(
+        Actor.of(desk, None, at=ny(2, 27, 12)), ref, 5, "Thanks for the workaround"
+    )
 
     state = modification.workflow_state(desk, ref)
     assert (state.eta_at, state.fixed_in_release, state.tasks_done) == (ny(2, 27, 17), "2026.2", 7)
@@ -225,7 +227,7 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         subject="Wave picking report by zone",
         description="Would like the wave picking report split by zone.",
     )
-    intake = ticket_intake.open_ticket(desk, draft, at=opened, route=True)
+    intake = ticket_intake.open_ticket(Actor.of(desk, None, at=opened), draft, route=True)
     ref = intake.reference
     # Routing: logged as a technical issue (it is reclassified on triage), so neither the
     # approvers' rule 9 nor the training rule 10 matches; it is after hours, so rule 11 gives
@@ -238,9 +240,9 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         "lchen",
         "Routing rule 11 (on-call) chose lchen: on call (primary) for kenco now",
     )
-    tickets.acknowledge(desk, ref, by="lchen", at=ny(2, 3, 20, 40))
+    tickets.acknowledge(Actor.of(desk, "lchen", at=ny(2, 3, 20, 40)), ref)
     triage.record_answers(
-        desk,
+        Actor.of(desk, "lchen", at=ny(2, 3, 20, 45)),
         ref,
         {
             "1": ("yes", "Called back, understood"),
@@ -249,37 +251,29 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
             "4": ("no", ""),
             "5": ("yes", "Wants WES changed"),
         },
-        by="lchen",
-        at=ny(2, 3, 20, 45),
     )
     triage.reclassify(
-        desk,
+        Actor.of(desk, "lchen", at=ny(2, 3, 20, 50)),
         ref,
         "change-request",
         "A modification, not an error",
-        by="lchen",
-        at=ny(2, 3, 20, 50),
     )
     approvals.request_approval(
-        desk, ref, "Split the wave report by zone", by="lchen", at=ny(2, 3, 20, 51)
+        Actor.of(desk, "lchen", at=ny(2, 3, 20, 51)), ref, "Split the wave report by zone"
     )
     tickets.reply(
-        desk,
+        Actor.of(desk, "lchen", at=ny(2, 3, 20, 55)),
         ref,
         "call-out",
         "Referred to the Manager of Software Development",
-        by="lchen",
-        at=ny(2, 3, 20, 55),
     )
     with pytest.raises(RoleRefusedError, match="lchen may not decide"):
-        approvals.decide(desk, ref, "approved", "ok", by="lchen", at=ny(2, 4, 9))
+        approvals.decide(Actor.of(desk, "lchen", at=ny(2, 4, 9)), ref, "approved", "ok")
     approvals.decide(
-        desk,
+        Actor.of(desk, "rfoster", at=ny(2, 4, 10)),
         ref,
         "approved",
         "Agreed with the VP Technology: next sprint",
-        by="rfoster",
-        at=ny(2, 4, 10),
     )
     view = tickets.get_ticket(desk, ref, now=ny(2, 4, 10))
     assert view.status == "in-progress"
@@ -292,14 +286,12 @@ def test_kenco_modification_request_approved(desk: Database) -> None:
         "resolution": (None, "no-target"),
     }
     feedback.contact_and_resolve(
-        desk,
+        Actor.of(desk, "lchen", at=ny(2, 5, 14)),
         ref,
         "Approved: scheduled for the next sprint",
         "Approved and scheduled",
-        by="lchen",
-        at=ny(2, 5, 14),
     )
-    feedback.record_feedback(desk, ref, 4, at=ny(2, 5, 15))
+    feedback.record_feedback(Actor.of(desk, None, at=ny(2, 5, 15)), ref, 4)
     assert kinds(desk, ref) == [
         "call-in",
         "assignment-change",  # routed at 20:30, inside the opening transaction
@@ -347,7 +339,7 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
         subject="Courier labels rejected",
         description="The courier now wants a new label layout.",
     )
-    intake = ticket_intake.open_ticket(desk, draft, at=uk(5, 22, 15), route=True)
+    intake = ticket_intake.open_ticket(Actor.of(desk, None, at=uk(5, 22, 15)), draft, route=True)
     ref = intake.reference
     # Routing: a technical call matches rule 14, the least-loaded khaos-control specialist:
     # gharris (the Service Desk Manager) and owilliams, neither with an open ticket, so the
@@ -362,13 +354,16 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
     )
     # Hand-over: the manager gives the label run to the consultant, who takes remote
     # sessions; as a supervisor she may give her ticket to someone else.
-    tickets.assign(desk, ref, "owilliams", by="gharris", at=uk(5, 22, 15, 5))
-    tickets.acknowledge(desk, ref, by="owilliams", at=uk(5, 22, 15, 10))
+    tickets.assign(Actor.of(desk, "gharris", at=uk(5, 22, 15, 5)), ref, "owilliams")
+    tickets.acknowledge(Actor.of(desk, "owilliams", at=uk(5, 22, 15, 10)), ref)
     tickets.log_remote_session(
-        desk, ref, "Looked at the label run", by="owilliams", at=uk(5, 22, 15, 30), minutes=20
+        Actor.of(desk, "owilliams", at=uk(5, 22, 15, 30)),
+        ref,
+        "Looked at the label run",
+        minutes=20,
     )
     triage.record_answers(
-        desk,
+        Actor.of(desk, "owilliams", at=uk(5, 22, 15, 45)),
         ref,
         {
             "1": ("yes", "Estimate given: Wednesday"),
@@ -376,32 +371,24 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
             "3": ("yes", "Remote session taken"),
             "4": ("yes", "The courier's new format"),
         },
-        by="owilliams",
-        at=uk(5, 22, 15, 45),
     )
     triage.reclassify(
-        desk,
+        Actor.of(desk, "owilliams", at=uk(5, 22, 15, 50)),
         ref,
         "change-request",
         "Keystone judges it a change, not an error",
-        by="owilliams",
-        at=uk(5, 22, 15, 50),
     )
     tickets.reply(
-        desk,
+        Actor.of(desk, "owilliams", at=uk(5, 26, 10, 30)),
         ref,
         "email-out",
         "This is a change; we will quote",
-        by="owilliams",
-        at=uk(5, 26, 10, 30),
     )
     feedback.contact_and_resolve(
-        desk,
+        Actor.of(desk, "owilliams", at=uk(5, 27, 12)),
         ref,
         "Quote sent, change scheduled",
         "Handled as a change",
-        by="owilliams",
-        at=uk(5, 27, 12),
     )
     view = tickets.get_ticket(desk, ref, now=uk(5, 27, 12))
     # No acknowledgement clock. Response 4h: Fri 15:00-17:00 = 2h; Mon 25 closed; Tue 09:00
@@ -415,7 +402,9 @@ def test_keystone_call_reclassified_as_a_change(desk: Database) -> None:
     }
     assert (view.category, triage.triage_form(desk, ref).complete) == ("change-request", True)
     assert view.assignee == "owilliams"
-    feedback.record_feedback(desk, ref, 3, "Slow over the bank holiday", at=uk(5, 27, 13))
+    feedback.record_feedback(
+        Actor.of(desk, None, at=uk(5, 27, 13)), ref, 3, "Slow over the bank holiday"
+    )
     assert kinds(desk, ref) == [
         "fax-in",
         "assignment-change",  # routed to gharris
@@ -452,7 +441,7 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         subject="Cannot add learners to a cohort",
         description="The add button does nothing.",
     )
-    intake = ticket_intake.open_ticket(desk, draft, at=hfx(2, 13, 15), route=True)
+    intake = ticket_intake.open_ticket(Actor.of(desk, None, at=hfx(2, 13, 15)), draft, route=True)
     ref = intake.reference
     # Routing ("automatically assigned to a team member"): rule 15, the least-loaded
     # velsoft-elearning specialist: cmacdonald and jleblanc, neither with an open case, so the
@@ -465,31 +454,27 @@ def test_velsoft_case_becomes_training_and_is_closed_but_kept(desk: Database) ->
         "Routing rule 15 (least-loaded-product-specialist) chose cmacdonald: "
         "least-loaded velsoft-elearning specialist: 0 open vs 0",
     )
-    tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 17, 8, 15))
+    tickets.acknowledge(Actor.of(desk, "cmacdonald", at=hfx(2, 17, 8, 15)), ref)
     triage.record_answers(
-        desk,
+        Actor.of(desk, "cmacdonald", at=hfx(2, 17, 8, 20)),
         ref,
         {
             "1": ("yes", "Low is handled as Medium"),
             "2": ("no", "Works on our side"),
             "3": ("yes", "Cohort must be saved first"),
         },
-        by="cmacdonald",
-        at=hfx(2, 17, 8, 20),
     )
     triage.reclassify(
-        desk, ref, "training", "How-to question", by="cmacdonald", at=hfx(2, 17, 8, 25)
+        Actor.of(desk, "cmacdonald", at=hfx(2, 17, 8, 25)), ref, "training", "How-to question"
     )
     feedback.contact_and_resolve(
-        desk,
+        Actor.of(desk, "cmacdonald", at=hfx(2, 17, 9)),
         ref,
         "Save the cohort, then add learners (guide p. 12)",
         "Explained cohorts",
-        by="cmacdonald",
-        at=hfx(2, 17, 9),
     )
-    tickets.close(desk, ref, by="cmacdonald", at=hfx(2, 18, 9))
-    feedback.record_feedback(desk, ref, 5, at=hfx(2, 18, 10))
+    tickets.close(Actor.of(desk, "cmacdonald", at=hfx(2, 18, 9)), ref)
+    feedback.record_feedback(Actor.of(desk, None, at=hfx(2, 18, 10)), ref, 5)
     view = tickets.get_ticket(desk, ref, now=hfx(2, 18, 10))
     assert (view.priority.slug, view.status, view.category) == ("medium", "closed", "training")
     # Acknowledgement 2h: Fri 15:00-16:30 = 1h30; Mon closed; Tue 08:00 + 30m = 08:30 (met
@@ -542,7 +527,7 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         subject="Report of instrument loans by school",
         description="Could Ensemble list loans?",
     )
-    intake = ticket_intake.open_ticket(desk, draft, at=uk(3, 2, 10), route=True)
+    intake = ticket_intake.open_ticket(Actor.of(desk, None, at=uk(3, 2, 10)), draft, route=True)
     ref = intake.reference
     opened = tickets.get_ticket(desk, ref, now=uk(3, 2, 10))
     assert due_and_state(opened)["response"] == (uk(3, 3, 10), "running")
@@ -557,45 +542,37 @@ def test_paritor_level_4_enhancement_goes_to_the_approver(desk: Database) -> Non
         "Routing rule 17 (least-loaded-product-specialist) chose ehughes: "
         "least-loaded: the only paritor-ensemble specialist (0 open)",
     )
-    tickets.acknowledge(desk, ref, by="ehughes", at=uk(3, 2, 10, 10))
+    tickets.acknowledge(Actor.of(desk, "ehughes", at=uk(3, 2, 10, 10)), ref)
     triage.record_answers(
-        desk,
+        Actor.of(desk, "ehughes", at=uk(3, 2, 10, 20)),
         ref,
         {"1": ("yes", "Rated Medium"), "2": ("yes", "A new report: Level 4")},
-        by="ehughes",
-        at=uk(3, 2, 10, 20),
     )
     triage.reclassify(
-        desk,
+        Actor.of(desk, "ehughes", at=uk(3, 2, 10, 25)),
         ref,
         "enhancement",
         "Level 4: an enhancement request",
-        by="ehughes",
-        at=uk(3, 2, 10, 25),
     )
     tickets.change_priority(
-        desk, ref, "level-4", "Enhancements have no SLA", by="ehughes", at=uk(3, 2, 10, 26)
+        Actor.of(desk, "ehughes", at=uk(3, 2, 10, 26)), ref, "level-4", "Enhancements have no SLA"
     )
     approvals.request_approval(
-        desk, ref, "Loans by school report", by="ehughes", at=uk(3, 2, 10, 30)
+        Actor.of(desk, "ehughes", at=uk(3, 2, 10, 30)), ref, "Loans by school report"
     )
     approvals.decide(
-        desk,
+        Actor.of(desk, "ehughes", at=uk(3, 2, 11)),
         ref,
         "approved",
         "On the enhancement list for the summer release",
-        by="ehughes",
-        at=uk(3, 2, 11),
     )
     feedback.contact_and_resolve(
-        desk,
+        Actor.of(desk, "ehughes", at=uk(3, 2, 11, 30)),
         ref,
         "Added to the summer release list",
         "Enhancement accepted",
-        by="ehughes",
-        at=uk(3, 2, 11, 30),
     )
-    feedback.record_feedback(desk, ref, "4", "Good to hear", at=uk(3, 3, 9))
+    feedback.record_feedback(Actor.of(desk, None, at=uk(3, 3, 9)), ref, "4", "Good to hear")
     view = tickets.get_ticket(desk, ref, now=uk(3, 3, 9))
     # Level 4 has no SLA: every clock has no target once the priority changed.
     assert due_and_state(view) == {
@@ -641,7 +618,7 @@ def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> 
         subject="Applicant import fails",
         description="The nightly applicant import stopped on Monday.",
     )
-    first = ticket_intake.open_ticket(desk, draft, at=ny(3, 3, 10), route=True)
+    first = ticket_intake.open_ticket(Actor.of(desk, None, at=ny(3, 3, 10)), draft, route=True)
     ref = first.reference
     assert (first.flags, first.contract_reference, first.policy) == (
         ("no-entitlement",),
@@ -664,9 +641,8 @@ def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> 
     # Half an hour later a second question from the same college: amorgan now has one open
     # ticket and sokafor none, so the least-loaded supervisor is sokafor.
     second = ticket_intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=ny(3, 3, 10, 30)),
         dataclasses.replace(draft, subject="Offer letters", description="Letters are blank."),
-        at=ny(3, 3, 10, 30),
         route=True,
     )
     assert second.flags == ("no-entitlement",)
@@ -681,14 +657,12 @@ def test_itworks_no_entitlement_goes_to_a_supervisor_flagged(desk: Database) -> 
 
     # The supervisor takes the first, tells the college that support needs a renewed
     # contract, and resolves it.
-    tickets.acknowledge(desk, ref, by="amorgan", at=ny(3, 3, 10, 15))
+    tickets.acknowledge(Actor.of(desk, "amorgan", at=ny(3, 3, 10, 15)), ref)
     feedback.contact_and_resolve(
-        desk,
+        Actor.of(desk, "amorgan", at=ny(3, 3, 11)),
         ref,
         "Your maintenance contract ended on 30 June 2025; please renew it for support",
         "No entitlement: referred to contract renewal",
-        by="amorgan",
-        at=ny(3, 3, 11),
     )
     view = tickets.get_ticket(desk, ref, now=ny(3, 3, 11))
     # Acknowledgement "cob": Tue 17:00 (met 10:15). Response 8h: Tue 10:00-17:00 = 7h, Wed
@@ -719,7 +693,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
     # Training issues (rule 6): "preferably the project manager who worked with that client".
     # Riverside was implemented by kwalsh, Pacific State by pgreene.
     riverside = ticket_intake.open_ticket(
-        desk, itworks_draft(category="training"), at=ny(3, 3, 9, 30), route=True
+        Actor.of(desk, None, at=ny(3, 3, 9, 30)), itworks_draft(category="training"), route=True
     )
     assert_routed(
         desk,
@@ -730,7 +704,7 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
         "the project manager of riverside-university",
     )
     pacific = ticket_intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=ny(3, 3, 9, 45)),
         itworks_draft(
             category="training",
             organisation="pacific-state-college",
@@ -739,7 +713,6 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
             subject="Month-end close",
             description="How do we close the month in Finance?",
         ),
-        at=ny(3, 3, 9, 45),
         route=True,
     )
     assert_routed(
@@ -755,14 +728,13 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
     # so the ticket waits unassigned in the approvers' review queue.
     opened = ny(3, 3, 10)
     request = ticket_intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=opened),
         itworks_draft(
             category="change-request",
             priority="low",
             subject="Waiting-list report",
             description="Could admissions list applicants on the waiting list by course?",
         ),
-        at=opened,
         route=True,
     )
     ref = request.reference
@@ -793,9 +765,8 @@ def test_itworks_training_and_change_requests_route_by_category(desk: Database) 
 def test_a_routed_change_request_reaches_the_approvers(desk: Database) -> None:
     opened = at(NEW_YORK, 3, 3, 10)
     request = ticket_intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=opened),
         itworks_draft(category="change-request", priority="low", subject="Waiting-list report"),
-        at=opened,
         route=True,
     )
     ref = request.reference
@@ -803,12 +774,10 @@ def test_a_routed_change_request_reaches_the_approvers(desk: Database) -> None:
     # The queue the approvers read is where routing said the ticket went.
     assert [pending.reference for pending in approvals.pending_approvals(desk)] == [ref]
     approvals.decide(
-        desk,
+        Actor.of(desk, "sokafor", at=opened + dt.timedelta(days=1)),
         ref,
         "approved",
         "Specification and quote agreed with the registrar",
         quote="USD 2,400",
-        by="sokafor",
-        at=opened + dt.timedelta(days=1),
     )
     assert not stored(desk, ref).awaiting_approval

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from deskui.domain.storage_errors import StaleEditError, StoreBusyError
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketConflictError, TicketStateError, TicketValidationError
 from deskui.services.tickets.sla_context import sla_context
 from deskui.store.models import Ticket
@@ -48,22 +49,26 @@ def _one(
 ) -> None:
     """One operation; raises what the service raised."""
     if kind == "note":
-        tickets.add_note(database, ref, f"note {token}", by=handle, at=_now())
+        tickets.add_note(Actor.of(database, handle, at=_now()), ref, f"note {token}")
     elif kind == "reply":
-        tickets.reply(database, ref, "email-out", f"reply {token}", by=handle, at=_now())
+        tickets.reply(Actor.of(database, handle, at=_now()), ref, "email-out", f"reply {token}")
     elif kind == "status":
         tickets.set_waiting(
-            database, ref, rng.random() < 0.5, by=handle, at=_now(), note=f"status {token}"
+            Actor.of(database, handle, at=_now()), ref, rng.random() < 0.5, note=f"status {token}"
         )
     elif kind == "priority":
         # Based on what the agent just saw: a change in between is a stale edit.
         version, current = _version_and_priority(database, ref)
         slug = rng.choice([p for p in VELSOFT_PRIORITIES if p != current])
         tickets.change_priority(
-            database, ref, slug, f"priority {token}", by=handle, at=_now(), expected_version=version
+            Actor.of(database, handle, at=_now()),
+            ref,
+            slug,
+            f"priority {token}",
+            expected_version=version,
         )
     elif kind == "take":
-        tickets.acknowledge(database, ref, by=handle, at=_now())
+        tickets.acknowledge(Actor.of(database, handle, at=_now()), ref)
     else:  # pragma: no cover - the mix above is all there is
         raise ValueError(kind)
 

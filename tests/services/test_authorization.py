@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import PermissionDeniedError
 from deskui.services.tickets.lifecycle import TicketDraft
@@ -31,7 +32,7 @@ def _open(desk: Database) -> str:
         contact_email=COLLEEN,
         priority="high",
     )
-    return intake.open_ticket(desk, draft, at=AT).reference
+    return intake.open_ticket(Actor.of(desk, None, at=AT), draft).reference
 
 
 def _assignee(desk: Database, ref: str) -> str | None:
@@ -42,9 +43,9 @@ def _assignee(desk: Database, ref: str) -> str | None:
 
 def test_an_agent_may_not_move_a_colleagues_ticket(desk: Database) -> None:
     ref = _open(desk)
-    tickets.assign(desk, ref, SUPERVISOR, by=SUPERVISOR, at=AT)
+    tickets.assign(Actor.of(desk, SUPERVISOR, at=AT), ref, SUPERVISOR)
     with pytest.raises(PermissionDeniedError) as refused:
-        tickets.assign(desk, ref, AGENT, by=AGENT, at=AT)
+        tickets.assign(Actor.of(desk, AGENT, at=AT), ref, AGENT)
     assert str(refused.value) == (
         f"{AGENT} may not reassign tickets on {ref}: that needs the supervisor role "
         f"({AGENT} has: agent)"
@@ -58,9 +59,9 @@ def test_an_agent_may_not_move_a_colleagues_ticket(desk: Database) -> None:
 
 def test_a_supervisor_and_an_admin_may_move_anyones_ticket(desk: Database) -> None:
     ref = _open(desk)
-    tickets.assign(desk, ref, AGENT, by=AGENT, at=AT)
-    tickets.assign(desk, ref, OTHER, by=SUPERVISOR, at=AT)
-    tickets.assign(desk, ref, SUPERVISOR, by=OTHER, at=AT)  # admin implies supervisor
+    tickets.assign(Actor.of(desk, AGENT, at=AT), ref, AGENT)
+    tickets.assign(Actor.of(desk, SUPERVISOR, at=AT), ref, OTHER)
+    tickets.assign(Actor.of(desk, OTHER, at=AT), ref, SUPERVISOR)  # admin implies supervisor
     assert _assignee(desk, ref) == SUPERVISOR
     with desk.read() as session:
         assert session.scalars(select(AuditRefusal)).all() == []
@@ -68,14 +69,14 @@ def test_a_supervisor_and_an_admin_may_move_anyones_ticket(desk: Database) -> No
 
 def test_an_agent_may_pass_on_their_own_ticket(desk: Database) -> None:
     ref = _open(desk)
-    tickets.assign(desk, ref, AGENT, by=AGENT, at=AT)
-    tickets.assign(desk, ref, SUPERVISOR, by=AGENT, at=AT)
+    tickets.assign(Actor.of(desk, AGENT, at=AT), ref, AGENT)
+    tickets.assign(Actor.of(desk, AGENT, at=AT), ref, SUPERVISOR)
     assert _assignee(desk, ref) == SUPERVISOR
 
 
 def test_the_refusal_type_carries_the_audit_fields(desk: Database) -> None:
     ref = _open(desk)
-    tickets.assign(desk, ref, SUPERVISOR, by=SUPERVISOR, at=AT)
+    tickets.assign(Actor.of(desk, SUPERVISOR, at=AT), ref, SUPERVISOR)
     with pytest.raises(RoleRefusedError) as refused:
-        tickets.assign(desk, ref, None, by=AGENT, at=AT)
+        tickets.assign(Actor.of(desk, AGENT, at=AT), ref, None)
     assert (refused.value.actor, refused.value.target) == (AGENT, ref)

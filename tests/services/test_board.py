@@ -39,6 +39,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.sla.policy import Clock
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import PermissionDeniedError
 from deskui.services.supervision.board import (
     BoardFilter,
@@ -74,33 +75,35 @@ def _open(desk: Database, opened: dt.datetime) -> str:
         contact_email=COLLEEN,
         priority="high",
     )
-    return intake.open_ticket(desk, draft, at=opened).reference
+    return intake.open_ticket(Actor.of(desk, None, at=opened), draft).reference
 
 
 def _answer(desk: Database, ref: str, ack: dt.datetime, reply: dt.datetime) -> None:
-    tickets.acknowledge(desk, ref, by=ALICE, at=ack)
-    tickets.reply(desk, ref, "email-out", "We are on it.", by=ALICE, at=reply)
+    tickets.acknowledge(Actor.of(desk, ALICE, at=ack), ref)
+    tickets.reply(Actor.of(desk, ALICE, at=reply), ref, "email-out", "We are on it.")
 
 
 def build_board(desk: Database) -> dict[str, str]:
     refs: dict[str, str] = {}
     refs["B7"] = _open(desk, hfx(2, 9))
     _answer(desk, refs["B7"], hfx(2, 9, 10), hfx(2, 9, 20))
-    tickets.set_waiting(desk, refs["B7"], True, by=ALICE, at=hfx(2, 10))
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 10)), refs["B7"], True)
 
     refs["B5"] = _open(desk, hfx(3, 9))
     _answer(desk, refs["B5"], hfx(3, 9, 30), hfx(3, 10))
-    tickets.resolve(desk, refs["B5"], "Fixed.", by=ALICE, at=hfx(4, 10), breach_reason="Backlog")
+    tickets.resolve(
+        Actor.of(desk, ALICE, at=hfx(4, 10)), refs["B5"], "Fixed.", breach_reason="Backlog"
+    )
 
     refs["B6"] = _open(desk, hfx(4, 8, 30))
     _answer(desk, refs["B6"], hfx(4, 8, 45), hfx(4, 9))
-    tickets.resolve(desk, refs["B6"], "Cache cleared.", by=ALICE, at=hfx(4, 12))
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(4, 12)), refs["B6"], "Cache cleared.")
 
     refs["B1"] = _open(desk, hfx(4, 9))
     refs["B2"] = _open(desk, hfx(4, 14))
     refs["B3"] = _open(desk, hfx(4, 14, 30))
     refs["B4"] = _open(desk, hfx(4, 14, 40))
-    tickets.assign(desk, refs["B4"], JACQUES, by=ALICE, at=hfx(4, 14, 45))
+    tickets.assign(Actor.of(desk, ALICE, at=hfx(4, 14, 45)), refs["B4"], JACQUES)
     return refs
 
 
@@ -185,7 +188,7 @@ def test_lists_are_bounded(board: tuple[Database, dict[str, str]]) -> None:
 def test_reassign_is_for_supervisors_only(board: tuple[Database, dict[str, str]]) -> None:
     desk, refs = board
     with pytest.raises(PermissionDeniedError) as refused:
-        reassign(desk, refs["B2"], JACQUES, by="jleblanc", at=NOW, expected_version=None)
+        reassign(Actor.of(desk, "jleblanc", at=NOW), refs["B2"], JACQUES, expected_version=None)
     assert str(refused.value) == (
         f"jleblanc may not reassign from the breach board on {refs['B2']}: "
         "that needs the supervisor role (jleblanc has: agent)"
@@ -194,7 +197,13 @@ def test_reassign_is_for_supervisors_only(board: tuple[Database, dict[str, str]]
         trail = session.scalars(select(AuditRefusal)).one()
         assert (trail.actor, trail.target) == ("jleblanc", refs["B2"])
     with pytest.raises(PermissionDeniedError, match="read-only"):
-        reassign(desk, refs["B2"], JACQUES, by=ALICE, at=NOW, expected_version=None, read_only=True)
-    reassign(desk, refs["B2"], JACQUES, by=ALICE, at=NOW, expected_version=None)
+        reassign(
+            Actor.of(desk, ALICE, at=NOW),
+            refs["B2"],
+            JACQUES,
+            expected_version=None,
+            read_only=True,
+        )
+    reassign(Actor.of(desk, ALICE, at=NOW), refs["B2"], JACQUES, expected_version=None)
     loads = {a.handle: a.open for a in board_snapshot(desk, NOW).agents}
     assert loads[JACQUES] == 2 and loads[None] == 2

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.changes import events_after
 from deskui.store.models import Interaction, Ticket
@@ -35,8 +36,8 @@ def opened(desk: Database) -> str:
         contact_email="colleen@maritime-health.example",
         priority="high",
     )
-    ref = intake.open_ticket(desk, draft, at=hfx(2, 9)).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
+    ref = intake.open_ticket(Actor.of(desk, None, at=hfx(2, 9)), draft).reference
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
     return ref
 
 
@@ -54,9 +55,9 @@ def state(desk: Database, ref: str) -> tuple[str, Interaction]:
 
 def test_a_call_resumes_a_ticket_waiting_on_the_customer(desk: Database) -> None:
     ref = opened(desk)
-    tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 10))
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, True)
     tickets.log_contact(
-        desk, ref, "call-in", "Here is the log", by=ALICE, at=hfx(2, 11), resume=True
+        Actor.of(desk, ALICE, at=hfx(2, 11)), ref, "call-in", "Here is the log", resume=True
     )
     status, last = state(desk, ref)
     assert status == "in-progress"
@@ -69,21 +70,21 @@ def test_a_call_resumes_a_ticket_waiting_on_the_customer(desk: Database) -> None
 
 def test_without_resume_the_status_is_left_alone(desk: Database) -> None:
     ref = opened(desk)
-    tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 10))
-    tickets.log_contact(desk, ref, "call-in", "FYI", by=ALICE, at=hfx(2, 11))
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, True)
+    tickets.log_contact(Actor.of(desk, ALICE, at=hfx(2, 11)), ref, "call-in", "FYI")
     assert state(desk, ref)[0] == "waiting-on-customer"
 
 
 def test_a_contact_within_the_window_reopens_and_after_it_does_not(desk: Database) -> None:
     ref = opened(desk)
-    tickets.resolve(desk, ref, "Fixed", by=ALICE, at=hfx(2, 10))
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "Fixed")
     # Mon 10:00 + five working days of 8h30 = the next Monday 10:00.
-    tickets.log_contact(desk, ref, "email-in", "Back", by=None, at=hfx(9, 10), resume=True)
+    tickets.log_contact(Actor.of(desk, None, at=hfx(9, 10)), ref, "email-in", "Back", resume=True)
     status, last = state(desk, ref)
     assert status == "in-progress" and last.meta["reopened"] is True
     assert "within the reopen window (5d)" in last.body
 
-    tickets.resolve(desk, ref, "Fixed again", by=ALICE, at=hfx(9, 11))
-    tickets.log_contact(desk, ref, "email-in", "Late", by=None, at=hfx(18, 12), resume=True)
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(9, 11)), ref, "Fixed again")
+    tickets.log_contact(Actor.of(desk, None, at=hfx(18, 12)), ref, "email-in", "Late", resume=True)
     status, last = state(desk, ref)
     assert status == "resolved" and last.body == "Late"

@@ -20,6 +20,7 @@ import signal
 import sqlite3
 import time
 
+import pytest
 from desk_load_workers import writer_zygote
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -27,6 +28,10 @@ from test_many_agents import open_shared_tickets, ticket_state
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.store.session import Database
+
+# One worker runs every 'many-processes' test (under `make test`'s pytest-xdist), one after
+# another: each starts several writer processes, so two at once would overload the machine.
+pytestmark = pytest.mark.xdist_group("many-processes")
 
 KILLS = 50
 TICKETS = 5

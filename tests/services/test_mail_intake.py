@@ -17,6 +17,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.intake.mail_in import ORIGINAL_NAME, ingest_message
 from deskui.services.intake.quarantine import (
@@ -37,10 +38,24 @@ def hfx(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 2, day, hour, minute, tzinfo=HALIFAX)
 
 
-def ingest(desk: Database, raw: bytes, at: dt.datetime | None = None, **options: object):
-    return ingest_message(
-        desk, raw, at=at or hfx(2, 9), acknowledge_domain="desk.example", **options
-    )
+# The desk's From address: acknowledgements get Message-IDs in its domain.
+DESK_SETTINGS = {"mail_from": "help@desk.example"}
+
+
+def desk_settings(**options: object) -> Settings:
+    """The settings mail intake reads (body limit, category, priorities), with ``options``."""
+    return Settings.model_construct(**{**DESK_SETTINGS, **options})
+
+
+def ingest(
+    desk: Database,
+    raw: bytes,
+    at: dt.datetime | None = None,
+    team: str | None = None,
+    **options: object,
+):
+    actor = Actor.of(desk, None, at=at or hfx(2, 9), settings=desk_settings(**options))
+    return ingest_message(actor, raw, team=team)
 
 
 def ticket(desk: Database, ref: str) -> Ticket:
@@ -126,7 +141,7 @@ def test_an_unknown_sender_without_a_team_is_quarantined(desk: Database) -> None
     with desk.read() as session:
         assert session.get(MailQuarantine, held.id).raw == raw  # byte for byte
     # Retried with the team chosen: filed, and the row is marked reviewed.
-    again = retry_quarantined(desk, held.id, by="cmacdonald", at=hfx(2, 10), team="velsoft")
+    again = retry_quarantined(Actor.of(desk, "cmacdonald", at=hfx(2, 10)), held.id, team="velsoft")
     assert again.action == "opened"
     assert list_quarantine(desk) == []
     [reviewed] = list_quarantine(desk, include_reviewed=True)
@@ -150,11 +165,11 @@ def test_unfileable_messages_are_quarantined_with_the_reason(
     view = read_quarantined(desk, result.quarantine_id)
     assert view.size == len(raw) and reason in view.reason
     with pytest.raises(TicketValidationError, match="say why"):
-        dismiss_quarantined(desk, view.id, "  ", by="cmacdonald", at=hfx(2, 10))
-    dismiss_quarantined(desk, view.id, "spam", by="cmacdonald", at=hfx(2, 10))
+        dismiss_quarantined(Actor.of(desk, "cmacdonald", at=hfx(2, 10)), view.id, "  ")
+    dismiss_quarantined(Actor.of(desk, "cmacdonald", at=hfx(2, 10)), view.id, "spam")
     assert list_quarantine(desk) == []
     with pytest.raises(ServiceError, match="already reviewed"):
-        dismiss_quarantined(desk, view.id, "again", by="cmacdonald", at=hfx(2, 11))
+        dismiss_quarantined(Actor.of(desk, "cmacdonald", at=hfx(2, 11)), view.id, "again")
 
 
 def test_bad_charset_missing_subject_and_a_huge_body(desk: Database) -> None:
@@ -164,7 +179,7 @@ def test_bad_charset_missing_subject_and_a_huge_body(desk: Database) -> None:
         b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\n"
         b"caf\xe9 " + b"x" * 3000 + b"\r\n"
     )
-    result = ingest(desk, raw, body_limit=1000)
+    result = ingest(desk, raw, mail_body_limit=1000)
     assert result.action == "opened"
     row = ticket(desk, result.reference)
     assert row.subject == "(no subject)"
@@ -209,9 +224,9 @@ def test_a_reply_by_reference_or_message_id_appends(desk: Database) -> None:
 
 def test_a_reply_resumes_a_waiting_ticket(desk: Database) -> None:
     ref = ingest(desk, mail()).reference
-    tickets.assign(desk, ref, None, by="amorgan", at=hfx(2, 9, 1))
-    tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 9, 2))
-    tickets.set_waiting(desk, ref, True, by="cmacdonald", at=hfx(2, 9, 3))
+    tickets.assign(Actor.of(desk, "amorgan", at=hfx(2, 9, 1)), ref, None)
+    tickets.acknowledge(Actor.of(desk, "cmacdonald", at=hfx(2, 9, 2)), ref)
+    tickets.set_waiting(Actor.of(desk, "cmacdonald", at=hfx(2, 9, 3)), ref, True)
     result = ingest(desk, mail(subject=f"[{ref}] here it is", message_id="<m2@x>"), hfx(2, 11))
     assert (result.action, result.effect) == ("appended", "resumed")
     row = ticket(desk, ref)
@@ -222,9 +237,9 @@ def test_a_reply_resumes_a_waiting_ticket(desk: Database) -> None:
 
 def resolved_ticket(desk: Database) -> str:
     ref = ingest(desk, mail()).reference
-    tickets.assign(desk, ref, None, by="amorgan", at=hfx(2, 9, 1))
-    tickets.acknowledge(desk, ref, by="cmacdonald", at=hfx(2, 9, 2))
-    tickets.resolve(desk, ref, "Cleared the cache", by="cmacdonald", at=hfx(2, 10))
+    tickets.assign(Actor.of(desk, "amorgan", at=hfx(2, 9, 1)), ref, None)
+    tickets.acknowledge(Actor.of(desk, "cmacdonald", at=hfx(2, 9, 2)), ref)
+    tickets.resolve(Actor.of(desk, "cmacdonald", at=hfx(2, 10)), ref, "Cleared the cache")
     return ref
 
 
@@ -305,7 +320,7 @@ def test_after_the_last_attempt_the_mail_is_failed_and_logged(desk: Database) ->
 
 def test_the_priority_a_mail_ticket_gets(desk: Database) -> None:
     # Velsoft names no default: the configured one for the policy, else the lowest.
-    configured = ingest(desk, mail(), priorities={"velsoft-support": "high"})
+    configured = ingest(desk, mail(), mail_priorities={"velsoft-support": "high"})
     assert ticket(desk, configured.reference).priority == "high"
     lowest = ingest(desk, mail(message_id="<m9@x>"), at=hfx(2, 9, 1))
     assert ticket(desk, lowest.reference).priority == "medium"

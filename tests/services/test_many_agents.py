@@ -15,15 +15,21 @@ import multiprocessing
 import re
 import time
 
+import pytest
 from desk_load_workers import CLEAR_REFUSALS, mixed_operations
 from sqlalchemy import func, select
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import intake
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Event, Interaction, Ticket
 from deskui.store.session import Database
+
+# One worker runs every 'many-processes' test (under `make test`'s pytest-xdist), one after
+# another: each starts several writer processes, so two at once would overload the machine.
+pytestmark = pytest.mark.xdist_group("many-processes")
 
 PROCESSES = 8
 OPERATIONS = 200
@@ -46,7 +52,7 @@ def open_shared_tickets(database: Database, count: int) -> list[str]:
             contact_email="colleen@maritime-health.example",
             priority="high",
         )
-        references.append(intake.open_ticket(database, draft, at=opened).reference)
+        references.append(intake.open_ticket(Actor.of(database, None, at=opened), draft).reference)
     return references
 
 

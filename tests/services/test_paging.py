@@ -13,6 +13,7 @@ from pager_servers import *  # noqa: F403 (fixtures)
 from pager_servers import Hook, Inbox, free_port
 
 from deskui.domain.vocabulary import PageChannel, PageStatus
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.intake import open_ticket
 from deskui.services.oncall.delivery import deliver_due, pager_tick
@@ -54,7 +55,7 @@ def open_kenco(database: Database, at: dt.datetime, priority: str = "training") 
         requester_name="Maria Lopez",
         priority=priority,
     )
-    return open_ticket(database, draft, at=at).reference
+    return open_ticket(Actor.of(database, None, at=at), draft).reference
 
 
 def page_log(database: Database, ref: str, at: dt.datetime) -> list[tuple[str, dict[str, object]]]:
@@ -154,7 +155,7 @@ def test_a_team_without_a_rotation_never_pages(seeded: Database) -> None:
         category="technical",
         priority="medium",
     )
-    ref = open_ticket(seeded, draft, at=WEEKDAY_NIGHT).reference
+    ref = open_ticket(Actor.of(seeded, None, at=WEEKDAY_NIGHT), draft).reference
     assert list_pages(seeded, ticket=ref) == []
 
 
@@ -243,7 +244,9 @@ def test_an_acknowledgement_stops_escalation(
     ref = open_kenco(seeded, start)
     pager_tick(seeded, config, start)
     before = get_ticket(seeded, ref, now=start)
-    assert acknowledge_pages(seeded, ref, by="dpatel", at=start + dt.timedelta(minutes=7)) == 2
+    assert (
+        acknowledge_pages(Actor.of(seeded, "dpatel", at=start + dt.timedelta(minutes=7)), ref) == 2
+    )
     after = get_ticket(seeded, ref, now=start + dt.timedelta(minutes=7))
     # The SLA clocks, status and assignee are untouched by the pager's acknowledgement.
     assert after.status == before.status == "new"
@@ -258,7 +261,7 @@ def test_an_acknowledgement_stops_escalation(
     [(body, meta)] = acks
     assert meta["agent"] == "dpatel" and "Dev Patel (dpatel)" in body
     with pytest.raises(TicketStateError, match="no unacknowledged pages"):
-        acknowledge_pages(seeded, ref, by="dpatel", at=start + dt.timedelta(minutes=8))
+        acknowledge_pages(Actor.of(seeded, "dpatel", at=start + dt.timedelta(minutes=8)), ref)
 
 
 def test_a_dead_webhook_is_retried_with_backoff_then_failed_and_shown(
@@ -307,7 +310,7 @@ def test_the_header_line_names_who_is_on_call_and_counts_failed_pages(seeded: Da
     assert on_call_line(seeded, "dpatel", WEEKDAY_NIGHT) == (
         "on call: kenco lchen/jmorales · 2 pages failed"
     )
-    acknowledge_pages(seeded, ref, by="lchen", at=WEEKDAY_NIGHT)
+    acknowledge_pages(Actor.of(seeded, "lchen", at=WEEKDAY_NIGHT), ref)
     assert on_call_line(seeded, "dpatel", WEEKDAY_NIGHT) == "on call: kenco lchen/jmorales"
 
 
@@ -344,6 +347,6 @@ def test_bad_input(seeded: Database) -> None:
         list_pages(seeded, status="lost")
     ref = open_kenco(seeded, WEEKDAY_NOON)
     with pytest.raises(TicketStateError, match="no unacknowledged pages"):
-        acknowledge_pages(seeded, ref, by="dpatel", at=WEEKDAY_NOON)
+        acknowledge_pages(Actor.of(seeded, "dpatel", at=WEEKDAY_NOON), ref)
     with pytest.raises(ValueError, match="aware"):
         deliver_due(seeded, Settings(), dt.datetime(2026, 11, 25, 4, 0))

@@ -37,6 +37,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.policy import Clock
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.supervision.reports import ClockFigures, ReportError, sla_report, utc_day_range
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Feedback, Ticket
@@ -64,12 +65,12 @@ def _open(desk: Database, opened: dt.datetime, priority: str = "high") -> str:
         contact_email=COLLEEN,
         priority=priority,
     )
-    return intake.open_ticket(desk, draft, at=opened).reference
+    return intake.open_ticket(Actor.of(desk, None, at=opened), draft).reference
 
 
 def _answer(desk: Database, ref: str, ack: dt.datetime, reply: dt.datetime) -> None:
-    tickets.acknowledge(desk, ref, by=ALICE, at=ack)
-    tickets.reply(desk, ref, "email-out", "We are on it.", by=ALICE, at=reply)
+    tickets.acknowledge(Actor.of(desk, ALICE, at=ack), ref)
+    tickets.reply(Actor.of(desk, ALICE, at=reply), ref, "email-out", "We are on it.")
 
 
 def build_dataset(desk: Database) -> dict[str, str]:
@@ -78,22 +79,22 @@ def build_dataset(desk: Database) -> dict[str, str]:
 
     refs["T1"] = _open(desk, hfx(2, 9))
     _answer(desk, refs["T1"], hfx(2, 9, 30), hfx(2, 10))
-    tickets.resolve(desk, refs["T1"], "Cache cleared.", by=ALICE, at=hfx(2, 15))
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 15)), refs["T1"], "Cache cleared.")
 
     refs["T2"] = _open(desk, hfx(3, 9))
     _answer(desk, refs["T2"], hfx(3, 9, 10), hfx(3, 9, 20))
-    tickets.set_waiting(desk, refs["T2"], True, by=ALICE, at=hfx(3, 10))
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(3, 10)), refs["T2"], True)
 
     refs["T3"] = _open(desk, hfx(4, 9))
     _answer(desk, refs["T3"], hfx(4, 12), hfx(4, 12, 30))
     tickets.resolve(
-        desk, refs["T3"], "Fixed.", by=ALICE, at=hfx(4, 14), breach_reason="Late pickup"
+        Actor.of(desk, ALICE, at=hfx(4, 14)), refs["T3"], "Fixed.", breach_reason="Late pickup"
     )
-    tickets.reopen(desk, refs["T3"], "Still broken.", by=ALICE, at=hfx(5, 9))
+    tickets.reopen(Actor.of(desk, ALICE, at=hfx(5, 9)), refs["T3"], "Still broken.")
 
     refs["T4"] = _open(desk, hfx(13, 16))
     _answer(desk, refs["T4"], hfx(13, 16, 20), hfx(17, 9))
-    tickets.resolve(desk, refs["T4"], "Player updated.", by=ALICE, at=hfx(17, 14))
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(17, 14)), refs["T4"], "Player updated.")
 
     refs["T5"] = _open(desk, hfx(2, 10), priority="medium")
     refs["T6"] = _open(desk, hfx(20, 11))

@@ -23,6 +23,7 @@ from test_reports import ALICE, NOW, PERIOD, build_dataset, hfx
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.supervision.reports import sla_report
 from deskui.store.models import Feedback, Ticket
 from deskui.store.session import Database
@@ -33,7 +34,7 @@ def _late(desk: Database, opened: tuple[int, int], resolved: tuple[int, int], re
 
     ref = _open(desk, hfx(*opened))
     _answer(desk, ref, hfx(opened[0], 9, 10), hfx(opened[0], 9, 20))
-    tickets.resolve(desk, ref, "Done.", by=ALICE, at=hfx(*resolved), breach_reason=reason)
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(*resolved)), ref, "Done.", breach_reason=reason)
     return ref
 
 
@@ -42,8 +43,10 @@ def dataset(desk: Database) -> Database:
     refs = build_dataset(desk)
     _late(desk, (10, 9), (12, 9), "Waiting on vendor")
     t8 = _late(desk, (11, 9), (13, 10), "Late pickup")
-    tickets.acknowledge(desk, refs["T0"], by=ALICE, at=hfx(3, 9))
-    tickets.resolve(desk, refs["T0"], "Old.", by=ALICE, at=hfx(3, 10), breach_reason="Late pickup")
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(3, 9)), refs["T0"])
+    tickets.resolve(
+        Actor.of(desk, ALICE, at=hfx(3, 10)), refs["T0"], "Old.", breach_reason="Late pickup"
+    )
     with desk.write() as session:
         ids = {ref: id_ for ref, id_ in session.execute(select(Ticket.reference, Ticket.id))}
         session.add(Feedback(ticket_id=ids[t8], score=3, at=hfx(16, 9)))

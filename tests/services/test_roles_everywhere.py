@@ -13,6 +13,7 @@ from test_many_agents import open_shared_tickets
 from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError, list_refusals
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.store.models import Ticket
@@ -22,15 +23,19 @@ APPROVER = "tnakamura"  # approver only
 AT = dt.datetime.now(dt.UTC)
 
 ACTIONS: dict[str, Callable[[Database, str, str], object]] = {
-    "take": lambda db, ref, by: tickets.acknowledge(db, ref, by=by, at=AT),
-    "assign": lambda db, ref, by: tickets.assign(db, ref, None, by=by, at=AT),
-    "note": lambda db, ref, by: tickets.add_note(db, ref, "x", by=by, at=AT),
-    "reply": lambda db, ref, by: tickets.reply(db, ref, "email-out", "x", by=by, at=AT),
-    "contact": lambda db, ref, by: tickets.log_contact(db, ref, "call-in", "x", by=by, at=AT),
-    "remote": lambda db, ref, by: tickets.log_remote_session(db, ref, "x", by=by, at=AT),
-    "priority": lambda db, ref, by: tickets.change_priority(db, ref, "medium", "x", by=by, at=AT),
-    "waiting": lambda db, ref, by: tickets.set_waiting(db, ref, True, by=by, at=AT),
-    "resolve": lambda db, ref, by: tickets.resolve(db, ref, "x", by=by, at=AT),
+    "take": lambda db, ref, by: tickets.acknowledge(Actor.of(db, by, at=AT), ref),
+    "assign": lambda db, ref, by: tickets.assign(Actor.of(db, by, at=AT), ref, None),
+    "note": lambda db, ref, by: tickets.add_note(Actor.of(db, by, at=AT), ref, "x"),
+    "reply": lambda db, ref, by: tickets.reply(Actor.of(db, by, at=AT), ref, "email-out", "x"),
+    "contact": lambda db, ref, by: tickets.log_contact(
+        Actor.of(db, by, at=AT), ref, "call-in", "x"
+    ),
+    "remote": lambda db, ref, by: tickets.log_remote_session(Actor.of(db, by, at=AT), ref, "x"),
+    "priority": lambda db, ref, by: tickets.change_priority(
+        Actor.of(db, by, at=AT), ref, "medium", "x"
+    ),
+    "waiting": lambda db, ref, by: tickets.set_waiting(Actor.of(db, by, at=AT), ref, True),
+    "resolve": lambda db, ref, by: tickets.resolve(Actor.of(db, by, at=AT), ref, "x"),
 }
 
 
@@ -64,13 +69,15 @@ def test_opening_a_ticket_is_ticket_work_too(desk: Database) -> None:
         priority="high",
     )
     with pytest.raises(RoleRefusedError, match="may not open tickets"):
-        intake.open_ticket(desk, draft, at=AT, by=APPROVER)
-    assert intake.open_ticket(desk, draft, at=AT, by="amorgan").reference  # admin: supervisor
+        intake.open_ticket(Actor.of(desk, APPROVER, at=AT), draft)
+    assert intake.open_ticket(
+        Actor.of(desk, "amorgan", at=AT), draft
+    ).reference  # admin: supervisor
 
 
 def test_agents_supervisors_and_the_system_may(desk: Database) -> None:
     (ref,) = open_shared_tickets(desk, 1)
-    tickets.add_note(desk, ref, "by an agent", by="jleblanc", at=AT)
-    tickets.add_note(desk, ref, "by an admin", by="amorgan", at=AT)
-    tickets.log_contact(desk, ref, "email-in", "mail intake", by=None, at=AT)
+    tickets.add_note(Actor.of(desk, "jleblanc", at=AT), ref, "by an agent")
+    tickets.add_note(Actor.of(desk, "amorgan", at=AT), ref, "by an admin")
+    tickets.log_contact(Actor.of(desk, None, at=AT), ref, "email-in", "mail intake")
     assert list_refusals(desk) == []

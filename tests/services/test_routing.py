@@ -22,6 +22,7 @@ from ticket_workers import open_routed_tickets
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.oncall.shifts import on_call
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.services.tickets.views import TicketView
@@ -50,7 +51,7 @@ def draft(**changes: object) -> TicketDraft:
 
 def open_routed(desk: Database, minute: int = 0, **changes: object) -> TicketView:
     return intake.open_ticket(
-        desk, draft(**changes), at=AT + dt.timedelta(minutes=minute), route=True
+        Actor.of(desk, None, at=AT + dt.timedelta(minutes=minute)), draft(**changes), route=True
     )
 
 
@@ -81,7 +82,7 @@ def open_kenco_routed_to_on_call(
 ) -> TicketView:
     """Open a routed Kenco software error at ``at``; check it went to the engineer on call."""
     view = intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=at),
         draft(
             team="kenco",
             organisation="acme-foods",
@@ -89,7 +90,6 @@ def open_kenco_routed_to_on_call(
             product=product,
             priority="software-error",
         ),
-        at=at,
         route=True,
     )
     [kenco] = on_call(desk, at, "kenco")
@@ -149,8 +149,10 @@ def test_technical_goes_to_the_least_loaded_product_specialist(desk: Database) -
     assert assignee(desk, second.reference) == "sokafor"
     assert "0 open vs 1" in routing_entry(desk, second.reference).body
     # Resolved tickets are not load: once arivera's is resolved he is least loaded again.
-    tickets.acknowledge(desk, first.reference, by="arivera", at=AT + dt.timedelta(minutes=5))
-    tickets.resolve(desk, first.reference, "Fixed", by="arivera", at=AT + dt.timedelta(minutes=6))
+    tickets.acknowledge(Actor.of(desk, "arivera", at=AT + dt.timedelta(minutes=5)), first.reference)
+    tickets.resolve(
+        Actor.of(desk, "arivera", at=AT + dt.timedelta(minutes=6)), first.reference, "Fixed"
+    )
     third = open_routed(desk, 7)
     assert assignee(desk, third.reference) == "arivera"
 
@@ -204,7 +206,7 @@ def test_after_hours_kenco_goes_to_the_engineer_on_call(desk: Database) -> None:
 def test_fallback_to_the_rules_agent(desk: Database) -> None:
     # Paritor with no product: the rule's fallback agent, ehughes.
     view = intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=AT),
         draft(
             team="paritor",
             organisation="oakfield-music-service",
@@ -212,7 +214,6 @@ def test_fallback_to_the_rules_agent(desk: Database) -> None:
             product=None,
             priority="low",
         ),
-        at=AT,
         route=True,
     )
     assert assignee(desk, view.reference) == "ehughes"
@@ -222,7 +223,7 @@ def test_fallback_to_the_rules_agent(desk: Database) -> None:
 
 
 def test_without_route_nothing_is_assigned(desk: Database) -> None:
-    view = intake.open_ticket(desk, draft(), at=AT)
+    view = intake.open_ticket(Actor.of(desk, None, at=AT), draft())
     _, entries = row(desk, view.reference)
     assert assignee(desk, view.reference) is None
     assert [e.kind for e in entries] == [InteractionKind.CALL_IN]

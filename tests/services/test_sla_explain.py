@@ -18,6 +18,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 
 from deskui.cli import main
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketNotFoundError
 from deskui.services.tickets.sla_explain import explain_stored_ticket
 from deskui.store.session import Database
@@ -50,12 +51,12 @@ def open_christmas_eve(database: Database, subject: str = "Learners locked out")
         contact_email="colleen@maritime-health.example",
         priority="high",
     )
-    return intake.open_ticket(database, draft, at=OPENED).reference
+    return intake.open_ticket(Actor.of(database, None, at=OPENED), draft).reference
 
 
 def test_explanation_of_each_clock(desk: Database) -> None:
     ref = open_christmas_eve(desk)
-    tickets.acknowledge(desk, ref, by="cmacdonald", at=OPENED + dt.timedelta(minutes=20))
+    tickets.acknowledge(Actor.of(desk, "cmacdonald", at=OPENED + dt.timedelta(minutes=20)), ref)
 
     text = explain_stored_ticket(desk, ref, now=MONDAY_9)
 
@@ -79,9 +80,9 @@ def test_explanation_of_each_clock(desk: Database) -> None:
 def test_explanation_shows_the_pause(desk: Database) -> None:
     ref = open_christmas_eve(desk)
     by = "cmacdonald"
-    tickets.acknowledge(desk, ref, by=by, at=OPENED + dt.timedelta(minutes=5))
-    tickets.set_waiting(desk, ref, True, by=by, at=OPENED + dt.timedelta(hours=1))
-    tickets.set_waiting(desk, ref, False, by=by, at=MONDAY_9)
+    tickets.acknowledge(Actor.of(desk, by, at=OPENED + dt.timedelta(minutes=5)), ref)
+    tickets.set_waiting(Actor.of(desk, by, at=OPENED + dt.timedelta(hours=1)), ref, True)
+    tickets.set_waiting(Actor.of(desk, by, at=MONDAY_9), ref, False)
 
     resolution = explain_stored_ticket(desk, ref, now=MONDAY_9).split("\n\n")[-1]
 

@@ -22,6 +22,7 @@ from deskui.domain.sla.clocks import ClockEvent, ClockState, compute_clocks, nex
 from deskui.domain.sla.policy import Clock
 from deskui.domain.storage_errors import StaleEditError
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.catalog.load import Catalog
 from deskui.services.errors import (
     NotFoundError,
@@ -66,7 +67,7 @@ def velsoft_draft(**changes: object) -> TicketDraft:
 
 
 def open_velsoft(desk: Database, **changes: object) -> TicketView:
-    return intake.open_ticket(desk, velsoft_draft(**changes), at=OPENED)
+    return intake.open_ticket(Actor.of(desk, None, at=OPENED), velsoft_draft(**changes))
 
 
 def stored(desk: Database, ref: str) -> Ticket:
@@ -216,7 +217,7 @@ def test_non_liaison_and_no_entitlement_are_flagged_not_refused(desk: Database) 
 def test_opening_entry_follows_the_channel_and_names_who_logged_it(desk: Database) -> None:
     by_web = open_velsoft(desk, channel="web")
     assert (by_web.interactions[0].kind, by_web.interactions[0].direction) == ("system", "in")
-    by_phone = intake.open_ticket(desk, velsoft_draft(channel="phone"), at=OPENED, by=ALICE)
+    by_phone = intake.open_ticket(Actor.of(desk, ALICE, at=OPENED), velsoft_draft(channel="phone"))
     entry = by_phone.interactions[0]
     assert (entry.kind, entry.author, entry.author_handle) == (
         "call-in",
@@ -240,7 +241,9 @@ def test_mapped_priority_is_stored_as_the_priority_it_is_handled_as(
 
 
 def test_opened_at_before_the_ticket_was_typed_in(desk: Database) -> None:
-    view = intake.open_ticket(desk, velsoft_draft(opened_at=hfx(2, 8, 30)), at=OPENED)
+    view = intake.open_ticket(
+        Actor.of(desk, None, at=OPENED), velsoft_draft(opened_at=hfx(2, 8, 30))
+    )
     assert view.opened_at == hfx(2, 8, 30) and view.created_at == OPENED
     assert view.interactions[0].at == hfx(2, 8, 30)
     assert stored(desk, view.reference).ack_due_at == hfx(2, 10, 30)
@@ -279,7 +282,7 @@ def test_acknowledge_takes_the_ticket(desk: Database, sample_catalog, sample_boo
     ref = open_velsoft(desk).reference
     at = hfx(2, 9, 40)
 
-    assert tickets.acknowledge(desk, ref, by=ALICE, at=at) == 2
+    assert tickets.acknowledge(Actor.of(desk, ALICE, at=at), ref) == 2
 
     view, entry = last_entry(desk, ref, at)
     assert (view.status, view.assignee) == ("acknowledged", ALICE)
@@ -299,28 +302,28 @@ def test_acknowledge_takes_the_ticket(desk: Database, sample_catalog, sample_boo
 
 def test_a_taken_ticket_cannot_be_taken_by_someone_else(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
 
     with pytest.raises(TicketConflictError, match=ALICE):
-        tickets.acknowledge(desk, ref, by=BOB, at=hfx(2, 9, 6))
+        tickets.acknowledge(Actor.of(desk, BOB, at=hfx(2, 9, 6)), ref)
     with pytest.raises(TicketStateError, match="already yours"):
-        tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 7))
+        tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 7)), ref)
     assert stored(desk, ref).version == 2
 
 
 def test_acknowledging_a_ticket_routed_to_you(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.assign(desk, ref, ALICE, by=BOB, at=hfx(2, 9, 1))
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 2))
+    tickets.assign(Actor.of(desk, BOB, at=hfx(2, 9, 1)), ref, ALICE)
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 2)), ref)
     view = tickets.get_ticket(desk, ref, now=hfx(2, 9, 3))
     assert (view.status, view.assignee, view.version) == ("acknowledged", ALICE, 3)
 
 
 def test_taking_an_unassigned_ticket_that_is_already_acknowledged(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 1))
-    tickets.assign(desk, ref, None, by=ALICE, at=hfx(2, 9, 2))
-    tickets.acknowledge(desk, ref, by=BOB, at=hfx(2, 9, 3))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 1)), ref)
+    tickets.assign(Actor.of(desk, ALICE, at=hfx(2, 9, 2)), ref, None)
+    tickets.acknowledge(Actor.of(desk, BOB, at=hfx(2, 9, 3)), ref)
     view, entry = last_entry(desk, ref, hfx(2, 9, 4))
     assert (view.status, view.assignee) == ("acknowledged", BOB)
     assert (entry.kind, entry.meta["to"]) == ("assignment-change", BOB)
@@ -329,7 +332,7 @@ def test_taking_an_unassigned_ticket_that_is_already_acknowledged(desk: Database
 def test_assign(desk: Database) -> None:
     view = open_velsoft(desk)
     version = tickets.assign(
-        desk, view.reference, BOB, by=ALICE, at=hfx(2, 9, 1), expected_version=view.version
+        Actor.of(desk, ALICE, at=hfx(2, 9, 1)), view.reference, BOB, expected_version=view.version
     )
     assert version == 2
     after, entry = last_entry(desk, view.reference, hfx(2, 9, 2))
@@ -340,12 +343,12 @@ def test_assign(desk: Database) -> None:
         ALICE,
     )
     with pytest.raises(TicketValidationError) as caught:
-        tickets.assign(desk, view.reference, "nobody", by=ALICE, at=hfx(2, 9, 3))
+        tickets.assign(Actor.of(desk, ALICE, at=hfx(2, 9, 3)), view.reference, "nobody")
     assert caught.value.field == "assignee" and "cmacdonald" in str(caught.value)
     with pytest.raises(NotFoundError, match="ghost"):
-        tickets.assign(desk, view.reference, ALICE, by="ghost", at=hfx(2, 9, 3))
+        tickets.assign(Actor.of(desk, "ghost", at=hfx(2, 9, 3)), view.reference, ALICE)
     with pytest.raises(TicketNotFoundError, match="DSK-000099"):
-        tickets.assign(desk, "dsk-000099", ALICE, by=BOB, at=hfx(2, 9, 3))
+        tickets.assign(Actor.of(desk, BOB, at=hfx(2, 9, 3)), "dsk-000099", ALICE)
 
 
 # ---- the log -------------------------------------------------------------------------------
@@ -356,7 +359,7 @@ def test_log_contact_appends_without_touching_clocks(desk: Database) -> None:
     before = stored(desk, ref)
     at = hfx(2, 10)
 
-    assert tickets.log_contact(desk, ref, "call-in", "Rang to chase", by=ALICE, at=at) == 2
+    assert tickets.log_contact(Actor.of(desk, ALICE, at=at), ref, "call-in", "Rang to chase") == 2
 
     view, entry = last_entry(desk, ref, at)
     assert (entry.kind, entry.direction, entry.body) == ("call-in", "in", "Rang to chase")
@@ -369,10 +372,10 @@ def test_log_contact_appends_without_touching_clocks(desk: Database) -> None:
         None,
     )
     with pytest.raises(TicketValidationError) as caught:
-        tickets.log_contact(desk, ref, "email-out", "wrong way", by=ALICE, at=at)
+        tickets.log_contact(Actor.of(desk, ALICE, at=at), ref, "email-out", "wrong way")
     assert caught.value.field == "kind"
     with pytest.raises(TicketValidationError) as caught:
-        tickets.log_contact(desk, ref, "call-in", "  ", by=ALICE, at=at)
+        tickets.log_contact(Actor.of(desk, ALICE, at=at), ref, "call-in", "  ")
     assert caught.value.field == "body"
 
 
@@ -382,7 +385,7 @@ def test_reply_meets_response_and_acknowledgement(
     ref = open_velsoft(desk).reference
     at = hfx(2, 12)
 
-    tickets.reply(desk, ref, "email-out", "We are on it.", by=ALICE, at=at)
+    tickets.reply(Actor.of(desk, ALICE, at=at), ref, "email-out", "We are on it.")
 
     view, entry = last_entry(desk, ref, at)
     assert (entry.kind, entry.direction, entry.author_handle) == ("email-out", "out", ALICE)
@@ -403,9 +406,9 @@ def test_reply_meets_response_and_acknowledgement(
 
 def test_notes_and_remote_sessions(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.add_note(desk, ref, "Looks like the CDN", by=ALICE, at=hfx(2, 10))
+    tickets.add_note(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "Looks like the CDN")
     tickets.log_remote_session(
-        desk, ref, "Cleared the cache", by=ALICE, at=hfx(2, 10, 30), minutes=20
+        Actor.of(desk, ALICE, at=hfx(2, 10, 30)), ref, "Cleared the cache", minutes=20
     )
     view = tickets.get_ticket(desk, ref, now=hfx(2, 11))
     kinds = [(e.kind, e.direction, e.meta) for e in view.interactions[1:]]
@@ -422,10 +425,10 @@ def test_waiting_on_the_customer_moves_the_resolution_due_by_the_time_paused(
 ) -> None:
     ref = open_velsoft(desk).reference
     taken, paused, resumed = hfx(2, 9, 30), hfx(2, 14), hfx(3, 10)
-    tickets.acknowledge(desk, ref, by=ALICE, at=taken)
+    tickets.acknowledge(Actor.of(desk, ALICE, at=taken), ref)
     due_before = stored(desk, ref).resolution_due_at
 
-    tickets.set_waiting(desk, ref, True, by=ALICE, at=paused, expected_version=2)
+    tickets.set_waiting(Actor.of(desk, ALICE, at=paused), ref, True, expected_version=2)
     row = stored(desk, ref)
     assert (row.status.value, row.paused_at, row.resolution_due_at) == (
         "waiting-on-customer",
@@ -438,7 +441,7 @@ def test_waiting_on_the_customer_moves_the_resolution_due_by_the_time_paused(
     assert entry.meta == {"from": "acknowledged", "to": "waiting-on-customer"}
     assert view.clock("resolution").state == "paused"
 
-    tickets.set_waiting(desk, ref, False, by=ALICE, at=resumed, expected_version=3)
+    tickets.set_waiting(Actor.of(desk, ALICE, at=resumed), ref, False, expected_version=3)
     row = stored(desk, ref)
     calendar = sample_book.get("velsoft-halifax")
     paused_for = calendar.elapsed(paused, resumed)
@@ -455,23 +458,27 @@ def test_waiting_on_the_customer_moves_the_resolution_due_by_the_time_paused(
         row, expected_clocks(sample_catalog, sample_book, "velsoft-support", "high", events)
     )
     with pytest.raises(TicketStateError, match="not waiting"):
-        tickets.set_waiting(desk, ref, False, by=ALICE, at=hfx(3, 11))
+        tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(3, 11)), ref, False)
 
 
 def test_change_priority_recomputes_from_the_opening_minus_pauses(
     desk: Database, sample_catalog, sample_book
 ) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 10))
-    tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 10))
-    tickets.set_waiting(desk, ref, False, by=ALICE, at=hfx(2, 11))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 10)), ref)
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, True)
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 11)), ref, False)
 
     with pytest.raises(TicketValidationError) as caught:
-        tickets.change_priority(desk, ref, "medium", " ", by=ALICE, at=hfx(2, 12))
+        tickets.change_priority(Actor.of(desk, ALICE, at=hfx(2, 12)), ref, "medium", " ")
     assert caught.value.field == "reason"
 
     version = tickets.change_priority(
-        desk, ref, "low", "Only one learner affected", by=ALICE, at=hfx(2, 12), expected_version=4
+        Actor.of(desk, ALICE, at=hfx(2, 12)),
+        ref,
+        "low",
+        "Only one learner affected",
+        expected_version=4,
     )
     assert version == 5
 
@@ -497,14 +504,13 @@ def test_negotiated_resolution_takes_its_due_from_the_eta(
     desk: Database, sample_catalog, sample_book
 ) -> None:
     view = intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=OPENED),
         velsoft_draft(
             team="kenco",
             contact_email="maria.lopez@acme-foods.example",
             priority="software-error",
             channel="phone",
         ),
-        at=OPENED,
     )
     ref = view.reference
     assert view.interactions[0].kind == "call-in"
@@ -512,7 +518,9 @@ def test_negotiated_resolution_takes_its_due_from_the_eta(
     assert stored(desk, ref).resolution_due_at is None
 
     eta = dt.datetime(2026, 2, 3, 12, 0, tzinfo=NEW_YORK)
-    tickets.set_eta(desk, ref, eta, by="dpatel", at=hfx(2, 9, 30), note="Fix by tomorrow noon")
+    tickets.set_eta(
+        Actor.of(desk, "dpatel", at=hfx(2, 9, 30)), ref, eta, note="Fix by tomorrow noon"
+    )
 
     after, entry = last_entry(desk, ref, hfx(2, 9, 31))
     assert after.eta_at == eta
@@ -528,14 +536,14 @@ def test_negotiated_resolution_takes_its_due_from_the_eta(
         row, expected_clocks(sample_catalog, sample_book, "kenco-wes", "software-error", events)
     )
     with pytest.raises(TicketValidationError) as caught:
-        tickets.set_eta(desk, ref, hfx(2, 9), by="dpatel", at=hfx(2, 9, 40))
+        tickets.set_eta(Actor.of(desk, "dpatel", at=hfx(2, 9, 40)), ref, hfx(2, 9))
     assert caught.value.field == "eta"
 
 
 def test_an_eta_does_not_move_a_computed_due(desk: Database) -> None:
     ref = open_velsoft(desk).reference
     due = stored(desk, ref).resolution_due_at
-    tickets.set_eta(desk, ref, hfx(6, 12), by=ALICE, at=hfx(2, 10))
+    tickets.set_eta(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, hfx(6, 12))
     row = stored(desk, ref)
     assert (row.eta_at, row.resolution_due_at) == (hfx(6, 12), due)
 
@@ -545,13 +553,13 @@ def test_an_eta_does_not_move_a_computed_due(desk: Database) -> None:
 
 def test_resolve_on_time(desk: Database, sample_catalog, sample_book) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
-    tickets.reply(desk, ref, "call-out", "Cache cleared, try again", by=ALICE, at=hfx(2, 10))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
+    tickets.reply(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "call-out", "Cache cleared, try again")
     with pytest.raises(TicketValidationError) as caught:
-        tickets.resolve(desk, ref, "", by=ALICE, at=hfx(2, 11))
+        tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 11)), ref, "")
     assert caught.value.field == "summary"
 
-    tickets.resolve(desk, ref, "Cleared the CDN cache", by=ALICE, at=hfx(2, 11))
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 11)), ref, "Cleared the CDN cache")
 
     view, entry = last_entry(desk, ref, hfx(2, 12))
     assert view.status == "resolved"
@@ -575,18 +583,22 @@ def test_resolve_on_time(desk: Database, sample_catalog, sample_book) -> None:
 
 def test_resolving_a_breached_ticket_needs_a_breach_reason(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
     late = hfx(3, 12)  # resolution was due Tue 09:00
 
     with pytest.raises(TicketValidationError) as caught:
-        tickets.resolve(desk, ref, "Fixed", by=ALICE, at=late, expected_version=2)
+        tickets.resolve(Actor.of(desk, ALICE, at=late), ref, "Fixed", expected_version=2)
     assert caught.value.field == "breach_reason"
     assert "resolution" in str(caught.value) and "response" in str(caught.value)
     row = stored(desk, ref)
     assert (row.status.value, row.version, row.resolved_at) == ("acknowledged", 2, None)
 
     tickets.resolve(
-        desk, ref, "Fixed", by=ALICE, at=late, breach_reason="Vendor outage", expected_version=2
+        Actor.of(desk, ALICE, at=late),
+        ref,
+        "Fixed",
+        breach_reason="Vendor outage",
+        expected_version=2,
     )
     view, entry = last_entry(desk, ref, late)
     assert entry.meta["breach_reason"] == "Vendor outage"
@@ -599,13 +611,13 @@ def test_reopen_resumes_the_resolution_clock_where_it_stopped(
     desk: Database, sample_catalog, sample_book
 ) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
-    tickets.resolve(desk, ref, "Fixed", by=ALICE, at=hfx(2, 10))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "Fixed")
     with pytest.raises(TicketValidationError) as caught:
-        tickets.reopen(desk, ref, "", by=ALICE, at=hfx(3, 9))
+        tickets.reopen(Actor.of(desk, ALICE, at=hfx(3, 9)), ref, "")
     assert caught.value.field == "reason"
 
-    tickets.reopen(desk, ref, "Customer says it is back", by=ALICE, at=hfx(3, 9))
+    tickets.reopen(Actor.of(desk, ALICE, at=hfx(3, 9)), ref, "Customer says it is back")
 
     view, entry = last_entry(desk, ref, hfx(3, 9))
     assert view.status == "in-progress"
@@ -625,33 +637,33 @@ def test_reopen_resumes_the_resolution_clock_where_it_stopped(
         row, expected_clocks(sample_catalog, sample_book, "velsoft-support", "high", events)
     )
     with pytest.raises(TicketStateError, match="only a resolved ticket"):
-        tickets.reopen(desk, ref, "again", by=ALICE, at=hfx(3, 10))
+        tickets.reopen(Actor.of(desk, ALICE, at=hfx(3, 10)), ref, "again")
 
 
 def test_close_is_final(desk: Database) -> None:
     ref = open_velsoft(desk).reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
     with pytest.raises(TicketStateError, match="cannot become closed"):
-        tickets.close(desk, ref, by=ALICE, at=hfx(2, 9, 6))
-    tickets.resolve(desk, ref, "Fixed", by=ALICE, at=hfx(2, 10))
-    tickets.close(desk, ref, by=ALICE, at=hfx(2, 11))
+        tickets.close(Actor.of(desk, ALICE, at=hfx(2, 9, 6)), ref)
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "Fixed")
+    tickets.close(Actor.of(desk, ALICE, at=hfx(2, 11)), ref)
 
     row = stored(desk, ref)
     assert (row.status.value, row.closed_at, row.resolved_at) == ("closed", hfx(2, 11), hfx(2, 10))
     with pytest.raises(TicketStateError, match="closed"):
-        tickets.reopen(desk, ref, "again", by=ALICE, at=hfx(2, 12))
+        tickets.reopen(Actor.of(desk, ALICE, at=hfx(2, 12)), ref, "again")
     with pytest.raises(TicketStateError):
-        tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 12))
+        tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 12)), ref, True)
     # The log still takes entries: a late email is kept, not refused.
-    tickets.log_contact(desk, ref, "email-in", "Thanks!", by=None, at=hfx(2, 12))
+    tickets.log_contact(Actor.of(desk, None, at=hfx(2, 12)), ref, "email-in", "Thanks!")
 
 
 def test_illegal_transitions_are_refused_clearly(desk: Database) -> None:
     ref = open_velsoft(desk).reference
     with pytest.raises(TicketStateError, match="new cannot become waiting-on-customer"):
-        tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 10))
+        tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, True)
     with pytest.raises(TicketStateError, match="new cannot become resolved"):
-        tickets.resolve(desk, ref, "Fixed", by=ALICE, at=hfx(2, 10))
+        tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "Fixed")
     assert stored(desk, ref).version == 1
 
 
@@ -666,10 +678,10 @@ def test_set_status_dispatches_to_the_actions(desk: Database) -> None:
         ("in-progress", "Came back", "in-progress"),
     ]
     for minute, (status, note, expected) in enumerate(steps, start=10):
-        tickets.set_status(desk, ref, status, by=ALICE, at=hfx(2, 9, minute), note=note)
+        tickets.set_status(Actor.of(desk, ALICE, at=hfx(2, 9, minute)), ref, status, note=note)
         assert stored(desk, ref).status.value == expected
     with pytest.raises(TicketValidationError) as caught:
-        tickets.set_status(desk, ref, "done", by=ALICE, at=hfx(2, 10))
+        tickets.set_status(Actor.of(desk, ALICE, at=hfx(2, 10)), ref, "done")
     assert caught.value.field == "status"
 
 
@@ -679,16 +691,20 @@ def test_set_status_dispatches_to_the_actions(desk: Database) -> None:
 def test_stale_edit_is_refused_naming_what_changed_and_who(desk: Database) -> None:
     view = open_velsoft(desk)
     ref = view.reference
-    tickets.acknowledge(desk, ref, by=ALICE, at=hfx(2, 9, 5))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 5)), ref)
     seen = tickets.get_ticket(desk, ref, now=hfx(2, 9, 6)).version  # Alice's screen
 
-    tickets.change_priority(desk, ref, "medium", "Workaround found", by=BOB, at=hfx(2, 9, 10))
+    tickets.change_priority(
+        Actor.of(desk, BOB, at=hfx(2, 9, 10)), ref, "medium", "Workaround found"
+    )
     # Bob appends to the log without any version: never refused.
-    tickets.add_note(desk, ref, "Told Colleen", by=BOB, at=hfx(2, 9, 11))
-    tickets.reply(desk, ref, "email-out", "Workaround sent", by=BOB, at=hfx(2, 9, 12))
+    tickets.add_note(Actor.of(desk, BOB, at=hfx(2, 9, 11)), ref, "Told Colleen")
+    tickets.reply(Actor.of(desk, BOB, at=hfx(2, 9, 12)), ref, "email-out", "Workaround sent")
 
     with pytest.raises(StaleEditError) as caught:
-        tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 9, 15), expected_version=seen)
+        tickets.set_waiting(
+            Actor.of(desk, ALICE, at=hfx(2, 9, 15)), ref, True, expected_version=seen
+        )
     message = str(caught.value)
     assert ref in message and f"version {seen}" in message and "now 5" in message
     assert BOB in message and "email-out" in message
@@ -698,23 +714,23 @@ def test_stale_edit_is_refused_naming_what_changed_and_who(desk: Database) -> No
 
     with pytest.raises(StaleEditError, match="version 3, now 5"):
         tickets.change_priority(
-            desk, ref, "high", "x", by=ALICE, at=hfx(2, 9, 16), expected_version=3
+            Actor.of(desk, ALICE, at=hfx(2, 9, 16)), ref, "high", "x", expected_version=3
         )
     # With the current version the same edit goes through.
-    tickets.set_waiting(desk, ref, True, by=ALICE, at=hfx(2, 9, 17), expected_version=5)
+    tickets.set_waiting(Actor.of(desk, ALICE, at=hfx(2, 9, 17)), ref, True, expected_version=5)
 
 
 def test_every_action_raises_the_version_by_one_and_records_an_event(desk: Database) -> None:
     ref = open_velsoft(desk).reference
     actions = [
-        lambda at: tickets.acknowledge(desk, ref, by=ALICE, at=at),
-        lambda at: tickets.add_note(desk, ref, "n", by=ALICE, at=at),
-        lambda at: tickets.reply(desk, ref, "call-out", "r", by=ALICE, at=at),
-        lambda at: tickets.change_priority(desk, ref, "medium", "why", by=ALICE, at=at),
-        lambda at: tickets.set_waiting(desk, ref, True, by=ALICE, at=at),
-        lambda at: tickets.log_contact(desk, ref, "email-in", "info", by=None, at=at),
-        lambda at: tickets.set_waiting(desk, ref, False, by=ALICE, at=at),
-        lambda at: tickets.resolve(desk, ref, "done", by=ALICE, at=at),
+        lambda at: tickets.acknowledge(Actor.of(desk, ALICE, at=at), ref),
+        lambda at: tickets.add_note(Actor.of(desk, ALICE, at=at), ref, "n"),
+        lambda at: tickets.reply(Actor.of(desk, ALICE, at=at), ref, "call-out", "r"),
+        lambda at: tickets.change_priority(Actor.of(desk, ALICE, at=at), ref, "medium", "why"),
+        lambda at: tickets.set_waiting(Actor.of(desk, ALICE, at=at), ref, True),
+        lambda at: tickets.log_contact(Actor.of(desk, None, at=at), ref, "email-in", "info"),
+        lambda at: tickets.set_waiting(Actor.of(desk, ALICE, at=at), ref, False),
+        lambda at: tickets.resolve(Actor.of(desk, ALICE, at=at), ref, "done"),
     ]
     for step, action in enumerate(actions):
         assert action(hfx(2, 10, step)) == step + 2
@@ -740,7 +756,8 @@ def test_two_processes_taking_one_ticket_exactly_one_wins(seeded_url: str) -> No
     database = Database(seeded_url)
     try:
         refs = [
-            intake.open_ticket(database, velsoft_draft(), at=OPENED).reference for _ in range(4)
+            intake.open_ticket(Actor.of(database, None, at=OPENED), velsoft_draft()).reference
+            for _ in range(4)
         ]
     finally:
         database.dispose()
@@ -796,8 +813,8 @@ def test_list_tickets_in_queue_order_with_filters(desk: Database) -> None:
     medium = open_velsoft(desk, priority="medium").reference
     high = open_velsoft(desk).reference
     done = open_velsoft(desk).reference
-    tickets.acknowledge(desk, done, by=ALICE, at=hfx(2, 9, 1))
-    tickets.resolve(desk, done, "dup", by=ALICE, at=hfx(2, 9, 2))
+    tickets.acknowledge(Actor.of(desk, ALICE, at=hfx(2, 9, 1)), done)
+    tickets.resolve(Actor.of(desk, ALICE, at=hfx(2, 9, 2)), done, "dup")
 
     # Priority first; within it, tickets with no running clock last.
     assert [t.reference for t in tickets.list_tickets(desk)] == [high, done, medium]

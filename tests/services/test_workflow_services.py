@@ -14,6 +14,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from workflow_helpers import NEW_YORK, itworks_draft, kinds, log_of, open_draft, stored
 
 from deskui.services import intake, tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import (
     NotFoundError,
@@ -36,7 +37,7 @@ OPENED = ny(2, 10)
 
 def _open(desk: Database, **changes: object) -> str:
     ref = open_draft(desk, itworks_draft(**changes), OPENED).reference
-    tickets.acknowledge(desk, ref, by=AGENT, at=ny(2, 10, 5))
+    tickets.acknowledge(Actor.of(desk, AGENT, at=ny(2, 10, 5)), ref)
     return ref
 
 
@@ -58,7 +59,9 @@ def test_triage_form_is_the_policys_checklist_with_substeps(desk: Database) -> N
 def test_answers_are_recorded_logged_and_resumed(desk: Database) -> None:
     ref = _open(desk)
     version = triage.record_answers(
-        desk, ref, {"1": ("yes", "Seen on a web demo"), "2": ("no", "")}, by=AGENT, at=ny(2, 11)
+        Actor.of(desk, AGENT, at=ny(2, 11)),
+        ref,
+        {"1": ("yes", "Seen on a web demo"), "2": ("no", "")},
     )
     form = triage.triage_form(desk, ref)
     assert form.version == version
@@ -75,8 +78,13 @@ def test_answers_are_recorded_logged_and_resumed(desk: Database) -> None:
     ]
     assert {e.meta["checklist"] for e in entries} == {"itworks-triage"}
     # Saving the same answers again writes nothing; a changed one is a new record that wins.
-    assert triage.record_answers(desk, ref, {"2": ("no", "")}, by=AGENT, at=ny(2, 12)) == version
-    triage.record_answers(desk, ref, {"2": ("n-a", "no network involved")}, by=AGENT, at=ny(2, 12))
+    assert (
+        triage.record_answers(Actor.of(desk, AGENT, at=ny(2, 12)), ref, {"2": ("no", "")})
+        == version
+    )
+    triage.record_answers(
+        Actor.of(desk, AGENT, at=ny(2, 12)), ref, {"2": ("n-a", "no network involved")}
+    )
     assert triage.triage_form(desk, ref).steps[1].answer == "n-a"
     with desk.read() as session:
         assert session.scalar(select(func.count()).select_from(TriageRecord)) == 3
@@ -85,17 +93,17 @@ def test_answers_are_recorded_logged_and_resumed(desk: Database) -> None:
 def test_bad_answers_and_steps_are_refused_before_anything_is_written(desk: Database) -> None:
     ref = _open(desk)
     with pytest.raises(TicketValidationError, match="'maybe' is not one of: yes, no, n-a"):
-        triage.record_answers(desk, ref, {"1": ("maybe", "")}, by=AGENT, at=ny(2, 11))
+        triage.record_answers(Actor.of(desk, AGENT, at=ny(2, 11)), ref, {"1": ("maybe", "")})
     with pytest.raises(TicketValidationError, match="6 is not a step of itworks-triage"):
         triage.record_answers(
-            desk, ref, {"1": ("yes", ""), "6": ("yes", "")}, by=AGENT, at=ny(2, 11)
+            Actor.of(desk, AGENT, at=ny(2, 11)), ref, {"1": ("yes", ""), "6": ("yes", "")}
         )
     assert "triage-step" not in kinds(desk, ref)
 
 
 def test_a_team_checklist_when_the_policy_has_none(desk: Database) -> None:
     view = intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=OPENED),
         itworks_draft(
             team="kenco",
             organisation="acme-foods",
@@ -103,7 +111,6 @@ def test_a_team_checklist_when_the_policy_has_none(desk: Database) -> None:
             product="kenco-wes",
             priority="software-error",
         ),
-        at=OPENED,
     )
     assert triage.triage_form(desk, view.reference).checklist == "kenco-triage"
 
@@ -111,10 +118,12 @@ def test_a_team_checklist_when_the_policy_has_none(desk: Database) -> None:
 def test_reclassification_needs_a_reason_and_keeps_the_old_category(desk: Database) -> None:
     ref = _open(desk)
     with pytest.raises(TicketValidationError, match="a reason"):
-        triage.reclassify(desk, ref, "training", " ", by=AGENT, at=ny(2, 11))
+        triage.reclassify(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "training", " ")
     with pytest.raises(TicketValidationError, match="'billing' is not a category"):
-        triage.reclassify(desk, ref, "billing", "why", by=AGENT, at=ny(2, 11))
-    triage.reclassify(desk, ref, "training", "Operator error: wrong filter", by=AGENT, at=ny(2, 11))
+        triage.reclassify(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "billing", "why")
+    triage.reclassify(
+        Actor.of(desk, AGENT, at=ny(2, 11)), ref, "training", "Operator error: wrong filter"
+    )
     ticket = stored(desk, ref)
     assert (ticket.category.value, ticket.reclassified_from.value) == ("training", "technical")
     entry = log_of(desk, ref)[-1]
@@ -129,7 +138,7 @@ def test_reclassification_needs_a_reason_and_keeps_the_old_category(desk: Databa
     }
     assert tickets.get_ticket(desk, ref, now=ny(2, 11)).assignee == AGENT
     with pytest.raises(TicketValidationError, match="already training"):
-        triage.reclassify(desk, ref, "training", "again", by=AGENT, at=ny(2, 12))
+        triage.reclassify(Actor.of(desk, AGENT, at=ny(2, 12)), ref, "training", "again")
 
 
 def test_training_falls_back_to_the_training_specialist(desk: Database) -> None:
@@ -141,7 +150,7 @@ def test_training_falls_back_to_the_training_specialist(desk: Database) -> None:
         ),
         OPENED,
     ).reference
-    triage.reclassify(desk, ref, "training", "How-to question", by=AGENT, at=ny(2, 11))
+    triage.reclassify(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "training", "How-to question")
     assert log_of(desk, ref)[-1].meta["suggested_assignee"] == TRAINER
 
 
@@ -151,7 +160,7 @@ def test_training_falls_back_to_the_training_specialist(desk: Database) -> None:
 def test_a_software_bug_gets_a_workaround_then_the_seven_steps_in_order(desk: Database) -> None:
     ref = _open(desk)
     modification.start_modification(
-        desk, ref, workaround="Run the report per campus", by=AGENT, at=ny(2, 11)
+        Actor.of(desk, AGENT, at=ny(2, 11)), ref, workaround="Run the report per campus"
     )
     state = modification.workflow_state(desk, ref)
     assert state.workaround == "Run the report per campus"
@@ -160,30 +169,28 @@ def test_a_software_bug_gets_a_workaround_then_the_seven_steps_in_order(desk: Da
     assert stored(desk, ref).status.value == "in-progress"
     assert kinds(desk, ref)[-3:] == ["note", "system", "status-change"]
     with pytest.raises(TicketStateError, match="already started"):
-        modification.start_modification(desk, ref, by=AGENT, at=ny(2, 11))
+        modification.start_modification(Actor.of(desk, AGENT, at=ny(2, 11)), ref)
     with pytest.raises(TicketStateError, match=r"modification step 1 \(Reproduce"):
-        modification.complete_task(desk, ref, "modification", "2", by=AGENT, at=ny(2, 12))
+        modification.complete_task(Actor.of(desk, AGENT, at=ny(2, 12)), ref, "modification", "2")
     with pytest.raises(NotFoundError, match="no modification step '9'"):
-        modification.complete_task(desk, ref, "modification", "9", by=AGENT, at=ny(2, 12))
+        modification.complete_task(Actor.of(desk, AGENT, at=ny(2, 12)), ref, "modification", "9")
     for key in ("1", "2", "3"):
         modification.complete_task(
-            desk, ref, "modification", key, notes=f"step {key}", by=AGENT, at=ny(2, 12)
+            Actor.of(desk, AGENT, at=ny(2, 12)), ref, "modification", key, notes=f"step {key}"
         )
     with pytest.raises(TicketValidationError, match="completion date"):
-        modification.complete_task(desk, ref, "modification", "4", by=AGENT, at=ny(2, 13))
+        modification.complete_task(Actor.of(desk, AGENT, at=ny(2, 13)), ref, "modification", "4")
     with pytest.raises(TicketValidationError, match="not a date and time"):
         modification.complete_task(
-            desk, ref, "modification", "4", value="next week", by=AGENT, at=ny(2, 13)
+            Actor.of(desk, AGENT, at=ny(2, 13)), ref, "modification", "4", value="next week"
         )
     modification.complete_task(
-        desk,
+        Actor.of(desk, AGENT, at=ny(2, 13)),
         ref,
         "modification",
         "4",
         notes="Told Ms Marsh by phone",
         value="2026-02-20T17:00-05:00",
-        by=AGENT,
-        at=ny(2, 13),
     )
     ticket = stored(desk, ref)
     assert ticket.eta_at == ny(20, 17)
@@ -197,13 +204,13 @@ def test_a_software_bug_gets_a_workaround_then_the_seven_steps_in_order(desk: Da
         "records": "eta",
         "value": eta.meta["to"],
     }
-    modification.complete_task(desk, ref, "modification", "5", by=AGENT, at=ny(3, 9))
+    modification.complete_task(Actor.of(desk, AGENT, at=ny(3, 9)), ref, "modification", "5")
     with pytest.raises(TicketValidationError, match="the release is required"):
-        modification.complete_task(desk, ref, "modification", "6", by=AGENT, at=ny(3, 10))
+        modification.complete_task(Actor.of(desk, AGENT, at=ny(3, 10)), ref, "modification", "6")
     modification.complete_task(
-        desk, ref, "modification", "6", value="2026.2.1", by=AGENT, at=ny(3, 10)
+        Actor.of(desk, AGENT, at=ny(3, 10)), ref, "modification", "6", value="2026.2.1"
     )
-    modification.complete_task(desk, ref, "modification", "7", by=AGENT, at=ny(3, 11))
+    modification.complete_task(Actor.of(desk, AGENT, at=ny(3, 11)), ref, "modification", "7")
     state = modification.workflow_state(desk, ref)
     assert state.fixed_in_release == "2026.2.1"
     assert state.tasks_done == 7 and state.next_task is None
@@ -212,7 +219,7 @@ def test_a_software_bug_gets_a_workaround_then_the_seven_steps_in_order(desk: Da
 
 def test_no_plan_no_modification(desk: Database) -> None:
     view = intake.open_ticket(
-        desk,
+        Actor.of(desk, None, at=OPENED),
         itworks_draft(
             team="velsoft",
             organisation=None,
@@ -220,10 +227,9 @@ def test_no_plan_no_modification(desk: Database) -> None:
             contact_email="colleen@maritime-health.example",
             priority="high",
         ),
-        at=OPENED,
     )
     with pytest.raises(TicketStateError, match="has software-modification steps"):
-        modification.start_modification(desk, view.reference, by="jleblanc", at=ny(2, 11))
+        modification.start_modification(Actor.of(desk, "jleblanc", at=ny(2, 11)), view.reference)
 
 
 # ---- approvals ---------------------------------------------------------------------------------
@@ -233,25 +239,27 @@ def test_change_request_approval_with_a_quote_then_the_change_request_steps(
     desk: Database,
 ) -> None:
     ref = _open(desk)
-    triage.reclassify(desk, ref, "change-request", "Wants a new report", by=AGENT, at=ny(2, 11))
-    approvals.request_approval(desk, ref, "New transfer report", by=AGENT, at=ny(2, 11))
+    triage.reclassify(
+        Actor.of(desk, AGENT, at=ny(2, 11)), ref, "change-request", "Wants a new report"
+    )
+    approvals.request_approval(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "New transfer report")
     assert stored(desk, ref).awaiting_approval
     assert [p.reference for p in approvals.pending_approvals(desk)] == [ref]
     with pytest.raises(TicketStateError, match="already waiting"):
-        approvals.request_approval(desk, ref, "again", by=AGENT, at=ny(2, 11))
+        approvals.request_approval(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "again")
 
     with pytest.raises(RoleRefusedError, match="bthompson may not decide change"):
-        approvals.decide(desk, ref, "approved", "fine", quote="$1", by=AGENT, at=ny(2, 12))
+        approvals.decide(Actor.of(desk, AGENT, at=ny(2, 12)), ref, "approved", "fine", quote="$1")
     with desk.read() as session:
         refusal = session.scalars(select(AuditRefusal)).one()
     assert (refusal.actor, refusal.target) == (AGENT, ref)
     with pytest.raises(TicketValidationError, match="needs a quote"):
-        approvals.decide(desk, ref, "approved", "fine", by=APPROVER, at=ny(2, 12))
+        approvals.decide(Actor.of(desk, APPROVER, at=ny(2, 12)), ref, "approved", "fine")
     with pytest.raises(TicketValidationError, match="a note"):
-        approvals.decide(desk, ref, "approved", "", quote="$1", by=APPROVER, at=ny(2, 12))
+        approvals.decide(Actor.of(desk, APPROVER, at=ny(2, 12)), ref, "approved", "", quote="$1")
 
     approvals.decide(
-        desk, ref, "approved", "Worth doing", quote="USD 2,400", by=APPROVER, at=ny(2, 13)
+        Actor.of(desk, APPROVER, at=ny(2, 13)), ref, "approved", "Worth doing", quote="USD 2,400"
     )
     state = modification.workflow_state(desk, ref)
     assert not state.awaiting_approval and state.quote_required
@@ -260,15 +268,15 @@ def test_change_request_approval_with_a_quote_then_the_change_request_steps(
     assert [t.label for t in state.tasks] == ["CR1", "CR2", "CR3"] + [f"M{n}" for n in range(1, 8)]
     decision = [e for e in log_of(desk, ref) if e.kind.value == "approval"][-1]
     assert decision.meta == {"event": "approved", "quote": "USD 2,400"}
-    modification.complete_task(desk, ref, "change-request", "1", by=AGENT, at=ny(2, 14))
+    modification.complete_task(Actor.of(desk, AGENT, at=ny(2, 14)), ref, "change-request", "1")
     # The quote step takes the approved quote unless another is given.
-    modification.complete_task(desk, ref, "change-request", "2", by=AGENT, at=ny(2, 14))
+    modification.complete_task(Actor.of(desk, AGENT, at=ny(2, 14)), ref, "change-request", "2")
     with pytest.raises(TicketValidationError, match="approved, declined"):
         modification.complete_task(
-            desk, ref, "change-request", "3", value="ok", by=AGENT, at=ny(2, 15)
+            Actor.of(desk, AGENT, at=ny(2, 15)), ref, "change-request", "3", value="ok"
         )
     modification.complete_task(
-        desk, ref, "change-request", "3", value="approved", by=AGENT, at=ny(2, 15)
+        Actor.of(desk, AGENT, at=ny(2, 15)), ref, "change-request", "3", value="approved"
     )
     values = [t.value for t in modification.workflow_state(desk, ref).tasks[:3]]
     assert values == [None, "USD 2,400", "approved"]
@@ -277,8 +285,8 @@ def test_change_request_approval_with_a_quote_then_the_change_request_steps(
 
 def test_a_decline_goes_back_to_the_assignee(desk: Database) -> None:
     ref = _open(desk, category="change-request", priority="low")
-    approvals.request_approval(desk, ref, "A new module", by=AGENT, at=ny(2, 11))
-    approvals.decide(desk, ref, "declined", "Not this year", by=APPROVER, at=ny(2, 12))
+    approvals.request_approval(Actor.of(desk, AGENT, at=ny(2, 11)), ref, "A new module")
+    approvals.decide(Actor.of(desk, APPROVER, at=ny(2, 12)), ref, "declined", "Not this year")
     ticket = stored(desk, ref)
     assert not ticket.awaiting_approval
     assert ticket.status.value == "acknowledged"
@@ -286,7 +294,7 @@ def test_a_decline_goes_back_to_the_assignee(desk: Database) -> None:
     with desk.read() as session:
         assert session.scalar(select(func.count()).select_from(TicketTask)) == 0
     with pytest.raises(TicketStateError, match="no request waiting"):
-        approvals.decide(desk, ref, "approved", "x", quote="1", by=APPROVER, at=ny(2, 13))
+        approvals.decide(Actor.of(desk, APPROVER, at=ny(2, 13)), ref, "approved", "x", quote="1")
 
 
 # ---- resolution and feedback -------------------------------------------------------------------
@@ -295,15 +303,18 @@ def test_a_decline_goes_back_to_the_assignee(desk: Database) -> None:
 def test_feedback_only_on_resolved_tickets_and_logged(desk: Database) -> None:
     ref = _open(desk)
     with pytest.raises(TicketStateError, match="acknowledged: feedback is recorded once"):
-        feedback.record_feedback(desk, ref, 5, at=ny(2, 12))
+        feedback.record_feedback(Actor.of(desk, None, at=ny(2, 12)), ref, 5)
     feedback.contact_and_resolve(
-        desk, ref, "Fixed: the report is right now", "Report corrected", by=AGENT, at=ny(2, 12)
+        Actor.of(desk, AGENT, at=ny(2, 12)),
+        ref,
+        "Fixed: the report is right now",
+        "Report corrected",
     )
     assert kinds(desk, ref)[-2:] == ["email-out", "status-change"]
     for bad, message in ((0, "0 is not from 1 to 5"), ("five", "'five' is not a whole")):
         with pytest.raises(TicketValidationError, match=message):
-            feedback.record_feedback(desk, ref, bad, at=ny(2, 13))
-    feedback.record_feedback(desk, ref, "4", "Quick, thanks", at=ny(2, 13))
+            feedback.record_feedback(Actor.of(desk, None, at=ny(2, 13)), ref, bad)
+    feedback.record_feedback(Actor.of(desk, None, at=ny(2, 13)), ref, "4", "Quick, thanks")
     entry = log_of(desk, ref)[-1]
     assert (entry.kind.value, entry.direction.value, entry.body, entry.meta) == (
         "feedback",
@@ -311,7 +322,7 @@ def test_feedback_only_on_resolved_tickets_and_logged(desk: Database) -> None:
         "Quick, thanks",
         {"score": 4},
     )
-    tickets.close(desk, ref, by=AGENT, at=ny(3, 9))
-    feedback.record_feedback(desk, ref, 5, by=AGENT, at=ny(3, 10))
+    tickets.close(Actor.of(desk, AGENT, at=ny(3, 9)), ref)
+    feedback.record_feedback(Actor.of(desk, AGENT, at=ny(3, 10)), ref, 5)
     with desk.read() as session:
         assert [f.score for f in session.scalars(select(Feedback).order_by(Feedback.id))] == [4, 5]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketConflictError
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.lifecycle import acknowledge
@@ -23,7 +24,7 @@ def take_tickets(
         for reference in references:
             barrier.wait(timeout=60)
             try:
-                acknowledge(database, reference, by=handle, at=at)
+                acknowledge(Actor.of(database, handle, at=at), reference)
             except TicketConflictError as exc:
                 results.put((reference, handle, f"refused: {exc}"))
             else:
@@ -44,7 +45,7 @@ def open_routed_tickets(
     try:
         for _ in range(count):
             barrier.wait(timeout=60)
-            results.put(open_ticket(database, draft, at=at, route=True).reference)
+            results.put(open_ticket(Actor.of(database, None, at=at), draft, route=True).reference)
     except BaseException as exc:
         results.put(("error", f"{type(exc).__name__}: {exc}"))
         raise

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from deskui.services import intake
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.store.models import Interaction, Ticket
@@ -39,7 +40,7 @@ def itworks_draft(**changes: object) -> TicketDraft:
 
 
 def open_draft(desk: Database, draft: TicketDraft, at: dt.datetime) -> TicketView:
-    return intake.open_ticket(desk, draft, at=at)
+    return intake.open_ticket(Actor.of(desk, None, at=at), draft)
 
 
 def stored(desk: Database, ref: str) -> Ticket:

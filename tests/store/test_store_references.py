@@ -17,6 +17,10 @@ from deskui.store.models import ReferenceCounter, Ticket
 from deskui.store.references import format_reference, next_reference
 from deskui.store.session import Database
 
+# One worker runs every 'many-processes' test (under `make test`'s pytest-xdist), one after
+# another: each starts several writer processes, so two at once would overload the machine.
+pytestmark = pytest.mark.xdist_group("many-processes")
+
 PROCESSES = 4
 TICKETS_EACH = 25
 

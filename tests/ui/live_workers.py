@@ -12,6 +12,7 @@ import json
 import sys
 import time
 
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.lifecycle import add_note
@@ -38,10 +39,10 @@ def another_agents_work(
             priority="high",
             opened_at=at,
         )
-        new_ref = open_ticket(database, draft, at=at).reference
+        new_ref = open_ticket(Actor.of(database, None, at=at), draft).reference
         opened = time.time()
         time.sleep(0.3)  # two commits, measured one by one
-        add_note(database, ref, note, by="dpatel", at=at)
+        add_note(Actor.of(database, "dpatel", at=at), ref, note)
         noted = time.time()
         return new_ref, opened, noted
     finally:

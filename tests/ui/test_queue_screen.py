@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pilot_helpers import wait_until
 from textual.widgets import DataTable, Static, TabbedContent
 
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.draft import TicketDraft
@@ -107,7 +108,7 @@ def _open_urgent_ticket(desk: DeskService) -> None:
         category="technical",
         priority="very-high",
     )
-    open_ticket(desk.database, draft, at=desk.now())
+    open_ticket(Actor.of(desk.database, None, at=desk.now()), draft)
 
 
 async def test_enter_opens_the_ticket_under_the_cursor_and_escape_returns(

@@ -29,6 +29,7 @@ from ticket_helpers import (
 )
 
 from deskui.domain.vocabulary import Direction, InteractionKind
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import assign
 from deskui.settings import Settings
 from deskui.store.models import Interaction
@@ -84,7 +85,7 @@ async def change_elsewhere(settings: Settings, ref: str, handle: str) -> None:
     assert settings.now is not None
     database = Database(settings.database_url)
     try:
-        assign(database, ref, handle, by="jmorales", at=settings.now)
+        assign(Actor.of(database, "jmorales", at=settings.now), ref, handle)
     finally:
         database.dispose()
 

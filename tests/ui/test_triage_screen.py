@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 from ticket_helpers import AGENT, open_test_ticket, reloaded, show_ticket
 
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import acknowledge, resolve
 from deskui.services.workflow import approvals, triage
 from deskui.settings import Settings
@@ -163,8 +164,8 @@ async def test_feedback_on_a_resolved_ticket(make_app: AppFactory, demo_settings
     database = Database(demo_settings.database_url)
     try:
         assert demo_settings.now is not None
-        acknowledge(database, ref, by=AGENT, at=demo_settings.now)
-        resolve(database, ref, "Printer driver reset", by=AGENT, at=demo_settings.now)
+        acknowledge(Actor.of(database, AGENT, at=demo_settings.now), ref)
+        resolve(Actor.of(database, AGENT, at=demo_settings.now), ref, "Printer driver reset")
     finally:
         database.dispose()
     app = make_app()
@@ -194,10 +195,10 @@ async def test_an_approver_approves_and_the_steps_are_worked_from_the_app(
     try:
         assert demo_settings.now is not None
         triage.reclassify(
-            database, ref, "change-request", "New report", by=AGENT, at=demo_settings.now
+            Actor.of(database, AGENT, at=demo_settings.now), ref, "change-request", "New report"
         )
         approvals.request_approval(
-            database, ref, "A fee report by term", by=AGENT, at=demo_settings.now
+            Actor.of(database, AGENT, at=demo_settings.now), ref, "A fee report by term"
         )
     finally:
         database.dispose()

@@ -17,6 +17,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from ticket_helpers import open_test_ticket, screen_text, show_ticket
 
+from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import log_contact
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -40,12 +41,10 @@ def hostile_ticket(settings: Settings) -> str:
     database = Database(settings.database_url)
     try:
         log_contact(
-            database,
+            Actor.of(database, None, at=settings.now),
             ref,
             "call-in",
             f"said: {HOSTILE}",
-            by=None,
-            at=settings.now,
             author_name=HOSTILE,
         )
     finally:

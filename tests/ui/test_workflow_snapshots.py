@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from ticket_helpers import AGENT, open_test_ticket
 
+from deskui.services.actor import Actor
 from deskui.services.workflow import triage
 from deskui.settings import Settings
 from deskui.store.session import Database
@@ -31,7 +32,7 @@ def _half_done_ticket(settings: Settings) -> str:
     database = Database(settings.database_url)
     try:
         triage.record_answers(
-            database, ref, {"1": ("yes", "Seen on a web demo")}, by=AGENT, at=settings.now
+            Actor.of(database, AGENT, at=settings.now), ref, {"1": ("yes", "Seen on a web demo")}
         )
     finally:
         database.dispose()

@@ -13,6 +13,7 @@ from pilot_helpers import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.lifecycle import get_ticket
@@ -56,7 +57,7 @@ def open_test_ticket(
             priority=priority,
             opened_at=opened,
         )
-        return open_ticket(database, draft, at=opened).reference
+        return open_ticket(Actor.of(database, None, at=opened), draft).reference
     finally:
         database.dispose()
 

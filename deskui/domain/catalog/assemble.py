@@ -51,8 +51,8 @@ def assemble(documents: Sequence[tuple[str, Any]], *, some_unreadable: bool = Fa
         result.parts.unverifiable |= set(SECTIONS) - set(result.section_sources)
     for finding in check_references(result.parts):
         section = finding.path[0] if finding.path else None
-        source = result.section_sources.get(section) if isinstance(section, str) else None
-        result.findings.append(SourcedFinding(source, finding))
+        where = result.section_sources.get(section) if isinstance(section, str) else None
+        result.findings.append(SourcedFinding(where, finding))
     return result
 
 

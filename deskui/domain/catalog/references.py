@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from deskui.domain.catalog.errors import FieldPath, Finding
 from deskui.domain.catalog.parts import CatalogParts, Entry
@@ -38,7 +39,7 @@ class _Checker:
         for key, section in SECTIONS.items():
             if section.name_field is None or not section.many:
                 continue
-            entries: list[Entry] = getattr(self.parts, key)  # type: ignore[type-arg]
+            entries: list[Entry[Any]] = getattr(self.parts, key)
             found = {getattr(e.spec, section.name_field) for e in entries}
             self.names[key] = found | self.parts.invalid_names.get(key, set())
 
@@ -87,7 +88,7 @@ def _duplicates(c: _Checker) -> None:
     for key, section in SECTIONS.items():
         if section.name_field is None or not section.many:
             continue
-        entries: list[Entry] = getattr(c.parts, key)  # type: ignore[type-arg]
+        entries: list[Entry[Any]] = getattr(c.parts, key)
         _report_twice(
             c,
             ((e.index, getattr(e.spec, section.name_field)) for e in entries),
@@ -183,12 +184,12 @@ def _scope(c: _Checker, policy: str | None, team: str | None, base: FieldPath) -
 def _workflows(c: _Checker) -> None:
     modification_scopes = set()
     for entry in c.parts.modification_steps:
-        spec = entry.spec
-        _scope(c, spec.policy, spec.team, ("modification_steps", entry.index))
-        modification_scopes.add((spec.policy, spec.team))
+        steps = entry.spec
+        _scope(c, steps.policy, steps.team, ("modification_steps", entry.index))
+        modification_scopes.add((steps.policy, steps.team))
     seen: dict[tuple[str | None, str | None], str] = {}
-    for entry in c.parts.triage_checklists:
-        spec, base = entry.spec, ("triage_checklists", entry.index)
+    for checklist in c.parts.triage_checklists:
+        spec, base = checklist.spec, ("triage_checklists", checklist.index)
         _scope(c, spec.policy, spec.team, base)
         scope = (spec.policy, spec.team)
         if scope in seen:

@@ -20,7 +20,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from deskui.services.errors import NotFoundError, TicketNotFoundError
 from deskui.services.tickets.unit_of_work import normalise_reference
@@ -88,11 +88,13 @@ def beat(
         agent_id = session.scalar(select(Agent.id).where(Agent.handle == handle))
         if agent_id is None:
             raise NotFoundError(f"unknown agent {handle!r}")
-        updated = session.execute(
+        result = session.execute(
             update(TicketPresence)
             .where(TicketPresence.ticket_id == ticket_id, TicketPresence.session_id == session_id)
             .values(seen_at=at, agent_id=agent_id)
-        ).rowcount
+        )
+        assert isinstance(result, CursorResult)  # an UPDATE's result counts its rows
+        updated = result.rowcount
         if not updated:
             session.add(
                 TicketPresence(

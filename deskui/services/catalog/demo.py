@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from deskui.domain.catalog.errors import SampleDataError
 from deskui.domain.catalog.organisations import OrganisationSpec
+from deskui.services.actor import Actor
 from deskui.services.catalog.load import Catalog, load_catalog_from_directory
 from deskui.services.catalog.seeding import seed_catalog
 from deskui.services.errors import ServiceError, TicketValidationError
@@ -133,7 +134,7 @@ def _tell_stories(
             priority=priorities[rank] if rank < len(priorities) else priorities[-1],
             opened_at=opened,
         )
-        ref = open_ticket(database, draft, at=opened).reference
+        ref = open_ticket(Actor.of(database, None, at=opened), draft).reference
         status = _play(database, ref, story, agent, opened, now)
         summary.tickets += 1
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
@@ -147,22 +148,29 @@ def _play(
 
     if story in ("new", "urgent"):
         return "new"
-    acknowledge(database, ref, by=agent, at=after(5))
+    acknowledge(Actor.of(database, agent, at=after(5)), ref)
     if story == "acknowledged":
         return "acknowledged"
     if story == "breached":
-        add_note(database, ref, "Waiting for development to look at it.", by=agent, at=after(60))
+        add_note(
+            Actor.of(database, agent, at=after(60)), ref, "Waiting for development to look at it."
+        )
         return "in-progress (breached)"
-    reply(database, ref, "call-out", "Called back; looking into it now.", by=agent, at=after(12))
+    reply(
+        Actor.of(database, agent, at=after(12)),
+        ref,
+        "call-out",
+        "Called back; looking into it now.",
+    )
     if story == "in-progress":
         return "in-progress"
     if story == "waiting":
-        set_waiting(database, ref, True, by=agent, at=after(120))
+        set_waiting(Actor.of(database, agent, at=after(120)), ref, True)
         return "waiting-on-customer"
     summary = "Walked the customer through it; confirmed working."
     try:
-        resolve(database, ref, summary, by=agent, at=after(180))
+        resolve(Actor.of(database, agent, at=after(180)), ref, summary)
     except TicketValidationError:
         reason = "Needed a developer who was on leave."
-        resolve(database, ref, summary, by=agent, at=after(180), breach_reason=reason)
+        resolve(Actor.of(database, agent, at=after(180)), ref, summary, breach_reason=reason)
     return "resolved"

@@ -160,9 +160,9 @@ class _Seeder:
             new = self._exists(models.Calendar, models.Calendar.name, spec.name) is None
             self.calendars[spec.name] = save_calendar(self.session, spec)
             self.summary.count("calendars", new=new)
-        for spec in self.catalog.policies.values():
-            new = self._exists(models.SlaPolicy, models.SlaPolicy.name, spec.name) is None
-            self.policies[spec.name] = save_policy(self.session, spec)
+        for policy in self.catalog.policies.values():
+            new = self._exists(models.SlaPolicy, models.SlaPolicy.name, policy.name) is None
+            self.policies[policy.name] = save_policy(self.session, policy)
             self.summary.count("policies", new=new)
         self._teams()
         self._products()

@@ -1,10 +1,10 @@
-"""What the new-ticket form asks of the database, for the signed-in agent (``n`` on the queue).
+"""What the new-ticket form asks of the database (``n`` on the queue).
 
-``IntakeDesk`` answers the form's questions (organisations to search, an organisation's
-contacts and contract teams, the policy that would apply with its priorities' definitions, the
-entitlement flags as the agent types) and opens the ticket through ``open_ticket`` with routing
-and, for a web ticket, a queued acknowledgement. The UI never touches the store; every method
-does blocking database work, so call it from a thread worker.
+The form's questions: organisations to search, an organisation's contacts and contract teams,
+the policy that would apply with its priorities' definitions, and the entitlement flags as the
+agent types. The form then opens the ticket with ``open_ticket(actor, draft, route=True,
+acknowledge=True)``, like ``deskui ticket new``. Each function does blocking database work, so
+the UI calls it from a thread worker.
 
 Entitlement is shown, never enforced: a non-liaison contact and an organisation with no active
 contract are flagged and the ticket is still opened.
@@ -12,29 +12,20 @@ contract are flagged and the ticket is still opened.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from deskui.domain.vocabulary import Category, Channel
-from deskui.services.intake.mail_in import IngestResult
-from deskui.services.intake.opening import active_contract, open_ticket
-from deskui.services.intake.quarantine import (
-    QuarantinedMail,
-    dismiss_quarantined,
-    list_quarantine,
-    read_quarantined,
-    retry_quarantined,
-)
-from deskui.services.tickets.desk import DeskService
-from deskui.services.tickets.draft import TicketDraft
+from deskui.services.intake.opening import active_contract
 from deskui.services.tickets.reads import priority_view
 from deskui.services.tickets.sla_context import policy_for
-from deskui.services.tickets.views import PriorityView, TicketView
+from deskui.services.tickets.views import PriorityView
 from deskui.store.models import Contact, Organisation, Product, Team
+from deskui.store.session import Database
 
-ACK_DOMAIN = "deskui.invalid"
 CHANNEL_LABELS: dict[Channel, str] = {
     Channel.PHONE: "Phone",
     Channel.EMAIL: "Email",
@@ -111,138 +102,92 @@ class IntakeChoices:
     categories: tuple[Choice, ...]
 
 
-class IntakeDesk:
-    """The new-ticket form's questions and its write, for ``desk``'s signed-in agent."""
-
-    def __init__(self, desk: DeskService, *, acknowledge_domain: str = ACK_DOMAIN) -> None:
-        self.desk = desk
-        self.acknowledge_domain = acknowledge_domain
-
-    def choices(self) -> IntakeChoices:
-        with self.desk.database.read() as session:
-            organisations = tuple(
-                Choice(slug, name)
-                for slug, name in session.execute(
-                    select(Organisation.slug, Organisation.name).order_by(Organisation.name)
-                )
+def form_choices(database: Database) -> IntakeChoices:
+    """What the form offers: organisations, teams, products, channels and categories."""
+    with database.read() as session:
+        organisations = tuple(
+            Choice(slug, name)
+            for slug, name in session.execute(
+                select(Organisation.slug, Organisation.name).order_by(Organisation.name)
             )
-            teams = tuple(
-                Choice(slug, name)
-                for slug, name in session.execute(select(Team.slug, Team.name).order_by(Team.slug))
-            )
-            products = tuple(
-                Choice(slug, name)
-                for slug, name in session.execute(
-                    select(Product.slug, Product.name).order_by(Product.name)
-                )
-            )
-        return IntakeChoices(
-            organisations=organisations,
-            teams=teams,
-            products=products,
-            channels=tuple(Choice(c.value, label) for c, label in CHANNEL_LABELS.items()),
-            categories=tuple(Choice(c.value, label) for c, label in CATEGORY_LABELS.items()),
         )
+        teams = tuple(
+            Choice(slug, name)
+            for slug, name in session.execute(select(Team.slug, Team.name).order_by(Team.slug))
+        )
+        products = tuple(
+            Choice(slug, name)
+            for slug, name in session.execute(
+                select(Product.slug, Product.name).order_by(Product.name)
+            )
+        )
+    return IntakeChoices(
+        organisations=organisations,
+        teams=teams,
+        products=products,
+        channels=tuple(Choice(c.value, label) for c, label in CHANNEL_LABELS.items()),
+        categories=tuple(Choice(c.value, label) for c, label in CATEGORY_LABELS.items()),
+    )
 
-    def organisation(self, slug: str) -> OrganisationFacts | None:
-        """The organisation ``slug`` (``None`` if there is none)."""
-        now = self.desk.now()
-        with self.desk.database.read() as session:
-            row = session.scalars(
-                select(Organisation).where(Organisation.slug == slug)
+
+def organisation_facts(
+    database: Database, slug: str, *, now: dt.datetime
+) -> OrganisationFacts | None:
+    """The organisation ``slug`` (``None`` if there is none) and its teams at ``now``."""
+    with database.read() as session:
+        row = session.scalars(select(Organisation).where(Organisation.slug == slug)).one_or_none()
+        if row is None:
+            return None
+        contacts = tuple(
+            ContactChoice(c.email, c.name, c.role)
+            for c in session.scalars(
+                select(Contact).where(Contact.organisation_id == row.id).order_by(Contact.name)
+            )
+        )
+        teams: set[str] = set()
+        for contract in row.contracts:
+            day = now.astimezone(ZoneInfo(contract.team.calendar.timezone)).date()
+            if contract.active_from <= day and (
+                contract.active_to is None or day <= contract.active_to
+            ):
+                teams.add(contract.team.slug)
+        return OrganisationFacts(row.slug, row.name, contacts, tuple(sorted(teams)))
+
+
+def entitlement(
+    database: Database,
+    organisation: str | None,
+    team: str,
+    contact_email: str | None,
+    *,
+    now: dt.datetime,
+) -> Entitlement | None:
+    """The contract, policy and flags a ticket for these would get at ``now`` (``None``:
+    no such team)."""
+    with database.read() as session:
+        team_row = session.scalars(select(Team).where(Team.slug == team)).one_or_none()
+        if team_row is None:
+            return None
+        org_row = (
+            session.scalars(
+                select(Organisation).where(Organisation.slug == organisation)
             ).one_or_none()
-            if row is None:
-                return None
-            contacts = tuple(
-                ContactChoice(c.email, c.name, c.role)
-                for c in session.scalars(
-                    select(Contact).where(Contact.organisation_id == row.id).order_by(Contact.name)
-                )
-            )
-            teams: set[str] = set()
-            for contract in row.contracts:
-                day = now.astimezone(ZoneInfo(contract.team.calendar.timezone)).date()
-                if contract.active_from <= day and (
-                    contract.active_to is None or day <= contract.active_to
-                ):
-                    teams.add(contract.team.slug)
-            return OrganisationFacts(row.slug, row.name, contacts, tuple(sorted(teams)))
-
-    def entitlement(
-        self, organisation: str | None, team: str, contact_email: str | None
-    ) -> Entitlement | None:
-        """The contract, policy and flags a ticket for these would get now (``None``: no
-        such team)."""
-        now = self.desk.now()
-        database = self.desk.database
-        with database.read() as session:
-            team_row = session.scalars(select(Team).where(Team.slug == team)).one_or_none()
-            if team_row is None:
-                return None
-            org_row = (
-                session.scalars(
-                    select(Organisation).where(Organisation.slug == organisation)
-                ).one_or_none()
-                if organisation
-                else None
-            )
-            day = now.astimezone(ZoneInfo(team_row.calendar.timezone)).date()
-            contract = active_contract(session, org_row, team_row, day)
-            policy_row = contract.policy if contract is not None else team_row.policy
-            if policy_row is None:
-                return None
-            _, policy = policy_for(database, session, policy_row.name)
-            email = (contact_email or "").strip().lower()
-            liaison = contract is not None and any(c.email == email for c in contract.liaisons)
-            return Entitlement(
-                contract=(contract.reference or f"#{contract.id}") if contract else None,
-                policy=policy.name,
-                priorities=tuple(priority_view(policy, p.slug) for p in policy.priorities),
-                default_priority=policy.default_priority,
-                no_entitlement=contract is None,
-                non_liaison=contract is not None and not liaison,
-            )
-
-    def open(self, draft: TicketDraft) -> TicketView:
-        """Open the ticket as the signed-in agent: routed, and acknowledged by mail if it came
-        from the web (queued; ``deskui mail send-pending`` sends it)."""
-        return open_ticket(
-            self.desk.database,
-            draft,
-            at=self.desk.now(),
-            by=self.desk.agent.handle,
-            route=True,
-            acknowledge_domain=self.acknowledge_domain,
+            if organisation
+            else None
         )
-
-
-class QuarantineDesk:
-    """The quarantine screen's reads and actions, as the signed-in agent."""
-
-    def __init__(self, desk: DeskService, *, acknowledge_domain: str = ACK_DOMAIN) -> None:
-        self.desk = desk
-        self.acknowledge_domain = acknowledge_domain
-
-    def waiting(self) -> list[QuarantinedMail]:
-        return list_quarantine(self.desk.database)
-
-    def read(self, quarantine_id: int) -> QuarantinedMail:
-        return read_quarantined(self.desk.database, quarantine_id)
-
-    def retry(
-        self, quarantine_id: int, *, team: str | None = None, ticket: str | None = None
-    ) -> IngestResult:
-        return retry_quarantined(
-            self.desk.database,
-            quarantine_id,
-            by=self.desk.agent.handle,
-            at=self.desk.now(),
-            team=team,
-            ticket=ticket,
-            acknowledge_domain=self.acknowledge_domain,
-        )
-
-    def dismiss(self, quarantine_id: int, note: str) -> None:
-        dismiss_quarantined(
-            self.desk.database, quarantine_id, note, by=self.desk.agent.handle, at=self.desk.now()
+        day = now.astimezone(ZoneInfo(team_row.calendar.timezone)).date()
+        contract = active_contract(session, org_row, team_row, day)
+        policy_row = contract.policy if contract is not None else team_row.policy
+        if policy_row is None:
+            return None
+        _, policy = policy_for(database, session, policy_row.name)
+        email = (contact_email or "").strip().lower()
+        liaison = contract is not None and any(c.email == email for c in contract.liaisons)
+        return Entitlement(
+            contract=(contract.reference or f"#{contract.id}") if contract else None,
+            policy=policy.name,
+            priorities=tuple(priority_view(policy, p.slug) for p in policy.priorities),
+            default_priority=policy.default_priority,
+            no_entitlement=contract is None,
+            non_liaison=contract is not None and not liaison,
         )

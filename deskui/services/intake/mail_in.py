@@ -1,6 +1,6 @@
 """Mail in: one RFC 5322 message becomes a new ticket or an entry on an existing one.
 
-``ingest_message(database, raw, at=…)`` is what ``deskui mail ingest`` (an MTA pipe, like
+``ingest_message(actor, raw)`` is what ``deskui mail ingest`` (an MTA pipe, like
 ``rt-mailgate``) calls:
 
 - The message is read by ``deskui.services.intake.mail_parse`` (forgiving about character sets,
@@ -37,7 +37,6 @@ import datetime as dt
 import email
 import email.policy
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Channel, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_parse import MailRejectedError, ParsedMail, parse_mail
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
@@ -66,7 +66,6 @@ from deskui.store.models import (
 )
 from deskui.store.session import Database
 
-DEFAULT_BODY_LIMIT = 100_000
 ORIGINAL_NAME = "original-message.eml"
 
 
@@ -240,7 +239,7 @@ def _append(
 
 
 def _open(
-    database: Database,
+    actor: Actor,
     team: str,
     organisation: str | None,
     mail: ParsedMail,
@@ -250,9 +249,6 @@ def _open(
     *,
     known_contact: bool,
     follows: str | None,
-    domain: str | None,
-    category: str,
-    priorities: Mapping[str, str] | None,
 ) -> IngestResult:
     body, truncated = _entry_body(mail, limit)
     if follows is not None:
@@ -265,7 +261,7 @@ def _open(
         team=team,
         subject=mail.subject,
         channel=Channel.EMAIL,
-        category=category,
+        category=actor.settings.mail_category,
         description=body,
         organisation=organisation,
         contact_email=mail.sender if known_contact else None,
@@ -277,22 +273,22 @@ def _open(
         _keep(session, ticket.id, entry, files, mail, at)
 
     view = open_ticket(
-        database,
+        actor.as_system().at(at),
         draft,
-        at=at,
         route=True,
-        acknowledge_domain=domain,
+        acknowledge=True,
         opening_meta=meta,
         opening_attachments=_listing(files),
         after_open=after_open,
         lowest_by_default=True,
-        fallback_priorities=priorities,
+        fallback_priorities=actor.settings.mail_priorities,
     )
     return IngestResult("opened", view.reference, follows=follows, notes=tuple(mail.notes))
 
 
-def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) -> IngestResult:
+def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
     """Keep ``raw`` byte for byte with ``reason`` for a person to look at."""
+    database, at = actor.database, actor.now()
     sender = subject = None
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -308,22 +304,21 @@ def quarantine(database: Database, raw: bytes, reason: str, *, at: dt.datetime) 
 
 
 def file_message(
-    database: Database,
+    actor: Actor,
     raw: bytes,
     *,
-    at: dt.datetime,
     team: str | None = None,
     ticket: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """File ``raw`` or raise ``MailRejectedError`` (or a service error) saying why not.
 
     ``ticket`` forces the ticket to append to (a retry from the quarantine); ``team`` is the
-    team for a sender whose organisation does not name one.
+    team for a sender whose organisation does not name one (default: ``mail_team`` of the
+    settings). The body limit, category and priorities come from the actor's settings.
     """
+    database, at, settings = actor.database, actor.now(), actor.settings
+    body_limit = settings.mail_body_limit
+    team = team or settings.mail_team
     require_aware(at)
     mail = parse_mail(raw)
     with database.read() as session:
@@ -366,7 +361,7 @@ def file_message(
     if reference is not None:
         return _append(database, reference, mail, raw, at, body_limit)
     return _open(
-        database,
+        actor.at(at),
         team_slug,
         organisation,
         mail,
@@ -375,35 +370,14 @@ def file_message(
         body_limit,
         known_contact=contact is not None,
         follows=follows,
-        domain=acknowledge_domain,
-        category=category,
-        priorities=priorities,
     )
 
 
-def ingest_message(
-    database: Database,
-    raw: bytes,
-    *,
-    at: dt.datetime,
-    team: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
-) -> IngestResult:
+def ingest_message(actor: Actor, raw: bytes, *, team: str | None = None) -> IngestResult:
     """File ``raw``; when it cannot be filed, quarantine it with the reason (never raises for
     a bad message: the result says ``quarantined``)."""
+    actor = actor.at(actor.now())
     try:
-        return file_message(
-            database,
-            raw,
-            at=at,
-            team=team,
-            body_limit=body_limit,
-            acknowledge_domain=acknowledge_domain,
-            category=category,
-            priorities=priorities,
-        )
+        return file_message(actor, raw, team=team)
     except ServiceError as exc:
-        return quarantine(database, raw, str(exc), at=at)
+        return quarantine(actor, raw, str(exc))

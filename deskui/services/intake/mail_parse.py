@@ -104,11 +104,9 @@ def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             inner = part.get_payload()
-            payload = (
-                inner[0].as_bytes()
-                if isinstance(inner, list) and inner
-                else str(inner or "").encode()
-            )
+            # A message/rfc822 part holds the attached message itself, not bytes.
+            first = inner[0] if isinstance(inner, list) and inner else inner
+            payload = first.as_bytes() if isinstance(first, Message) else str(first or "").encode()
         found.append((one_line(name, 200), part.get_content_type(), payload))
     return found
 
@@ -140,7 +138,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     if not subject:
         notes.append("no subject")
         subject = NO_SUBJECT
-    message_id = (_message_ids(_header(message, "Message-ID", notes)) or [None])[0]
+    message_id = next(iter(_message_ids(_header(message, "Message-ID", notes))), None)
     threads = _message_ids(_header(message, "In-Reply-To", notes)) + _message_ids(
         _header(message, "References", notes)
     )

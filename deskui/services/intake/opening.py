@@ -18,9 +18,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import Channel, Direction, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.authorization import TICKET_WORKERS, refusals_recorded, require_role
 from deskui.services.errors import TicketValidationError
-from deskui.services.mail.outbox import queue_acknowledgement
+from deskui.services.mail.outbox import mail_domain, queue_acknowledgement
 from deskui.services.oncall.paging import queue_pages
 from deskui.services.tickets.draft import CheckedDraft, TicketDraft, check_draft
 from deskui.services.tickets.reads import ticket_view
@@ -45,7 +46,6 @@ from deskui.store.models import (
     Ticket,
 )
 from deskui.store.references import next_reference
-from deskui.store.session import Database
 
 DEFAULT_PREFIX = "DSK"
 _Named = TypeVar("_Named", Team, Organisation, Product)
@@ -121,13 +121,11 @@ AfterOpen = Callable[[Session, Ticket, Interaction], None]
 
 
 def open_ticket(
-    database: Database,
+    actor: Actor,
     draft: TicketDraft,
     *,
-    at: dt.datetime,
-    by: str | None = None,
     route: bool = False,
-    acknowledge_domain: str | None = None,
+    acknowledge: bool = False,
     opening_meta: Mapping[str, Any] | None = None,
     opening_attachments: Sequence[Mapping[str, Any]] = (),
     after_open: AfterOpen | None = None,
@@ -143,20 +141,21 @@ def open_ticket(
 
     Intake paths (the new-ticket form, ``deskui ticket new``, mail) pass ``route=True``: the
     routing rules assign it in the same transaction (``deskui.services.workflow.routing``). With
-    ``acknowledge_domain`` a ticket from email or the web gets an acknowledgement queued in
+    ``acknowledge`` a ticket from email or the web gets an acknowledgement queued in
     the outbox (``deskui.services.mail.outbox``; send it after this returns with ``send_pending``).
     ``opening_meta`` and ``opening_attachments`` go on the first log entry. A draft without a
     priority gets ``fallback_priorities[policy name]`` if given (mail's configured choice per
     policy), else the policy's default; with ``lowest_by_default``, failing both, the
     policy's lowest priority instead of an error (mail, which never says).
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     require_aware(at)
     checked = check_draft(draft, at)
     opened_at = draft.opened_at or at
     with refusals_recorded(database), database.write() as session:
         session.autoflush = False
-        actor = find_agent(session, by) if by is not None else None
-        require_role(actor, *TICKET_WORKERS, action="open tickets", at=at)
+        agent = find_agent(session, by) if by is not None else None
+        require_role(agent, *TICKET_WORKERS, action="open tickets", at=at)
         team = _by_slug(session, Team, draft.team.strip(), "team")
         organisation, contact = _requester(session, checked)
         product = _by_slug(session, Product, draft.product, "product") if draft.product else None
@@ -214,7 +213,7 @@ def open_ticket(
             and (contact is None or contact not in contract.liaisons),
         )
         session.add(ticket)
-        edit = TicketEdit(database, session, ticket, context, policy, at, actor)
+        edit = TicketEdit(database, session, ticket, context, policy, at, agent)
         edit.clocks_touched = True
         opening = edit.log(
             OPENING_KINDS[checked.channel],
@@ -233,8 +232,9 @@ def open_ticket(
                 edit, f"{checked.category.value} for the approvers' review: {routed.describe()}"
             )
         queue_pages(edit)  # after hours or top priority: pages go out after commit
-        if acknowledge_domain is not None:
-            queue_acknowledgement(session, ticket, at=at, domain=acknowledge_domain)
+        if acknowledge:
+            # The Message-ID's domain is the desk's From address's, from the settings.
+            queue_acknowledgement(session, ticket, at=at, domain=mail_domain(actor.settings))
         if after_open is not None:
             after_open(session, ticket, opening)
         # Rows added after the ticket's flush go in before the change-feed event.

@@ -10,12 +10,12 @@ it, when, and what became of it; reviewed rows drop out of the default listing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, ServiceError, TicketValidationError
 from deskui.services.intake.mail_in import IngestResult, file_message
 from deskui.services.tickets.unit_of_work import require_aware
@@ -87,21 +87,16 @@ def read_quarantined(database: Database, quarantine_id: int) -> QuarantinedMail:
 
 
 def retry_quarantined(
-    database: Database,
+    actor: Actor,
     quarantine_id: int,
     *,
-    by: str,
-    at: dt.datetime,
     team: str | None = None,
     ticket: str | None = None,
-    body_limit: int = 100_000,
-    acknowledge_domain: str | None = None,
-    category: str = "technical",
-    priorities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """File the message again (into ``ticket``, or for ``team``); on success the row is marked
     reviewed by ``by`` with what became of it. A failure raises (``ServiceError``) with the
     reason and leaves the row as it was."""
+    database, by, at = actor.database, actor.handle, actor.now()
     require_aware(at)
     with database.read() as session:
         row = _row(session, quarantine_id)
@@ -110,25 +105,14 @@ def retry_quarantined(
                 "quarantine", f"message {quarantine_id} was already reviewed by {row.reviewed_by}"
             )
         raw = row.raw
-    result = file_message(
-        database,
-        raw,
-        at=at,
-        team=team,
-        ticket=ticket,
-        body_limit=body_limit,
-        acknowledge_domain=acknowledge_domain,
-        category=category,
-        priorities=priorities,
-    )
+    result = file_message(actor.at(at), raw, team=team, ticket=ticket)
     _review(database, quarantine_id, by, at, f"re-ingested: {result.action} {result.reference}")
     return result
 
 
-def dismiss_quarantined(
-    database: Database, quarantine_id: int, note: str, *, by: str, at: dt.datetime
-) -> None:
+def dismiss_quarantined(actor: Actor, quarantine_id: int, note: str) -> None:
     """Mark the message dealt with, keeping it; ``note`` says why (required)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     require_aware(at)
     text = (note or "").strip()
     if not text:
@@ -136,7 +120,9 @@ def dismiss_quarantined(
     _review(database, quarantine_id, by, at, f"dismissed: {text}")
 
 
-def _review(database: Database, quarantine_id: int, by: str, at: dt.datetime, note: str) -> None:
+def _review(
+    database: Database, quarantine_id: int, by: str | None, at: dt.datetime, note: str
+) -> None:
     with database.write() as session:
         row = _row(session, quarantine_id)
         if row.reviewed_at is not None:

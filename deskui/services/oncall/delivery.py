@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
 from sqlalchemy import or_, select
@@ -137,11 +137,7 @@ def _with_target(page: OutgoingPage, settings: Settings) -> OutgoingPage:
         target = settings.pager_webhook_url or ""
     else:
         target = settings.pager_addresses.get(page.agent, page.target)
-    return OutgoingPage(**{**_fields(page), "target": target})
-
-
-def _fields(page: OutgoingPage) -> dict[str, object]:
-    return {name: getattr(page, name) for name in OutgoingPage.__slots__}
+    return replace(page, target=target)
 
 
 def ticket_url(settings: Settings, reference: str) -> str | None:

@@ -34,6 +34,7 @@ from deskui.domain.vocabulary import (
     ShiftRole,
     Status,
 )
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.oncall.shifts import current_shift
 from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, load_ticket, require_aware
@@ -273,9 +274,10 @@ def _escalate_one(
 # ---- acknowledging and listing -------------------------------------------------------------
 
 
-def acknowledge_pages(database: Database, ref: str, *, by: str, at: dt.datetime) -> int:
+def acknowledge_pages(actor: Actor, ref: str) -> int:
     """Acknowledge the ticket's open pages as agent ``by``: escalation stops. The number of
     pages acknowledged; ``TicketStateError`` if the ticket has none open."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         pages = list(

@@ -66,7 +66,7 @@ def on_call(database: Database, at: dt.datetime, team: str | None = None) -> lis
             calendar = context.book.get(row.calendar.name)
             current = {role: _current(session, row.id, role, at, zone) for role in ShiftRole}
             after = {
-                role: current[role].ends_at if current[role] is not None else at
+                role: shift.ends_at if (shift := current[role]) is not None else at
                 for role in ShiftRole
             }
             upcoming = {role: _next(session, row.id, role, after[role], zone) for role in ShiftRole}

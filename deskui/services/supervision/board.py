@@ -36,6 +36,7 @@ from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.vocabulary import Role
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from deskui.services.oncall.shifts import TeamOnCall, on_call
@@ -361,13 +362,13 @@ def _agents(
 ) -> list[AgentLoad]:
     """The unassigned pile and the ``limit`` busiest agents, each with its soonest due ticket."""
     tallies = tally_by(groups, lambda group: group.assignee_id)
-    unassigned = [(None, tallies[None])] if None in tallies else []
+    unassigned: list[tuple[int | None, Tally]] = [(None, tallies[None])] if None in tallies else []
     busiest = sorted(
         ((agent_id, tally) for agent_id, tally in tallies.items() if agent_id is not None),
         key=lambda item: (-item[1].open, item[0]),
     )[:limit]
-    chosen: list[tuple[int | None, Tally]] = unassigned + busiest
-    people = {
+    chosen = [*unassigned, *busiest]
+    people: dict[int | None, tuple[str | None, str]] = {
         agent_id: (handle, name)
         for agent_id, handle, name in session.execute(
             select(Agent.id, Agent.handle, Agent.name).where(
@@ -489,27 +490,24 @@ def _on_call(database: Database, now: dt.datetime, team: str | None) -> list[Tea
 
 
 def check_may_watch(
-    database: Database,
-    by: str,
+    actor: Actor,
     *,
-    at: dt.datetime,
     action: str = "open the breach board",
     target: str = "",
 ) -> None:
     """``RoleRefusedError`` (recorded in the audit trail) unless ``by`` is a supervisor or an
     admin; the roles are read from the database, not taken from the caller."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.read() as session:
-        agent = find_agent(session, by)
+        agent = find_agent(session, by) if by is not None else None
         require_role(agent, Role.SUPERVISOR, action=action, target=target, at=at)
 
 
 def reassign(
-    database: Database,
+    actor: Actor,
     ref: str,
     handle: str | None,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None,
     read_only: bool = False,
 ) -> int:
@@ -517,9 +515,10 @@ def reassign(
 
     ``PermissionDeniedError`` when the board is read-only or ``by`` is not a supervisor (or
     admin); the second is recorded like every role refusal."""
+    at = actor.now()
     if read_only:
         raise PermissionDeniedError(
             f"{ref}: the board is read-only (a wall display): reassign from a desk instead"
         )
-    check_may_watch(database, by, at=at, action="reassign from the breach board", target=ref)
-    return tickets.assign(database, ref, handle, by=by, at=at, expected_version=expected_version)
+    check_may_watch(actor.at(at), action="reassign from the breach board", target=ref)
+    return tickets.assign(actor.at(at), ref, handle, expected_version=expected_version)

@@ -110,11 +110,11 @@ def _group_column(by: str | None) -> ColumnElement[Any]:
     if by is None:
         return literal(ALL_GROUP)
     columns: dict[str, ColumnElement[Any]] = {
-        "priority": Ticket.priority,
+        "priority": Ticket.priority.expression,
         "organisation": func.coalesce(Organisation.slug, NO_GROUP),
         "agent": func.coalesce(Agent.handle, NO_GROUP),
-        "policy": SlaPolicy.name,
-        "category": Ticket.category,
+        "policy": SlaPolicy.name.expression,
+        "category": Ticket.category.expression,
     }
     try:
         return columns[by]

@@ -1,7 +1,8 @@
 """The desk as the app sees it: who is signed in, the queue panes, countdowns, opening hours.
 
-``DeskService`` is the UI's one door to the data. Its queries run in the app's thread workers;
-business time remaining is computed here, from data in memory, for the rows on screen only.
+``DeskService.open`` signs the agent in and builds the ``Actor`` the screens pass to every use
+case (``desk.actor``). Its queries run in the app's thread workers; business time remaining is
+computed here, from data in memory, for the rows on screen only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
+from deskui.services.actor import Actor, default_settings
 from deskui.services.errors import ServiceError
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
@@ -81,6 +83,7 @@ class DeskService:
         book: CalendarBook,
         policies: dict[str, PolicySpec],
         clock: TimeSource,
+        settings: Settings | None = None,
         page_size: int = 200,
     ) -> None:
         self.database = database
@@ -90,6 +93,10 @@ class DeskService:
         self.policies = policies
         self._clock = clock
         self.page_size = page_size
+        # Who the screens act as: every write they make takes this (with the settings, so
+        # the app acknowledges mail with the same Message-ID domain as the CLI).
+        chosen = settings if settings is not None else default_settings()
+        self.actor = Actor(database, agent.handle, clock, chosen)
 
     @classmethod
     def open(cls, settings: Settings) -> DeskService:
@@ -112,6 +119,7 @@ class DeskService:
             book=context.book,
             policies=context.policies,
             clock=settings.time_source(),
+            settings=settings,
         )
 
     # ------------------------------------------------------------------ who and when

@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded, require_may_assign
 from deskui.services.errors import (
     NotFoundError,
@@ -141,12 +142,13 @@ def _acknowledge(edit: TicketEdit) -> str:
     return "assigned"
 
 
-def acknowledge(database: Database, ref: str, *, by: str, at: dt.datetime) -> int:
+def acknowledge(actor: Actor, ref: str) -> int:
     """Take the ticket: assign it to ``by`` if unassigned and acknowledge a new one.
 
     If another agent already has it, ``TicketConflictError`` names them: of two agents taking
     one ticket at once, exactly one gets it. Returns the new version.
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
         action = _acknowledge(edit)
@@ -183,18 +185,17 @@ def _assign(edit: TicketEdit, handle: str | None) -> None:
 
 
 def assign(
-    database: Database,
+    actor: Actor,
     ref: str,
     handle: str | None,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Assign the ticket to agent ``handle`` (``None`` unassigns it); the new version.
 
     ``by`` is the agent making the change; ``None`` logs it as the system (a script). Only a
     supervisor may move someone else's ticket or give one to someone else."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _assign(edit, handle)
@@ -205,13 +206,11 @@ def assign(
 
 
 def log_contact(
-    database: Database,
+    actor: Actor,
     ref: str,
     kind: InteractionKind | str,
     body: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     author_name: str | None = None,
     resume: bool = False,
 ) -> int:
@@ -222,6 +221,7 @@ def log_contact(
     With ``resume`` the contact also resumes a ticket waiting on the customer, or reopens a
     resolved one within the reopen window (``deskui.services.tickets.customer_contact``).
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     entry_kind = _kind(kind, CONTACT_KINDS)
     text = required_text(body, "body", "what the customer said")
     with refusals_recorded(database), database.write() as session:
@@ -234,16 +234,14 @@ def log_contact(
 
 
 def reply(
-    database: Database,
+    actor: Actor,
     ref: str,
     kind: InteractionKind | str,
     body: str,
-    *,
-    by: str,
-    at: dt.datetime,
 ) -> int:
     """Log a reply to the customer (``call-out`` or ``email-out``): it meets the response
     clock (and acknowledgement, if still open). Never conflicts. Returns the new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
     entry_kind = _kind(kind, REPLY_KINDS)
     text = required_text(body, "body", "what was said to the customer")
     with refusals_recorded(database), database.write() as session:
@@ -253,15 +251,14 @@ def reply(
 
 
 def log_remote_session(
-    database: Database,
+    actor: Actor,
     ref: str,
     body: str,
     *,
-    by: str,
-    at: dt.datetime,
     minutes: int | None = None,
 ) -> int:
     """Log a remote-control session on the customer's machine (what was done, how long)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     text = required_text(body, "body", "what was done in the session")
     if minutes is not None and minutes <= 0:
         raise TicketValidationError("minutes", "a session lasts at least one minute")
@@ -271,8 +268,9 @@ def log_remote_session(
         return edit.finish("remote-session")
 
 
-def add_note(database: Database, ref: str, body: str, *, by: str, at: dt.datetime) -> int:
+def add_note(actor: Actor, ref: str, body: str) -> int:
     """Add an internal note (never shown to the customer). Never conflicts."""
+    database, by, at = actor.database, actor.handle, actor.now()
     text = required_text(body, "body", "the note")
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at)
@@ -303,17 +301,16 @@ def _change_priority(edit: TicketEdit, slug: str, reason: str) -> str:
 
 
 def change_priority(
-    database: Database,
+    actor: Actor,
     ref: str,
     slug: str,
     reason: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Change the assigned priority (a reason is required). Every due is recomputed from the
     opening time with the new priority's targets, minus the time paused."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         new = _change_priority(edit, slug, reason)
@@ -321,17 +318,16 @@ def change_priority(
 
 
 def set_eta(
-    database: Database,
+    actor: Actor,
     ref: str,
     eta: dt.datetime,
     *,
-    by: str,
-    at: dt.datetime,
     note: str = "",
     expected_version: int | None = None,
 ) -> int:
     """Record the time given to the customer for the fix. It is also the agreed due of a
     ``negotiated`` resolution clock (Kenco's software errors, IT Works' Low)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     if eta.tzinfo is None or eta.utcoffset() is None:
         raise TicketValidationError("eta", "needs a time zone (a UTC offset)")
     if eta <= at:
@@ -381,17 +377,16 @@ def _set_waiting(edit: TicketEdit, waiting: bool, note: str) -> str:
 
 
 def set_waiting(
-    database: Database,
+    actor: Actor,
     ref: str,
     waiting: bool,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Wait on the customer (pauses the resolution clock) or resume work (the resolution
     due moves later by exactly the business time paused)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         action = _set_waiting(edit, waiting, note)
@@ -399,15 +394,14 @@ def set_waiting(
 
 
 def start_work(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Mark an acknowledged ticket as in progress."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         edit.change_status(Status.IN_PROGRESS, note.strip())
@@ -439,17 +433,16 @@ def _resolve(edit: TicketEdit, summary: str, breach_reason: str | None) -> None:
 
 
 def resolve(
-    database: Database,
+    actor: Actor,
     ref: str,
     summary: str,
     *,
-    by: str,
-    at: dt.datetime,
     breach_reason: str | None = None,
     expected_version: int | None = None,
 ) -> int:
     """Resolve the ticket with a summary. If any clock is breached (met late, or overdue
     now), ``breach_reason`` is required (``TicketValidationError`` on ``breach_reason``)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _resolve(edit, summary, breach_reason)
@@ -467,15 +460,14 @@ def _reopen(edit: TicketEdit, reason: str) -> None:
 
 
 def reopen(
-    database: Database,
+    actor: Actor,
     ref: str,
     reason: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Reopen a resolved ticket; its resolution clock resumes from where it stopped."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _reopen(edit, reason)
@@ -483,15 +475,14 @@ def reopen(
 
 
 def close(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str,
-    at: dt.datetime,
     expected_version: int | None = None,
     note: str = "",
 ) -> int:
     """Close a resolved ticket (kept for reference; closed is final)."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         edit.change_status(Status.CLOSED, note.strip())
@@ -500,12 +491,10 @@ def close(
 
 
 def set_status(
-    database: Database,
+    actor: Actor,
     ref: str,
     status: Status | str,
     *,
-    by: str,
-    at: dt.datetime,
     note: str = "",
     breach_reason: str | None = None,
     expected_version: int | None = None,
@@ -514,6 +503,7 @@ def set_status(
     ``acknowledged`` takes it, ``waiting-on-customer`` pauses, ``in-progress`` starts,
     resumes or (from resolved, with ``note`` as the reason) reopens, ``resolved`` resolves
     with ``note`` as the summary, ``closed`` closes."""
+    database, by, at = actor.database, actor.handle, actor.now()
     try:
         wanted = Status(status)
     except ValueError:

@@ -159,3 +159,34 @@ class TicketSummary:
     next_due_at: dt.datetime | None
     opened_at: dt.datetime
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgentChoice:
+    """An agent a ticket can be assigned to."""
+
+    handle: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMatch:
+    """A ticket whose reference matched what was typed (for "go to ticket")."""
+
+    reference: str
+    subject: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    """What the ticket screen shows: the ticket, plus what the view model does not carry.
+
+    ``customer_timezone`` is the contact's zone, else the organisation's (``None`` when the
+    ticket has neither); ``priorities`` are the ticket policy's, highest first, for the
+    change-priority form.
+    """
+
+    ticket: TicketView
+    customer_timezone: str | None
+    priorities: tuple[PriorityView, ...]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from deskui.domain.vocabulary import InteractionKind, Role, Status
+from deskui.services.actor import Actor
 from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import (
@@ -64,29 +65,29 @@ class PendingApproval:
 
 
 def request_approval(
-    database: Database,
+    actor: Actor,
     ref: str,
     reason: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Put the ticket to the approvers with ``reason``; the new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         apply_request(edit, reason)
         return edit.finish("approval-requested")
 
 
-def require_approver(database: Database, ref: str, *, by: str | None, at: dt.datetime) -> None:
+def require_approver(actor: Actor, ref: str) -> None:
     """Refuse (``RoleRefusedError``, recorded) unless ``by`` may decide requests on ``ref``:
     the app asks before it opens the decision form, so a non-approver is told at once."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with refusals_recorded(database), database.read() as session:
         ticket = load_ticket(session, ref)
-        actor = find_agent(session, by) if by is not None else None
+        agent = find_agent(session, by) if by is not None else None
         require_role(
-            actor,
+            agent,
             Role.APPROVER,
             action="decide change and modification requests",
             target=ticket.reference,
@@ -95,18 +96,17 @@ def require_approver(database: Database, ref: str, *, by: str | None, at: dt.dat
 
 
 def decide(
-    database: Database,
+    actor: Actor,
     ref: str,
     decision: str,
     note: str,
     *,
     quote: str | None = None,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Approve or decline the ticket's pending request with ``note`` (and ``quote``); the
     new version. ``RoleRefusedError`` (recorded) unless ``by`` is an approver."""
+    database, by, at = actor.database, actor.handle, actor.now()
     wanted = decision.strip().lower()
     if wanted not in DECISIONS:
         raise TicketValidationError(

@@ -12,14 +12,12 @@ within the reopen window reopens it (``deskui.services.tickets.lifecycle.reopen`
 
 from __future__ import annotations
 
-import datetime as dt
-
 from deskui.domain.vocabulary import DONE_STATUSES, Direction, InteractionKind, Status
 from deskui.services import tickets
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import begin_edit
 from deskui.store.models import Feedback
-from deskui.store.session import Database
 
 __all__ = ["SCORES", "contact_and_resolve", "parse_score", "record_feedback"]
 
@@ -27,14 +25,12 @@ SCORES = range(1, 6)
 
 
 def contact_and_resolve(
-    database: Database,
+    actor: Actor,
     ref: str,
     message: str,
     summary: str,
     *,
     kind: InteractionKind | str = InteractionKind.EMAIL_OUT,
-    by: str,
-    at: dt.datetime,
     breach_reason: str | None = None,
 ) -> int:
     """Tell the client the resolution (a logged reply), then resolve; the new version.
@@ -42,8 +38,10 @@ def contact_and_resolve(
     The reply is logged first and stays logged even if resolving is refused (a breached
     clock with no ``breach_reason``): the client was told either way.
     """
-    tickets.reply(database, ref, kind, message, by=by, at=at)
-    return tickets.resolve(database, ref, summary, by=by, at=at, breach_reason=breach_reason)
+    # One instant for both entries, even on a running clock.
+    actor = actor.at(actor.now())
+    tickets.reply(actor, ref, kind, message)
+    return tickets.resolve(actor, ref, summary, breach_reason=breach_reason)
 
 
 def parse_score(value: int | str) -> int:
@@ -60,18 +58,16 @@ def parse_score(value: int | str) -> int:
 
 
 def record_feedback(
-    database: Database,
+    actor: Actor,
     ref: str,
     score: int | str,
     comment: str = "",
-    *,
-    by: str | None = None,
-    at: dt.datetime,
 ) -> int:
     """Record the client's rating of a resolved or closed ticket; the new version.
 
     ``by`` is the agent who took the feedback down (``None``: it came in by itself).
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     rating = parse_score(score)
     text = (comment or "").strip()
     with database.write() as session:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from deskui.domain.catalog.triage import ModificationStepSpec, ModificationStepsSpec
 from deskui.domain.vocabulary import DONE_STATUSES, Category, InteractionKind, Status
+from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.tickets.lifecycle import apply_eta
 from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, load_ticket, required_text
@@ -177,15 +178,14 @@ def apply_workaround(edit: TicketEdit, text: str) -> None:
 
 
 def record_workaround(
-    database: Database,
+    actor: Actor,
     ref: str,
     text: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Record (or replace) the ticket's workaround; the new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         apply_workaround(edit, text)
@@ -245,16 +245,15 @@ def apply_start(edit: TicketEdit) -> list[TicketTask]:
 
 
 def start_modification(
-    database: Database,
+    actor: Actor,
     ref: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     workaround: str | None = None,
     expected_version: int | None = None,
 ) -> int:
     """Start the software-modification steps (after recording ``workaround``, if given: a
     software bug found at IT Works' triage step 5c); the new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         if workaround is not None and workaround.strip():
@@ -290,15 +289,13 @@ def _approved_quote(session: Session, ticket: Ticket) -> str | None:
 
 
 def complete_task(
-    database: Database,
+    actor: Actor,
     ref: str,
     phase: str,
     key: str,
     *,
     notes: str = "",
     value: str | dt.datetime | None = None,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Mark step ``key`` of ``phase`` done, in order, recording what it records; the version.
@@ -307,6 +304,7 @@ def complete_task(
     earlier step is still to do), ``TicketValidationError`` on ``value`` (a missing or bad
     ETA, quote, release or client decision).
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         _not_done(edit, "work its modification steps")

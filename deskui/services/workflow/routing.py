@@ -91,7 +91,8 @@ def open_load(session: Session, agents: Sequence[Agent]) -> dict[int, int]:
         .group_by(Ticket.assignee_id)
     )
     for agent_id, number in rows:
-        counts[agent_id] = int(number)
+        if agent_id is not None:  # never: the query keeps only these agents' tickets
+            counts[agent_id] = int(number)
     return counts
 
 
@@ -110,7 +111,7 @@ def least_loaded(session: Session, agents: Sequence[Agent], what: str) -> Pick:
     return Pick(chosen, reason)
 
 
-def _team_agents(ticket: Ticket) -> Select[tuple[Agent]]:
+def _team_agents(ticket: Ticket) -> Select[Agent]:
     return (
         select(Agent)
         .join(agent_team, agent_team.c.agent_id == Agent.id)
@@ -146,7 +147,7 @@ def run_strategy(session: Session, strategy: str, ticket: Ticket, at: dt.datetim
     if strategy == "project-manager-then-skill":
         organisation = ticket.organisation
         manager = organisation.project_manager if organisation is not None else None
-        if manager is not None and manager.active:
+        if organisation is not None and manager is not None and manager.active:
             return Pick(manager, f"the project manager of {organisation.slug}")
         category = Category(ticket.category)
         pick = least_loaded(

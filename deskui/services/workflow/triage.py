@@ -29,6 +29,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.vocabulary import DONE_STATUSES, Category, InteractionKind, Status, TriageAnswer
+from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
@@ -195,12 +196,9 @@ def triage_form(database: Database, ref: str) -> TriageForm:
 
 
 def record_answers(
-    database: Database,
+    actor: Actor,
     ref: str,
     answers: Mapping[str, tuple[TriageAnswer | str, str]],
-    *,
-    by: str | None,
-    at: dt.datetime,
 ) -> int:
     """Save ``{step key: (answer, notes)}`` in one transaction; the ticket's version.
 
@@ -209,6 +207,7 @@ def record_answers(
     body. Unknown step keys and bad answers are refused before anything is written. Saving
     nothing new writes nothing and returns the current version.
     """
+    database, by, at = actor.database, actor.handle, actor.now()
     require_aware(at)
     parsed = {
         key.strip().lower(): (parse_answer(a), (n or "").strip()) for key, (a, n) in answers.items()
@@ -317,16 +316,15 @@ def apply_reclassification(edit: TicketEdit, category: Category | str, reason: s
 
 
 def reclassify(
-    database: Database,
+    actor: Actor,
     ref: str,
     category: Category | str,
     reason: str,
     *,
-    by: str | None,
-    at: dt.datetime,
     expected_version: int | None = None,
 ) -> int:
     """Make the ticket a ``category`` issue (a reason is required); the new version."""
+    database, by, at = actor.database, actor.handle, actor.now()
     with database.write() as session:
         edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
         new = apply_reclassification(edit, category, reason)

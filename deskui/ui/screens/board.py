@@ -27,8 +27,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
 
-from deskui.services.desk_actions import AgentChoice, DeskActions
+from deskui.services.actor import Actor
+from deskui.services.supervision import board
 from deskui.services.supervision.board import BoardChoices, BoardFilter, BoardSnapshot, BoardTicket
+from deskui.services.tickets.lookups import active_agents
+from deskui.services.tickets.sla_context import sla_context
+from deskui.services.tickets.views import AgentChoice
 from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
@@ -126,8 +130,8 @@ class BoardScreen(Screen[None]):
         return self.app
 
     @property
-    def actions(self) -> DeskActions:
-        return DeskActions(self.desk_app.desk)
+    def actor(self) -> Actor:
+        return self.desk_app.desk.actor
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -187,7 +191,7 @@ class BoardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="board-choices")
     def load_choices(self) -> None:
         try:
-            choices = self.actions.board_choices()
+            choices = board.board_choices(self.actor.database)
         except Exception:  # the database is away: the filters wait for the next try
             return
         self.app.call_from_thread(setattr, self, "_choices", choices)
@@ -196,7 +200,14 @@ class BoardScreen(Screen[None]):
     def refresh_data(self) -> None:
         wanted = self.filter
         try:
-            snapshot = self.actions.board(wanted)
+            actor = self.actor
+            snapshot = board.board_snapshot(
+                actor.database,
+                actor.now(),
+                wanted,
+                limit=10,
+                context=sla_context(actor.database),
+            )
         except Exception as exc:  # keep the last picture, marked stale
             self.app.call_from_thread(self._went_stale, str(exc))
         else:
@@ -325,7 +336,9 @@ class BoardScreen(Screen[None]):
     def _remaining(self, ticket: BoardTicket | None, now: dt.datetime) -> int | None:
         if ticket is None:
             return None
-        return self.actions.board_remaining(ticket, now)
+        # From memory (the context is cached): the countdowns tick every second.
+        context = sla_context(self.actor.database)
+        return board.business_remaining(context, ticket.calendar, ticket.due_at, now)
 
     def _ticket_cells(self, ticket: BoardTicket, now: dt.datetime) -> list[object]:
         return [
@@ -428,7 +441,7 @@ class BoardScreen(Screen[None]):
         if self.read_only:
             self.notify("Read-only board: nothing can be changed here.", severity="warning")
             return
-        if not self.actions.may_supervise:
+        if not board.may_supervise(self.desk_app.desk.agent.roles):
             self.notify("Only a supervisor may reassign tickets.", severity="error")
             return
         ticket = self._selected()
@@ -440,19 +453,23 @@ class BoardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="board-agents")
     def _open_reassign(self, ticket: BoardTicket) -> None:
         try:
-            agents = self.actions.agents()
+            agents = active_agents(self.actor.database)
         except Exception as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self._show_reassign, ticket, agents)
 
     def _show_reassign(self, ticket: BoardTicket, agents: list[AgentChoice]) -> None:
-        actions, read_only = self.actions, self.read_only
+        actor, read_only = self.actor, self.read_only
 
         def perform(values: BaseModel, version: int | None) -> None:
             assert isinstance(values, AssignValues)
-            actions.reassign(
-                ticket.reference, values.assignee, expected_version=version, read_only=read_only
+            board.reassign(
+                actor,
+                ticket.reference,
+                values.assignee,
+                expected_version=version,
+                read_only=read_only,
             )
 
         form = ActionForm(

@@ -8,7 +8,7 @@ has the action, or call ``show_keys`` itself.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -98,7 +98,7 @@ class KeysHelp(ModalScreen[None]):
         self.dismiss(None)
 
 
-def show_keys(app: App[object]) -> None:
+def show_keys(app: App[Any]) -> None:
     """Open the keys help for the screen on top (not for a help already open)."""
     screen = app.screen
     if isinstance(screen, KeysHelp):

@@ -21,8 +21,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from deskui.domain.untrusted import one_line, visible_text
-from deskui.services.intake.form import QuarantineDesk
-from deskui.services.intake.quarantine import QuarantinedMail
+from deskui.services.actor import Actor
+from deskui.services.intake.quarantine import (
+    QuarantinedMail,
+    dismiss_quarantined,
+    list_quarantine,
+    read_quarantined,
+    retry_quarantined,
+)
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 if TYPE_CHECKING:
@@ -74,12 +80,12 @@ class QuarantineScreen(Screen[None]):
         self.shown: QuarantinedMail | None = None
 
     @property
-    def quarantine(self) -> QuarantineDesk:
+    def actor(self) -> Actor:
         from deskui.ui.app import DeskApp
 
         app = self.app
         assert isinstance(app, DeskApp)
-        return QuarantineDesk(app.desk)
+        return app.desk.actor
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Mail quarantine · loading…"), id="quarantine-title")
@@ -104,7 +110,7 @@ class QuarantineScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="quarantine-load")
     def load(self) -> None:
         try:
-            rows = self.quarantine.waiting()
+            rows = list_quarantine(self.actor.database)
         except Exception as exc:  # the database is away: say so, keep what is shown
             self.app.call_from_thread(self._status, f"Could not load the quarantine: {exc}")
             return
@@ -140,7 +146,7 @@ class QuarantineScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="quarantine-read")
     def read(self, quarantine_id: int) -> None:
         try:
-            message = self.quarantine.read(quarantine_id)
+            message = read_quarantined(self.actor.database, quarantine_id)
         except Exception as exc:
             self.app.call_from_thread(self._status, f"Could not read message: {exc}")
             return
@@ -168,7 +174,7 @@ class QuarantineScreen(Screen[None]):
         current = self._current()
         if current is None:
             return
-        desk = self.quarantine
+        actor = self.actor
         form = ActionForm(
             f"Retry message #{current.id}",
             [
@@ -176,7 +182,7 @@ class QuarantineScreen(Screen[None]):
                 FieldSpec("ticket", "Or append to ticket", placeholder="DSK-000123"),
             ],
             RetryValues,
-            lambda v, _version: desk.retry(current.id, team=v.team, ticket=v.ticket),
+            lambda v, _version: retry_quarantined(actor, current.id, team=v.team, ticket=v.ticket),
             intro=Content(one_line(current.reason)),
             submit_label="Retry",
         )
@@ -186,12 +192,12 @@ class QuarantineScreen(Screen[None]):
         current = self._current()
         if current is None:
             return
-        desk = self.quarantine
+        actor = self.actor
         form = ActionForm(
             f"Dismiss message #{current.id}",
             [FieldSpec("note", "Why", required=True)],
             DismissValues,
-            lambda v, _version: desk.dismiss(current.id, v.note),
+            lambda v, _version: dismiss_quarantined(actor, current.id, v.note),
             submit_label="Dismiss",
         )
         self.app.push_screen(form, callback=self._done)

@@ -23,8 +23,8 @@ from textual.worker import get_current_worker
 
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.access import presence
-from deskui.services.desk_actions import DeskActions
-from deskui.services.intake.form import IntakeDesk
+from deskui.services.intake.form import form_choices
+from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, breach_text, fit, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
@@ -315,7 +315,9 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-on-call")
     def refresh_on_call(self) -> None:
         try:
-            line = DeskActions(self.desk_app.desk).on_call_line()
+            actor = self.desk_app.desk.actor
+            assert actor.handle is not None  # the app always has someone signed in
+            line = on_call_line(actor.database, actor.handle, actor.now())
         except Exception:  # the database is away: the header keeps what it showed
             return
         self.app.call_from_thread(self._show_on_call, line)
@@ -506,15 +508,15 @@ class QueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="new-ticket")
     def _open_new_ticket_form(self) -> None:
-        intake = IntakeDesk(self.desk_app.desk)
+        actor = self.desk_app.desk.actor
         try:
-            choices = intake.choices()
+            choices = form_choices(actor.database)
         except Exception as exc:  # the database is away: nothing typed yet, nothing lost
             self.app.call_from_thread(
                 self.notify, f"Cannot open the form: {exc}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(intake, choices))
+        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(actor, choices))
 
     def _show_new_ticket_form(self, form: NewTicketForm) -> None:
         def saved(done: bool | None) -> None:

@@ -233,7 +233,7 @@ class ReportsScreen(Screen[None]):
         plt.clear_figure()
         plt.title("SLA compliance % by week opened")
         labels = [week.week_start.strftime("%d %b") for week in bundle.weeks]
-        positions = list(range(1, len(labels) + 1))
+        positions: list[float] = list(range(1, len(labels) + 1))
         for clock in CLOCKS:
             points = [
                 (x, week.percent(clock))
@@ -258,7 +258,8 @@ class ReportsScreen(Screen[None]):
             plt.multiple_bar(
                 list(spread.buckets),
                 [list(counts) for counts in spread.counts.values()],
-                labels=list(spread.counts),
+                # plotext's multiple_bar takes labels=; textual-plotext's stub names it label=.
+                labels=list(spread.counts),  # type: ignore[call-arg]
             )
         plot.refresh()
 
@@ -274,5 +275,7 @@ class ReportsScreen(Screen[None]):
         if backlog.at:
             step = max(1, len(positions) // 6)
             ticks = positions[::step]
-            plt.xticks(ticks, [backlog.at[p - 1].strftime("%d %b") for p in ticks])
+            names = [backlog.at[p - 1].strftime("%d %b") for p in ticks]
+            tick_positions: list[float] = list(ticks)
+            plt.xticks(tick_positions, names)
         plot.refresh()

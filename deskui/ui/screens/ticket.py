@@ -1,15 +1,15 @@
 """The ticket view: fields, SLA clocks with their explanations, the interaction log, and a key
 (and a small form) for every action an agent takes on a ticket.
 
-Everything that touches the database runs in thread workers through ``DeskActions``; the UI
-thread only renders. The screen reloads the ticket when the app's change feed (``DeskChanged``) says
-another process committed and the ticket's version moved, and polls that version as a slow
-fallback, so a ticket with thousands of log entries is not re-read every second; the
-countdowns tick from the data in memory. A reload keeps the log's scroll position and any
-open form. Losing the database shows "offline" in the header and keeps what is shown; the
-feed reconnects by itself and the screen reloads. A presence line says who else has the
-ticket open (``deskui.services.access.presence``, a heartbeat worker). Customer text goes through
-``safe``/``visible_text``: never markup.
+Everything that touches the database runs in thread workers, calling the services with the
+signed-in ``Actor``; the UI thread only renders. The screen reloads the ticket when the app's
+change feed (``DeskChanged``) says another process committed and the ticket's version moved, and
+polls that version as a slow fallback, so a ticket with thousands of log entries is not re-read
+every second; the countdowns tick from the data in memory. A reload keeps the log's scroll
+position and any open form. Losing the database shows "offline" in the header and keeps what is
+shown; the feed reconnects by itself and the screen reloads. A presence line says who else has
+the ticket open (``deskui.services.access.presence``, a heartbeat worker). Customer text goes
+through ``safe``/``visible_text``: never markup.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -32,12 +32,20 @@ from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.domain.untrusted import visible_text
 from deskui.domain.vocabulary import DONE_STATUSES, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
-from deskui.services import authorization
+from deskui.services import authorization, tickets
 from deskui.services.access import presence
-from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
+from deskui.services.actor import Actor
 from deskui.services.errors import TicketNotFoundError
+from deskui.services.oncall import paging
 from deskui.services.tickets.desk import DeskService
-from deskui.services.tickets.views import TicketView
+from deskui.services.tickets.lookups import (
+    active_agents,
+    explain_clocks,
+    ticket_page,
+    ticket_version,
+)
+from deskui.services.tickets.views import AgentChoice, TicketPage, TicketView
+from deskui.services.workflow import approvals, modification, triage
 from deskui.services.workflow.modification import WorkflowState
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.formatting import local_time
@@ -53,8 +61,6 @@ from deskui.ui.widgets.desk_header import DeskHeader
 from deskui.ui.widgets.interaction_log import InteractionLog, LogEntry, log_entries
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from deskui.ui.app import DeskApp
 
 CONTRACT_WORDS = {
@@ -172,8 +178,8 @@ class TicketScreen(Screen[None]):
         return self.app
 
     @property
-    def actions(self) -> DeskActions:
-        return DeskActions(self.desk_app.desk)
+    def actor(self) -> Actor:
+        return self.desk_app.desk.actor
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -253,13 +259,17 @@ class TicketScreen(Screen[None]):
     def refresh_ticket(self, force: bool = True) -> None:
         """Reload the ticket (``force``) or only if its version moved; then poll again."""
         worker = get_current_worker()
-        actions = self.actions
+        actor = self.actor
         try:
             known = self.page.ticket.version if self.page is not None else None
-            if not force and known is not None and actions.version(self.reference) == known:
+            if (
+                not force
+                and known is not None
+                and ticket_version(actor.database, self.reference) == known
+            ):
                 self.app.call_from_thread(self._set_live, True)
                 return
-            page = actions.page(self.reference)
+            page = ticket_page(actor.database, self.reference, now=actor.now())
             entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
         except TicketNotFoundError as exc:
             self.app.call_from_thread(self._missing, str(exc))
@@ -327,7 +337,12 @@ class TicketScreen(Screen[None]):
         for clock in self.page.ticket.clocks:
             value = clock.business_seconds
             ticking = clock.met_at is None and clock.state in ("running", "breached")
-            if ticking and clock.due_at is not None and clock.calendar in book:
+            if (
+                ticking
+                and clock.due_at is not None
+                and clock.calendar is not None
+                and clock.calendar in book
+            ):
                 value = book.get(clock.calendar).elapsed(now, clock.due_at)
             seconds[clock.clock] = value
         return seconds
@@ -367,7 +382,7 @@ class TicketScreen(Screen[None]):
             self.say(f"{self.reference} is still loading")
         return self.page
 
-    def _open_form(self, form: ActionForm[BaseModel], done: str) -> None:
+    def _open_form(self, form: ActionForm[Any], done: str) -> None:
         def closed(saved: bool | None) -> None:
             if saved:
                 self.say(done)
@@ -411,15 +426,15 @@ class TicketScreen(Screen[None]):
     def action_take(self) -> None:
         if self._loaded() is None:
             return
-        actions, ref = self.actions, self.reference
-        self._run(lambda: actions.acknowledge(ref), f"{ref} is yours")
+        actor, ref = self.actor, self.reference
+        self._run(lambda: tickets.acknowledge(actor, ref), f"{ref} is yours")
 
     def action_ack_page(self) -> None:
         """Acknowledge the ticket's pages: the on-call escalation stops (SLA clocks untouched)."""
         if self._loaded() is None:
             return
-        actions, ref = self.actions, self.reference
-        self._run(lambda: actions.acknowledge_pages(ref), f"{ref}: page acknowledged")
+        actor, ref = self.actor, self.reference
+        self._run(lambda: paging.acknowledge_pages(actor, ref), f"{ref}: page acknowledged")
 
     def action_assign(self) -> None:
         if self._loaded() is not None:
@@ -432,7 +447,7 @@ class TicketScreen(Screen[None]):
             authorization.refuse_unless_may_assign(
                 desk.database, desk.agent.handle, self.reference, at=desk.now()
             )
-            agents = self.actions.agents()
+            agents = active_agents(desk.database)
         except Exception as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
@@ -442,7 +457,7 @@ class TicketScreen(Screen[None]):
         if self.page is not None:
             agent = self.desk_app.desk.agent
             form = ticket_forms.assign_form(
-                self.actions,
+                self.actor,
                 self.page,
                 agents,
                 me=agent.handle,
@@ -452,24 +467,24 @@ class TicketScreen(Screen[None]):
 
     def action_contact(self) -> None:
         if (page := self._loaded()) is not None:
-            self._open_form(ticket_forms.contact_form(self.actions, page), "Contact logged")
+            self._open_form(ticket_forms.contact_form(self.actor, page), "Contact logged")
 
     def action_reply(self) -> None:
         if (page := self._loaded()) is not None:
-            self._open_form(ticket_forms.reply_form(self.actions, page), "Reply logged")
+            self._open_form(ticket_forms.reply_form(self.actor, page), "Reply logged")
 
     def action_remote(self) -> None:
         if (page := self._loaded()) is not None:
-            form = ticket_forms.remote_session_form(self.actions, page)
+            form = ticket_forms.remote_session_form(self.actor, page)
             self._open_form(form, "Remote session logged")
 
     def action_note(self) -> None:
         if (page := self._loaded()) is not None:
-            self._open_form(ticket_forms.note_form(self.actions, page), "Note added")
+            self._open_form(ticket_forms.note_form(self.actor, page), "Note added")
 
     def action_priority(self) -> None:
         if (page := self._loaded()) is not None:
-            self._open_form(ticket_forms.priority_form(self.actions, page), "Priority changed")
+            self._open_form(ticket_forms.priority_form(self.actor, page), "Priority changed")
 
     def action_waiting(self) -> None:
         if (page := self._loaded()) is None:
@@ -478,16 +493,16 @@ class TicketScreen(Screen[None]):
         wanted = Status.WAITING_ON_CUSTOMER if waiting else Status.IN_PROGRESS
         if self._allowed(wanted):
             done = "Waiting on the customer" if waiting else "Work resumed"
-            self._open_form(ticket_forms.waiting_form(self.actions, page), done)
+            self._open_form(ticket_forms.waiting_form(self.actor, page), done)
 
     def action_eta(self) -> None:
         if (page := self._loaded()) is not None:
-            form = ticket_forms.eta_form(self.actions, page, self.zone, self.desk_app.now())
+            form = ticket_forms.eta_form(self.actor, page, self.zone, self.desk_app.now())
             self._open_form(form, "ETA set")
 
     def action_resolve(self) -> None:
         if (page := self._loaded()) is not None and self._allowed(Status.RESOLVED):
-            form = ticket_forms.resolve_form(self.actions, page, breached=self.breached_now())
+            form = ticket_forms.resolve_form(self.actor, page, breached=self.breached_now())
             self._open_form(form, f"{self.reference} resolved")
 
     def action_reopen(self) -> None:
@@ -499,7 +514,7 @@ class TicketScreen(Screen[None]):
                     error=True,
                 )
                 return
-            self._open_form(ticket_forms.reopen_form(self.actions, page), "Reopened")
+            self._open_form(ticket_forms.reopen_form(self.actor, page), "Reopened")
 
     def action_explain(self, clock: str | None = None) -> None:
         if self._loaded() is None:
@@ -509,7 +524,8 @@ class TicketScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="ticket-explain")
     def _explain(self, clock: str | None) -> None:
         try:
-            text = self.actions.explain(self.reference, clock)
+            actor = self.actor
+            text = explain_clocks(actor.database, self.reference, now=actor.now(), clock=clock)
         except Exception as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
@@ -520,7 +536,7 @@ class TicketScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="ticket-workflow")
     def _load_workflow(self) -> None:
         try:
-            state = self.actions.workflow(self.reference)
+            state = modification.workflow_state(self.actor.database, self.reference)
         except Exception:  # the line is extra information: keep the last one shown
             return
         self.app.call_from_thread(self._show_workflow, state)
@@ -542,7 +558,7 @@ class TicketScreen(Screen[None]):
     @work(thread=True, group="ticket-workflow-action")
     def _fetch_workflow(self, then: Callable[[WorkflowState], None]) -> None:
         try:
-            state = self.actions.workflow(self.reference)
+            state = modification.workflow_state(self.actor.database, self.reference)
         except Exception as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
@@ -555,28 +571,28 @@ class TicketScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="ticket-triage")
     def _open_triage(self) -> None:
         try:
-            form = self.actions.triage_form(self.reference)
+            form = triage.triage_form(self.actor.database, self.reference)
         except Exception as exc:  # no checklist for this policy or team, a database error
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
         self.app.call_from_thread(self._show_triage, form)
 
     def _show_triage(self, form: TriageForm) -> None:
-        actions, ref, zone = self.actions, self.reference, self.zone
+        actor, ref, zone = self.actor, self.reference, self.zone
 
         def save(answers: dict[str, tuple[str, str]]) -> object:
-            return actions.save_triage(ref, answers)
+            return triage.record_answers(actor, ref, answers)
 
         def apply(outcome: TriageOutcome, text: str) -> str:
             done: list[str] = []
             if outcome.reclassify:
-                actions.reclassify(ref, outcome.reclassify, text)
+                triage.reclassify(actor, ref, outcome.reclassify, text)
                 done.append(f"reclassified as {outcome.reclassify}")
             if outcome.start == "approval":
-                actions.request_approval(ref, text)
+                approvals.request_approval(actor, ref, text)
                 done.append("put to the approvers")
             elif outcome.start == "modification":
-                actions.start_modification(ref, workaround=text or None)
+                modification.start_modification(actor, ref, workaround=text or None)
                 done.append("modification steps started")
             return f"{ref}: " + ", ".join(done)
 
@@ -598,14 +614,14 @@ class TicketScreen(Screen[None]):
                 why = "every step is done" if state.tasks else "no modification steps started"
                 self.say(f"{self.reference}: {why} (start them from the triage outcome, t)")
                 return
-            form = workflow_forms.step_form(self.actions, state, task)
+            form = workflow_forms.step_form(self.actor, state, task)
             self._open_form(form, f"Step {task.label} done")
 
         self._with_workflow(open_step)
 
     def action_ask_approval(self) -> None:
         if self._loaded() is not None:
-            form = workflow_forms.request_form(self.actions, self.reference)
+            form = workflow_forms.request_form(self.actor, self.reference)
             self._open_form(form, "Put to the approvers")
 
     def action_decide(self) -> None:
@@ -614,10 +630,11 @@ class TicketScreen(Screen[None]):
 
     @work(thread=True, group="ticket-workflow-action")
     def _check_approver(self) -> None:
-        actions = self.actions
+        actor = self.actor
         try:
-            actions.check_may_decide(self.reference)
-            state = actions.workflow(self.reference)
+            # RoleRefusedError (recorded) unless the signed-in agent is an approver.
+            approvals.require_approver(actor, self.reference)
+            state = modification.workflow_state(actor.database, self.reference)
         except Exception as exc:  # RoleRefusedError says who needs which role
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
@@ -627,7 +644,7 @@ class TicketScreen(Screen[None]):
         if not state.awaiting_approval:
             self.say(f"{self.reference} has no request waiting for an approver", error=True)
             return
-        self._open_form(workflow_forms.decision_form(self.actions, state), "Decision recorded")
+        self._open_form(workflow_forms.decision_form(self.actor, state), "Decision recorded")
 
     def action_feedback(self) -> None:
         if (page := self._loaded()) is None:
@@ -639,7 +656,7 @@ class TicketScreen(Screen[None]):
                 error=True,
             )
             return
-        self._open_form(workflow_forms.feedback_form(self.actions, self.reference), "Feedback kept")
+        self._open_form(workflow_forms.feedback_form(self.actor, self.reference), "Feedback kept")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, ClockPanel):

@@ -36,8 +36,8 @@ ANSWERS: tuple[tuple[str, str], ...] = (
     ("N/A", TriageAnswer.NOT_APPLICABLE.value),
 )
 
-# What the screen calls into (``DeskActions`` methods bound to the ticket), kept abstract so
-# the screen never sees the database.
+# What the screen calls into (the triage use cases bound to the ticket and the signed-in
+# ``Actor``), kept abstract so the screen never sees the database.
 SaveAnswers = Callable[[dict[str, tuple[str, str]]], object]
 ApplyOutcome = Callable[[TriageOutcome, str], str]
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from deskui.services.tickets.views import ClockView
@@ -76,7 +77,7 @@ class ClockPanel(DataTable[Text]):
         if not self.row_count:
             return None
         row = min(max(self.cursor_row, 0), self.row_count - 1)
-        return str(self.coordinate_to_cell_key((row, 0)).row_key.value)
+        return str(self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value)
 
     def show(
         self,

@@ -353,8 +353,8 @@ class LogPlan:
         )
 
         ticket = np.concatenate([p.ticket for p in parts])
-        seq = np.concatenate([np.full(len(p.ticket), p.seq, dtype=np.int64) for p in parts])
-        order = np.lexsort((seq, ticket))
+        seqs = np.concatenate([np.full(len(p.ticket), p.seq, dtype=np.int64) for p in parts])
+        order = np.lexsort((seqs, ticket))
         self.ticket = ticket[order]
         self.at = np.concatenate([p.at for p in parts])[order]
         self.author = np.concatenate([p.author for p in parts])[order]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Insert, column, func, insert, select, table, text
+from sqlalchemy import Insert, Table, column, func, insert, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -208,6 +208,7 @@ def reserve_numbers(session: Session, prefix: str, count: int) -> int:
     moved by ``count`` in one upsert, so tickets made later continue without a gap.
     """
     counter = models.ReferenceCounter.__table__
+    assert isinstance(counter, Table)  # declarative types it as any FromClause
     dialect = session.get_bind().dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement: Insert = insert_fn(counter).values(name=prefix, next_value=count + 1)
@@ -228,6 +229,10 @@ def reserve_ids(session: Session, table_name: str, count: int) -> Ints:
             {"t": table_name, "n": count},
         ).scalars()
         return np.fromiter(keys, dtype=np.int64, count=count)
-    model = {"ticket": models.Ticket, "interaction": models.Interaction}[table_name]
+    models_by_table: dict[str, type[models.Ticket] | type[models.Interaction]] = {
+        "ticket": models.Ticket,
+        "interaction": models.Interaction,
+    }
+    model = models_by_table[table_name]
     highest = int(session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one())
     return np.arange(highest + 1, highest + 1 + count, dtype=np.int64)

@@ -23,7 +23,15 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from deskui.domain.untrusted import one_line
-from deskui.services.intake.form import Entitlement, IntakeChoices, IntakeDesk, OrganisationFacts
+from deskui.services.actor import Actor
+from deskui.services.intake.form import (
+    Entitlement,
+    IntakeChoices,
+    OrganisationFacts,
+    entitlement,
+    organisation_facts,
+)
+from deskui.services.intake.opening import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
@@ -166,13 +174,15 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     NewTicketForm #entitlement.-flagged { color: $warning; text-style: bold; }
     """
 
-    def __init__(self, intake: IntakeDesk, choices: IntakeChoices) -> None:
-        self.intake = intake
+    def __init__(self, actor: Actor, choices: IntakeChoices) -> None:
+        self.actor = actor
         self.choices = choices
         known: dict[str, str] = {}
         for item in choices.organisations:
             known[item.value.lower()] = item.value
             known[item.label.lower()] = item.value
+        # Kept typed here too: the form's context (what validation sees) is untyped.
+        self.known_organisations = known
         self.opened: TicketView | None = None
         self.facts: OrganisationFacts | None = None
         self.entitlement: Entitlement | None = None
@@ -228,7 +238,8 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     # ------------------------------------------------------------------ the write
     def _open(self, values: NewTicketValues, _version: int | None) -> None:
-        self.opened = self.intake.open(values.draft())
+        # Routed, and acknowledged by mail if it came from the web (queued in the outbox).
+        self.opened = open_ticket(self.actor, values.draft(), route=True, acknowledge=True)
 
     # ------------------------------------------------------------------ live help
     def _matches(self, text: str) -> list[tuple[str, str]]:
@@ -259,7 +270,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
                 f" and {len(matches) - MATCHES_SHOWN} more" if len(matches) > MATCHES_SHOWN else ""
             )
             note.update(Content(f"Matches: {shown}{more}"))
-        slug = self.context["organisations"].get(event.value.strip().lower())
+        slug = self.known_organisations.get(event.value.strip().lower())
         if slug is None and len(matches) == 1 and event.value.strip().lower() == matches[0][0]:
             slug = matches[0][0]
         if slug is not None and (self.facts is None or self.facts.slug != slug):
@@ -274,7 +285,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
             # Enter takes the first match and moves on, rather than saving a half-filled form.
             event.stop()
             matches = self._matches(event.value)
-            if matches and self.context["organisations"].get(event.value.strip().lower()) is None:
+            if matches and self.known_organisations.get(event.value.strip().lower()) is None:
                 event.input.value = matches[0][1]
             self.query_one("#field-contact_email", Select).focus()
             return
@@ -290,7 +301,7 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     @work(thread=True, exclusive=True, group="intake-organisation")
     def _load_organisation(self, slug: str) -> None:
         try:
-            facts = self.intake.organisation(slug)
+            facts = organisation_facts(self.actor.database, slug, now=self.actor.now())
         except Exception as exc:  # the database is away: say so, keep everything typed
             self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
             return
@@ -337,7 +348,9 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     @work(thread=True, exclusive=True, group="intake-entitlement")
     def _load_entitlement(self, organisation: str | None, team: str, contact: str | None) -> None:
         try:
-            found = self.intake.entitlement(organisation, team, contact)
+            found = entitlement(
+                self.actor.database, organisation, team, contact, now=self.actor.now()
+            )
         except Exception as exc:
             self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
             return

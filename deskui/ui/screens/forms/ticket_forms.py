@@ -1,8 +1,8 @@
 """The ticket screen's action forms, one builder per key: fields, checks and the write.
 
-Each builder takes the ``DeskActions`` facade and the ``TicketPage`` the agent is looking at
-and returns an ``ActionForm`` whose ``perform`` calls the matching action (in the form's
-thread worker) with the version the agent saw, where the service checks versions.
+Each builder takes the signed-in ``Actor`` and the ``TicketPage`` the agent is looking at and
+returns an ``ActionForm`` whose ``perform`` calls the matching use case (in the form's thread
+worker) with the version the agent saw, where the service checks versions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from deskui.domain.untrusted import one_line
-from deskui.services.desk_actions import AgentChoice, DeskActions, TicketPage
+from deskui.services import tickets
+from deskui.services.actor import Actor
+from deskui.services.tickets.views import AgentChoice, TicketPage
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 from deskui.ui.screens.forms.models import (
     ETA_FORMAT,
@@ -79,7 +81,7 @@ class AssignForm(ActionForm[AssignValues]):
 
 
 def assign_form(
-    actions: DeskActions,
+    actor: Actor,
     page: TicketPage,
     agents: Sequence[AgentChoice],
     *,
@@ -108,14 +110,14 @@ def assign_form(
             )
         ],
         AssignValues,
-        lambda v, version: actions.assign(ref, v.assignee, expected_version=version),
+        lambda v, version: tickets.assign(actor, ref, v.assignee, expected_version=version),
         expected_version=page.ticket.version,
         intro=intro,
         gives_away_from=gives_away,
     )
 
 
-def contact_form(actions: DeskActions, page: TicketPage) -> ActionForm[ContactValues]:
+def contact_form(actor: Actor, page: TicketPage) -> ActionForm[ContactValues]:
     ref = page.ticket.reference
     caller = one_line(page.ticket.contact.name, 60) or "the requester"
     return ActionForm(
@@ -133,13 +135,14 @@ def contact_form(actions: DeskActions, page: TicketPage) -> ActionForm[ContactVa
             FieldSpec("body", "What they said", "text", required=True),
         ],
         ContactValues,
-        lambda v, _version: actions.log_contact(
-            ref, v.kind, v.body, author_name=v.author_name or None
+        # The customer getting in touch resumes a waiting ticket or reopens a resolved one.
+        lambda v, _version: tickets.log_contact(
+            actor, ref, v.kind, v.body, author_name=v.author_name or None, resume=True
         ),
     )
 
 
-def reply_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReplyValues]:
+def reply_form(actor: Actor, page: TicketPage) -> ActionForm[ReplyValues]:
     ref = page.ticket.reference
     email = page.ticket.channel == "email"
     return ActionForm(
@@ -156,11 +159,11 @@ def reply_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReplyValues
             FieldSpec("body", "What was said", "text", required=True),
         ],
         ReplyValues,
-        lambda v, _version: actions.reply(ref, v.kind, v.body),
+        lambda v, _version: tickets.reply(actor, ref, v.kind, v.body),
     )
 
 
-def remote_session_form(actions: DeskActions, page: TicketPage) -> ActionForm[RemoteSessionValues]:
+def remote_session_form(actor: Actor, page: TicketPage) -> ActionForm[RemoteSessionValues]:
     ref = page.ticket.reference
     return ActionForm(
         _title("Log a remote session", page),
@@ -169,21 +172,21 @@ def remote_session_form(actions: DeskActions, page: TicketPage) -> ActionForm[Re
             FieldSpec("minutes", "Minutes", placeholder="how long (optional)"),
         ],
         RemoteSessionValues,
-        lambda v, _version: actions.log_remote_session(ref, v.body, minutes=v.minutes),
+        lambda v, _version: tickets.log_remote_session(actor, ref, v.body, minutes=v.minutes),
     )
 
 
-def note_form(actions: DeskActions, page: TicketPage) -> ActionForm[NoteValues]:
+def note_form(actor: Actor, page: TicketPage) -> ActionForm[NoteValues]:
     ref = page.ticket.reference
     return ActionForm(
         _title("Internal note", page),
         [FieldSpec("body", "Note (never shown to the customer)", "text", required=True)],
         NoteValues,
-        lambda v, _version: actions.add_note(ref, v.body),
+        lambda v, _version: tickets.add_note(actor, ref, v.body),
     )
 
 
-def priority_form(actions: DeskActions, page: TicketPage) -> ActionForm[PriorityValues]:
+def priority_form(actor: Actor, page: TicketPage) -> ActionForm[PriorityValues]:
     ticket = page.ticket
     ref = ticket.reference
     lines = [f"Now {ticket.priority.label}: {ticket.priority.definition or 'no definition'}"]
@@ -201,15 +204,15 @@ def priority_form(actions: DeskActions, page: TicketPage) -> ActionForm[Priority
             FieldSpec("reason", "Reason", required=True),
         ],
         PriorityValues,
-        lambda v, version: actions.change_priority(
-            ref, v.priority, v.reason, expected_version=version
+        lambda v, version: tickets.change_priority(
+            actor, ref, v.priority, v.reason, expected_version=version
         ),
         expected_version=ticket.version,
         intro=Content("\n".join(lines)),
     )
 
 
-def waiting_form(actions: DeskActions, page: TicketPage) -> ActionForm[WaitingValues]:
+def waiting_form(actor: Actor, page: TicketPage) -> ActionForm[WaitingValues]:
     ref = page.ticket.reference
     waiting = page.ticket.status != "waiting-on-customer"
     title = "Wait on the customer" if waiting else "Resume work"
@@ -226,7 +229,9 @@ def waiting_form(actions: DeskActions, page: TicketPage) -> ActionForm[WaitingVa
             )
         ],
         WaitingValues,
-        lambda v, version: actions.set_waiting(ref, waiting, note=v.note, expected_version=version),
+        lambda v, version: tickets.set_waiting(
+            actor, ref, waiting, note=v.note, expected_version=version
+        ),
         expected_version=page.ticket.version,
         intro=intro,
         submit_label="Wait" if waiting else "Resume",
@@ -234,7 +239,7 @@ def waiting_form(actions: DeskActions, page: TicketPage) -> ActionForm[WaitingVa
 
 
 def eta_form(
-    actions: DeskActions, page: TicketPage, zone: dt.tzinfo, now: dt.datetime
+    actor: Actor, page: TicketPage, zone: dt.tzinfo, now: dt.datetime
 ) -> ActionForm[EtaValues]:
     ticket = page.ticket
     ref = ticket.reference
@@ -246,16 +251,16 @@ def eta_form(
             FieldSpec("note", "Note", placeholder="optional"),
         ],
         EtaValues,
-        lambda v, version: actions.set_eta(ref, v.eta, note=v.note, expected_version=version),
+        lambda v, version: tickets.set_eta(
+            actor, ref, v.eta, note=v.note, expected_version=version
+        ),
         expected_version=ticket.version,
         context={"zone": zone, "now": now},
         intro="A negotiated resolution clock takes the ETA as its due.",
     )
 
 
-def resolve_form(
-    actions: DeskActions, page: TicketPage, *, breached: bool
-) -> ActionForm[ResolveValues]:
+def resolve_form(actor: Actor, page: TicketPage, *, breached: bool) -> ActionForm[ResolveValues]:
     ref = page.ticket.reference
     reason_label = (
         "Reason for the breach (required: the SLA was breached)"
@@ -269,8 +274,8 @@ def resolve_form(
             FieldSpec("breach_reason", reason_label, required=breached),
         ],
         ResolveValues,
-        lambda v, version: actions.resolve(
-            ref, v.summary, breach_reason=v.breach_reason or None, expected_version=version
+        lambda v, version: tickets.resolve(
+            actor, ref, v.summary, breach_reason=v.breach_reason or None, expected_version=version
         ),
         expected_version=page.ticket.version,
         context={"breached": breached},
@@ -278,13 +283,13 @@ def resolve_form(
     )
 
 
-def reopen_form(actions: DeskActions, page: TicketPage) -> ActionForm[ReopenValues]:
+def reopen_form(actor: Actor, page: TicketPage) -> ActionForm[ReopenValues]:
     ref = page.ticket.reference
     return ActionForm(
         _title("Reopen", page),
         [FieldSpec("reason", "Why reopen it?", required=True)],
         ReopenValues,
-        lambda v, version: actions.reopen(ref, v.reason, expected_version=version),
+        lambda v, version: tickets.reopen(actor, ref, v.reason, expected_version=version),
         expected_version=page.ticket.version,
         submit_label="Reopen",
     )

@@ -1,6 +1,7 @@
 """The ticket screen's workflow forms: the next modification step, asking for and deciding an
 approval, and the client's feedback. Same pattern as ``ticket_forms``: a pydantic model for
-the checks a form can make itself, and ``perform`` calling ``DeskActions`` in the worker.
+the checks a form can make itself, and ``perform`` calling the use case with the signed-in
+``Actor`` in the worker.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 
-from deskui.services.desk_actions import DeskActions
+from deskui.services.actor import Actor
+from deskui.services.workflow import approvals, feedback, modification
 from deskui.services.workflow.modification import TaskView, WorkflowState
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
@@ -111,7 +113,7 @@ def task_lines(state: WorkflowState) -> str:
     return "\n".join(lines)
 
 
-def step_form(actions: DeskActions, state: WorkflowState, task: TaskView) -> ActionForm[StepValues]:
+def step_form(actor: Actor, state: WorkflowState, task: TaskView) -> ActionForm[StepValues]:
     """Mark ``task`` (the next step to do) done, with what it records."""
     ref = state.reference
     fields = [FieldSpec("notes", "Notes", "text")]
@@ -127,25 +129,25 @@ def step_form(actions: DeskActions, state: WorkflowState, task: TaskView) -> Act
         f"Step {task.label} done · {ref}",
         fields,
         StepValues,
-        lambda v, _version: actions.complete_task(
-            ref, task.phase, task.key, notes=v.notes, value=v.value or None
+        lambda v, _version: modification.complete_task(
+            actor, ref, task.phase, task.key, notes=v.notes, value=v.value or None
         ),
         intro=f"{task.label}: {task.text}\n\n{task_lines(state)}",
         submit_label="Mark done",
     )
 
 
-def request_form(actions: DeskActions, ref: str) -> ActionForm[RequestValues]:
+def request_form(actor: Actor, ref: str) -> ActionForm[RequestValues]:
     return ActionForm(
         f"Ask for approval · {ref}",
         [FieldSpec("reason", "What are the approvers asked to decide?", "text", required=True)],
         RequestValues,
-        lambda v, _version: actions.request_approval(ref, v.reason),
+        lambda v, _version: approvals.request_approval(actor, ref, v.reason),
         submit_label="Ask",
     )
 
 
-def decision_form(actions: DeskActions, state: WorkflowState) -> ActionForm[DecisionValues]:
+def decision_form(actor: Actor, state: WorkflowState) -> ActionForm[DecisionValues]:
     ref = state.reference
     pending = state.approvals[-1] if state.approvals else None
     intro = f"Asked: {pending.reason}" if pending is not None else ""
@@ -160,13 +162,13 @@ def decision_form(actions: DeskActions, state: WorkflowState) -> ActionForm[Deci
             ),
         ],
         DecisionValues,
-        lambda v, _version: actions.decide(ref, v.decision, v.note, quote=v.quote or None),
+        lambda v, _version: approvals.decide(actor, ref, v.decision, v.note, quote=v.quote or None),
         intro=intro,
         submit_label="Decide",
     )
 
 
-def feedback_form(actions: DeskActions, ref: str) -> ActionForm[FeedbackValues]:
+def feedback_form(actor: Actor, ref: str) -> ActionForm[FeedbackValues]:
     return ActionForm(
         f"Client feedback · {ref}",
         [
@@ -174,5 +176,5 @@ def feedback_form(actions: DeskActions, ref: str) -> ActionForm[FeedbackValues]:
             FieldSpec("comment", "What the client said", "text"),
         ],
         FeedbackValues,
-        lambda v, _version: actions.record_feedback(ref, v.score, v.comment),
+        lambda v, _version: feedback.record_feedback(actor, ref, v.score, v.comment),
     )
