@@ -34,6 +34,7 @@ from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.services.supervision.charts import ReportBundle, report_bundle
 from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.safe import safe_cell
+from deskui.ui.widgets.desk_header import TickingHeader
 
 if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
@@ -107,6 +108,7 @@ class ReportsScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
+        yield TickingHeader()
         today = self.desk_app.now().astimezone(dt.UTC).date()
         first = today - dt.timedelta(days=DEFAULT_DAYS - 1)
         with Horizontal(id="controls"):

@@ -79,3 +79,30 @@ class DeskHeader(Static):
             *((on_call, sep) if on_call else ()),
             badge,
         )
+
+
+class TickingHeader(DeskHeader):
+    """The header for screens with no clock of their own (quarantine, reports): it re-renders
+    itself every second from the app's desk and tracks the app's feed state."""
+
+    def __init__(self) -> None:
+        super().__init__("", "", dt.UTC)
+        self.online = True
+
+    def on_mount(self) -> None:
+        desk = getattr(self.app, "desk", None)
+        if desk is not None:
+            self._desk_name, self._agent, self._zone = (
+                desk.desk_name,
+                desk.agent_label,
+                desk.agent_zone,
+            )
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        desk = getattr(self.app, "desk", None)
+        if desk is None:
+            return
+        now = desk.now()
+        self.show(now, open_now=desk.is_open(now), live=self.online, offline=not self.online)
