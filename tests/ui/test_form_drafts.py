@@ -125,3 +125,26 @@ async def test_new_ticket_form_buttons_footer_and_first_invalid_field(
         assert name not in form.errors
         assert not form.query_one(f"#error-{name}", Static).has_class("-shown")
         assert not isinstance(app.focused, Select) or first != "subject"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_new_ticket_form_offers_only_the_chosen_teams_products(
+    make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_until(
+            pilot, lambda: app.screen.query_one("#table-open", DataTable).row_count > 0
+        )
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewTicketForm))
+        form = app.screen
+        assert isinstance(form, NewTicketForm)
+        by_team = form.choices.team_products
+        assert set(by_team) >= {"kenco", "itworks"}
+        form.query_one("#field-team", Select).value = "kenco"
+        await pilot.pause(0.2)
+        product = form.query_one("#field-product", Select)
+        offered = {value for _, value in product._options if value is not Select.NULL}
+        assert offered == {choice.value for choice in by_team["kenco"]}
+        assert offered.isdisjoint({choice.value for choice in by_team["itworks"]})

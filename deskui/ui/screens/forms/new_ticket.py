@@ -293,10 +293,26 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("field-")
+        if name == "team":
+            self._offer_team_products(event.value)
         if name in ("team", "contact_email"):
             self._check_entitlement()
         elif name in ("priority", "requested_priority"):
             self._show_definitions()
+
+    def _offer_team_products(self, team: object) -> None:
+        """Only the chosen team's products (all of them while no team is chosen); a product
+        already chosen stays when the new team has it too."""
+        offered = (
+            self.choices.products
+            if team is Select.NULL
+            else self.choices.team_products.get(str(team), ())
+        )
+        select = self.query_one("#field-product", Select)
+        chosen = select.value
+        select.set_options([(Content(item.label), item.value) for item in offered])
+        if chosen is not Select.NULL and chosen in {item.value for item in offered}:
+            select.value = chosen
 
     @work(thread=True, exclusive=True, group="intake-organisation")
     def _load_organisation(self, slug: str) -> None:
