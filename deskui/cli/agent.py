@@ -20,10 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from deskui.cli.common import CommandError, command_group, global_options_parent
-from deskui.cli.oncall import desk_database
+from deskui.cli.common import CommandError, command_group, desk, global_options_parent
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.access.keys import KeyView, add_key, list_keys, remove_key
@@ -112,7 +109,8 @@ def add_as_option(parser: argparse.ArgumentParser) -> None:
 def run_web_login(args: argparse.Namespace) -> int:
     from deskui.services.access.web_login import issue_web_login, revoke_web_login
 
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         try:
             if args.revoke:
                 had = revoke_web_login(database, args.handle, at=now, by=args.as_handle)
@@ -120,7 +118,7 @@ def run_web_login(args: argparse.Namespace) -> int:
                 secret = issue_web_login(database, args.handle, at=now, by=args.as_handle)
         except RoleRefusedError as exc:
             raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
-        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+        except (ServiceError, StoreError) as exc:
             raise CommandError(f"web-login {args.handle}: {exc}") from exc
     if args.revoke:
         print(f"revoked {args.handle}'s web sign-in" if had else f"{args.handle} had none")
@@ -159,14 +157,15 @@ def _key_line(key: KeyView) -> str:
 
 def run_add_key(args: argparse.Namespace) -> int:
     text = _read_key_file(args.keyfile)
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         try:
             key = add_key(database, args.handle, text, at=now, by=args.as_handle)
         except RoleRefusedError as exc:
             raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
         except ServiceError as exc:
             raise CommandError(f"add-key {args.keyfile}: {exc}") from exc
-        except (StoreError, SQLAlchemyError) as exc:
+        except StoreError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps(_key_json(key)))
@@ -176,10 +175,11 @@ def run_add_key(args: argparse.Namespace) -> int:
 
 
 def run_keys(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         try:
             keys = list_keys(database, args.handle)
-        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+        except (ServiceError, StoreError) as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps([_key_json(key) for key in keys]))
@@ -190,12 +190,13 @@ def run_keys(args: argparse.Namespace) -> int:
 
 
 def run_remove_key(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         try:
             key = remove_key(database, args.handle, args.fingerprint, by=args.as_handle, at=now)
         except RoleRefusedError as exc:
             raise CommandError(str(exc), exit_code=REFUSED_EXIT) from exc
-        except (ServiceError, StoreError, SQLAlchemyError) as exc:
+        except (ServiceError, StoreError) as exc:
             raise CommandError(str(exc)) from exc
     print(f"removed {key.fingerprint} from {key.handle}")
     return 0

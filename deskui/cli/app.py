@@ -51,13 +51,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open_app(settings: Settings) -> int:
-    from deskui.services.tickets.desk import DeskService, DeskSetupError
+    from deskui.cli.common import command_errors
+    from deskui.services.tickets.desk import DeskService
     from deskui.ui.app import DeskApp
 
-    try:
+    with command_errors():
         desk = DeskService.open(settings)
-    except DeskSetupError as exc:
-        raise CommandError(str(exc)) from exc
     app = DeskApp(
         desk,
         theme_name=settings.theme,

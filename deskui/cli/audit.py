@@ -14,10 +14,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from deskui.cli.common import CommandError, command_group, global_options_parent
-from deskui.cli.oncall import desk_database
+from deskui.cli.common import CommandError, command_group, desk, global_options_parent
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.authorization import RefusalView, list_refusals
@@ -68,10 +65,11 @@ def _json(refusal: RefusalView) -> dict[str, str]:
 
 
 def run_refusals(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         try:
             refusals = list_refusals(database, actor=args.agent, limit=args.limit)
-        except (StoreError, SQLAlchemyError) as exc:
+        except StoreError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps([_json(refusal) for refusal in refusals]))

@@ -35,15 +35,14 @@ def register(commands: Any) -> None:
 
 
 def run_board(args: argparse.Namespace) -> int:
+    from deskui.cli.common import command_errors
     from deskui.services.supervision.board import may_supervise
-    from deskui.services.tickets.desk import DeskService, DeskSetupError, remembered_theme
+    from deskui.services.tickets.desk import DeskService, remembered_theme
     from deskui.ui.app import DeskApp
 
     settings = settings_from(args, agent=args.agent, theme=args.theme or remembered_theme())
-    try:
+    with command_errors():
         desk = DeskService.open(settings)
-    except DeskSetupError as exc:
-        raise CommandError(str(exc)) from exc
     if not may_supervise(desk.agent.roles):
         desk.database.dispose()
         raise CommandError(

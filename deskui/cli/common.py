@@ -1,4 +1,4 @@
-"""What every command shares: global options, settings loading and the error type.
+"""What every command shares: global options, settings, the error type and ``desk(args)``.
 
 Imported by ``deskui --version`` too, so it imports nothing heavy at module level."""
 
@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deskui.services.actor import Actor
+    from deskui.services.connect import Database
     from deskui.settings import Settings
-    from deskui.store.session import Database
 
 
 class CommandError(Exception):
@@ -78,3 +80,37 @@ def acting(
     from deskui.services.actor import Actor
 
     return Actor(database, handle, FrozenTime(now), settings_from(args))
+
+
+@contextmanager
+def command_errors(options: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Service and database errors as one-line ``CommandError``s; a bad field is named by its
+    option (``options`` maps service field names to the options that set them)."""
+    from deskui.domain.storage_errors import StoreError
+    from deskui.services.errors import ServiceError, TicketValidationError
+
+    try:
+        yield
+    except TicketValidationError as exc:
+        option = (options or {}).get(exc.field, f"--{exc.field.replace('_', '-')}")
+        raise CommandError(f"{option}: {exc.message}") from exc
+    except (ServiceError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+@contextmanager
+def desk(
+    args: argparse.Namespace,
+    *,
+    handle: str | None = None,
+    options: Mapping[str, str] | None = None,
+) -> Iterator[Actor]:
+    """What every command that works on the desk opens: the configured database with its
+    schema checked, as ``handle`` (``None``: the system) at one instant (the command's start,
+    from the settings' clock), with this invocation's settings. Every service and database
+    error inside the block becomes one ``CommandError`` line (exit 2)."""
+    from deskui.services.connect import desk as desk_session
+
+    settings = settings_from(args)
+    with command_errors(options), desk_session(settings, handle) as actor:
+        yield actor.at(actor.now())

@@ -18,22 +18,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
 from deskui.cli.agent import REFUSED_EXIT, add_as_option
 from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
 from deskui.domain.catalog.errors import SampleDataError
-from deskui.domain.storage_errors import StoreError
+from deskui.domain.storage_errors import StoreError, StoreFailedError
 from deskui.package_data import bundled_sample_data
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.catalog.generate import generate_tickets
 from deskui.services.catalog.load import Catalog, load_catalog_from_directory
 from deskui.services.catalog.seeding import seed_catalog
+from deskui.services.connect import (
+    Database,
+    open_database,
+    schema_is_current,
+    schema_revision,
+    shown_url,
+    upgrade_schema,
+)
 from deskui.services.errors import NotFoundError, ServiceError
 from deskui.settings import Settings
-from deskui.store.migrate import current_revision, head_revision, is_up_to_date, upgrade
-from deskui.store.session import Database
 
 
 def register(commands: Any) -> None:
@@ -127,29 +130,20 @@ def _database_errors(url: str) -> Iterator[None]:
     """Turn database failures into one-line command errors naming the database."""
     try:
         yield
+    except StoreFailedError as exc:
+        raise CommandError(f"database {url}: {exc}") from exc
     except (StoreError, ServiceError) as exc:
         raise CommandError(str(exc)) from exc
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise CommandError(
-            f"database {url}: {detail[0] if detail else type(exc).__name__}"
-        ) from exc
 
 
 def _shown(settings: Settings) -> str:
     """The database URL without its password, for messages."""
-    try:
-        return make_url(settings.database_url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return settings.database_url
+    return shown_url(settings.database_url)
 
 
 def _open(settings: Settings) -> Database:
     with _database_errors(_shown(settings)):
-        try:
-            return Database(settings.database_url)
-        except (ValueError, ArgumentError) as exc:
-            raise CommandError(f"bad database URL: {exc}") from exc
+        return open_database(settings.database_url)
 
 
 def _load(directory: Path) -> Catalog:
@@ -168,9 +162,10 @@ def _load(directory: Path) -> Catalog:
 
 def _ensure_schema(database: Database, shown: str) -> None:
     with _database_errors(shown):
-        if not is_up_to_date(database.engine):
-            upgrade(database.engine)
-            print(f"migrated {shown} to revision {head_revision()}", file=sys.stderr)
+        current, head = schema_is_current(database)
+        if not current:
+            upgrade_schema(database)
+            print(f"migrated {shown} to revision {head}", file=sys.stderr)
 
 
 def _seed(database: Database, catalog: Catalog, settings: Settings, by: str | None = None) -> None:
@@ -195,9 +190,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     database = _open(settings)
     try:
         with _database_errors(shown):
-            before = current_revision(database.engine)
-            upgrade(database.engine)
-            after = current_revision(database.engine)
+            before = schema_revision(database)
+            upgrade_schema(database)
+            after = schema_revision(database)
     finally:
         database.dispose()
     state = "already at" if before == after else "upgraded to"
@@ -225,7 +220,7 @@ def run_generate(args: argparse.Namespace) -> int:
     database = _open(settings)
     try:
         with _database_errors(shown):
-            revision = current_revision(database.engine)
+            revision = schema_revision(database)
         if revision is None and catalog is None:
             raise CommandError(
                 f"{shown} has no deskui schema yet: run `deskui db seed DIR` first, "

@@ -19,14 +19,14 @@ from typing import Any
 
 from deskui.cli.common import (
     CommandError,
-    acting,
     command_group,
+    desk,
     global_options_parent,
     settings_from,
 )
-from deskui.cli.oncall import desk_database
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
+from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.intake.mail_in import ingest_message
 from deskui.services.intake.quarantine import (
@@ -37,7 +37,6 @@ from deskui.services.intake.quarantine import (
 from deskui.services.mail.outbox import SendResult, outbox, send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.settings import Settings
-from deskui.store.session import Database
 
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -104,8 +103,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     raw = _read(args.file)
     settings = settings_from(args)
     try:
-        with desk_database(args) as (database, now):
-            result = ingest_message(acting(args, database, None, now), raw, team=args.team)
+        with desk(args) as actor:
+            database, now = actor.database, actor.now()
+            result = ingest_message(actor.acting_as(None), raw, team=args.team)
             _send_quietly(database, settings, now)
     except CommandError as exc:
         raise CommandError(str(exc), EX_TEMPFAIL) from exc
@@ -125,7 +125,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_quarantine(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         rows = list_quarantine(database, include_reviewed=args.all)
     if args.json:
         print(
@@ -167,10 +168,11 @@ def _service(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 def run_retry(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         result = _service(
             retry_quarantined,
-            acting(args, database, args.actor, now),
+            actor.acting_as(args.actor),
             args.id,
             team=args.team,
             ticket=args.ticket,
@@ -181,8 +183,8 @@ def run_retry(args: argparse.Namespace) -> int:
 
 
 def run_dismiss(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, now):
-        _service(dismiss_quarantined, acting(args, database, args.actor, now), args.id, args.note)
+    with desk(args) as actor:
+        _service(dismiss_quarantined, actor.acting_as(args.actor), args.id, args.note)
     print(f"message {args.id} dismissed")
     return 0
 
@@ -191,7 +193,8 @@ def run_send_pending(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if not mail_configured(settings):
         raise CommandError("no SMTP server configured (set DESKUI_SMTP_HOST)")
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         results = send_pending(database, settings, at=now)
     if args.json:
         print(json.dumps([_result(r) for r in results], indent=2))
@@ -207,7 +210,8 @@ def _result(r: SendResult) -> dict[str, Any]:
 
 
 def run_outbox(args: argparse.Namespace) -> int:
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database, _now = actor.database, actor.now()
         rows = outbox(database, status=args.status)
     if args.json:
         print(

@@ -11,19 +11,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+)
 from deskui.domain.calendar.localtime import local_instant
 from deskui.domain.storage_errors import StoreError
+from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
 from deskui.services.oncall.shifts import ShiftView, TeamOnCall, on_call, team_zones
-from deskui.store.migrate import current_revision
-from deskui.store.session import Database
 
 _ISO_EXAMPLE = "2026-11-26T22:00 or 2026-11-26T22:00:00-05:00"
 
@@ -48,27 +48,6 @@ def register(commands: Any) -> None:
     show.set_defaults(handler=run_show)
 
 
-@contextmanager
-def desk_database(args: argparse.Namespace) -> Iterator[tuple[Database, dt.datetime]]:
-    """The configured database (with a deskui schema) and "now"; failures become one line."""
-    settings = settings_from(args)
-    try:
-        database = Database(settings.database_url)
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    try:
-        try:
-            if current_revision(database.engine) is None:
-                raise CommandError(
-                    "the database has no deskui schema yet: run 'deskui db seed sample_data'"
-                )
-        except (StoreError, SQLAlchemyError) as exc:
-            raise CommandError(f"the database cannot be read: {exc}") from exc
-        yield database, settings.time_source().now()
-    finally:
-        database.dispose()
-
-
 def _naive_or_aware(text: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(text.strip())
@@ -78,7 +57,8 @@ def _naive_or_aware(text: str) -> dt.datetime:
 
 def run_show(args: argparse.Namespace) -> int:
     at = _naive_or_aware(args.at) if args.at is not None else None
-    with desk_database(args) as (database, now):
+    with desk(args) as actor:
+        database, now = actor.database, actor.now()
         teams = _read(database, at or now, args.team)
     if args.json:
         print(json.dumps({"teams": [_team_json(team) for team in teams]}))
@@ -96,7 +76,7 @@ def _read(database: Database, at: dt.datetime, team: str | None) -> list[TeamOnC
         for slug, zone in team_zones(database, team).items():
             result.extend(on_call(database, local_instant(at, zone), slug))
         return result
-    except (ServiceError, StoreError, SQLAlchemyError) as exc:
+    except (ServiceError, StoreError) as exc:
         raise CommandError(str(exc)) from exc
 
 

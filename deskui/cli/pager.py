@@ -15,26 +15,22 @@ import datetime as dt
 import json
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
-from deskui.domain.storage_errors import StoreError
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+)
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import PageStatus
 from deskui.services.actor import Actor
-from deskui.services.errors import ServiceError
 from deskui.services.mail.outbox import send_pending
 from deskui.services.mail.smtp import mail_configured
 from deskui.services.oncall.delivery import TickSummary, pager_tick
 from deskui.services.oncall.paging import PageView, acknowledge_pages, list_pages
-from deskui.settings import Settings
-from deskui.store.migrate import current_revision
-from deskui.store.session import Database
 
 
 def register(commands: Any) -> None:
@@ -84,30 +80,6 @@ def register(commands: Any) -> None:
     ack.set_defaults(handler=run_ack)
 
 
-@contextmanager
-def pager_database(args: argparse.Namespace) -> Iterator[tuple[Database, Settings]]:
-    """The configured database (with a deskui schema) and the settings; failures are one line."""
-    settings = settings_from(args)
-    try:
-        database = Database(settings.database_url)
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    try:
-        try:
-            if current_revision(database.engine) is None:
-                raise CommandError(
-                    "the database has no deskui schema yet: run 'deskui db seed sample_data'"
-                )
-        except (StoreError, SQLAlchemyError) as exc:
-            raise CommandError(f"the database cannot be read: {exc}") from exc
-        try:
-            yield database, settings
-        except (ServiceError, StoreError, SQLAlchemyError) as exc:
-            raise CommandError(str(exc)) from exc
-    finally:
-        database.dispose()
-
-
 def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else None
 
@@ -140,7 +112,8 @@ def _summary_json(summary: TickSummary) -> dict[str, object]:
 
 
 def run_tick(args: argparse.Namespace) -> int:
-    with pager_database(args) as (database, settings):
+    with desk(args) as actor:
+        database, settings = actor.database, actor.settings
         summary = pager_tick(database, settings, settings.time_source().now())
     if args.json:
         print(json.dumps(_summary_json(summary)))
@@ -159,7 +132,8 @@ def run_run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     previous = _on_sigterm(stop)
     try:
-        with pager_database(args) as (database, settings):
+        with desk(args) as actor:
+            database, settings = actor.database, actor.settings
             wait = interval if interval is not None else settings.pager_poll_seconds
             print(f"pager running every {wait:g} s (stop with SIGTERM or ctrl-c)", flush=True)
             passes = 0
@@ -217,7 +191,8 @@ def _page_json(page: PageView) -> dict[str, object]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with pager_database(args) as (database, _):
+    with desk(args) as actor:
+        database, _ = actor.database, actor.settings
         pages = list_pages(database, ticket=args.ticket, status=args.status)
     if args.json:
         print(json.dumps({"pages": [_page_json(page) for page in pages]}))
@@ -240,7 +215,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_ack(args: argparse.Namespace) -> int:
     if not args.actor:
         raise CommandError("--as HANDLE is required: the agent acknowledging the page")
-    with pager_database(args) as (database, settings):
+    with desk(args) as actor:
+        database, settings = actor.database, actor.settings
         count = acknowledge_pages(
             Actor.of(database, args.actor, at=settings.time_source().now()), args.reference
         )

@@ -15,25 +15,19 @@ import io
 import json
 from typing import Any
 
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-from deskui.cli.common import CommandError, command_group, global_options_parent, settings_from
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+)
 from deskui.domain.durations import format_business_seconds
-from deskui.domain.sla.policy import CLOCKS, Clock
-from deskui.domain.storage_errors import StoreError
+from deskui.domain.sla.clock_info import CLOCK_INFO
+from deskui.domain.sla.policy import CLOCKS
 from deskui.domain.untrusted import one_line
-from deskui.services.errors import ServiceError
 from deskui.services.supervision.reports import GROUPINGS, GroupFigures, sla_report, utc_day_range
-from deskui.store.migrate import current_revision
-from deskui.store.session import Database
 
 FORMATS = ("table", "csv", "json")
-# Short names of the clocks in JSON and CSV keys ("ack_met", "response_p90_seconds", ...).
-CLOCK_KEYS = {
-    Clock.ACKNOWLEDGEMENT: "ack",
-    Clock.RESPONSE: "response",
-    Clock.RESOLUTION: "resolution",
-}
 
 
 def register(commands: Any) -> None:
@@ -80,24 +74,8 @@ def run_sla(args: argparse.Namespace) -> int:
             f"--format: unknown format {args.format!r} (known: {', '.join(FORMATS)})"
         )
     start, end = utc_day_range(first, last)
-    settings = settings_from(args)
-    try:
-        database = Database(settings.database_url)
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    try:
-        if current_revision(database.engine) is None:
-            raise CommandError("the database has no deskui schema yet: run 'deskui db seed'")
-        figures = sla_report(
-            database, start=start, end=end, now=settings.time_source().now(), by=args.by
-        )
-    except (ServiceError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise CommandError(f"database: {detail[0] if detail else type(exc).__name__}") from exc
-    finally:
-        database.dispose()
+    with desk(args) as actor:
+        figures = sla_report(actor.database, start=start, end=end, now=actor.now(), by=args.by)
     rows = [group_json(group) for group in figures]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
@@ -120,7 +98,8 @@ def group_json(group: GroupFigures) -> dict[str, Any]:
         "resolved": group.resolved,
     }
     for clock in CLOCKS:
-        key, figures = CLOCK_KEYS[clock], group.clocks[clock]
+        # The clock's key names JSON and CSV fields ("ack_met", "response_p90_seconds", ...).
+        key, figures = CLOCK_INFO[clock].key, group.clocks[clock]
         row[f"{key}_met"] = figures.met
         row[f"{key}_breached"] = figures.breached
         row[f"{key}_running"] = figures.running

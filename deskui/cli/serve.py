@@ -165,7 +165,7 @@ def _configure_logging() -> None:
 
 
 def run_serve_ssh(args: argparse.Namespace) -> int:
-    from deskui.cli.oncall import desk_database
+    from deskui.cli.common import desk
     from deskui.remote.host_key import HostKeyError
     from deskui.remote.limits import Limits
     from deskui.remote.ssh_server import SshConfig, serve_ssh
@@ -183,7 +183,8 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
     def ready(bound_host: str, bound_port: int, fingerprint: str) -> None:
         print(f"deskui: SSH on {bound_host}:{bound_port}, host key {fingerprint}", flush=True)
 
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database = actor.database
         config = SshConfig(
             host=host,
             port=port,
@@ -203,9 +204,7 @@ def run_serve_ssh(args: argparse.Namespace) -> int:
 
 
 def run_serve_web(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from deskui.cli.oncall import desk_database
+    from deskui.cli.common import desk
     from deskui.domain.storage_errors import StoreError
     from deskui.remote.web import SignedIn, WebConfig, serve_web
     from deskui.services.access.web_login import check_web_login, record_sign_in_refusal
@@ -231,10 +230,11 @@ def run_serve_web(args: argparse.Namespace) -> int:
         how = f"as {args.agent}, no sign-in" if single else "agents sign in"
         print(f"deskui: web desk on {url} ({how})", flush=True)
 
-    with desk_database(args) as (database, _now):
+    with desk(args) as actor:
+        database = actor.database
         try:
             check_web_login(database, "", "")
-        except (StoreError, SQLAlchemyError) as exc:
+        except StoreError as exc:
             raise CommandError(
                 f"the database has no web sign-in table ({exc.__class__.__name__}): "
                 "run 'deskui db upgrade'"
@@ -284,17 +284,9 @@ def _is_loopback(host: str) -> bool:
 def _check_desk_opens(settings: Settings) -> None:
     """Open the desk as the agent once, so a bad database or agent fails here, in one line,
     rather than in every browser tab."""
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+    from deskui.cli.common import command_errors
+    from deskui.services.tickets.desk import DeskService
 
-    from deskui.domain.storage_errors import StoreError
-    from deskui.services.tickets.desk import DeskService, DeskSetupError
-
-    try:
+    with command_errors():
         desk = DeskService.open(settings)
-    except DeskSetupError as exc:
-        raise CommandError(str(exc)) from exc
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    except (StoreError, SQLAlchemyError) as exc:
-        raise CommandError(f"the database cannot be read: {exc}") from exc
     desk.database.dispose()

@@ -1,6 +1,6 @@
 """`deskui sla`: due instants, business time elapsed and clock explanations.
 
-The output format is a contract scripts rely on (issue 3): ``due`` prints the instant alone,
+The output format is a contract scripts rely on: ``due`` prints the instant alone,
 ISO 8601 to the second with the calendar's UTC offset; ``elapsed`` prints ``44h 0m``;
 ``--json`` prints one JSON object. A bad name, time or duration is one line on stderr naming
 the bad value (and the known names), exit code 2.
@@ -29,6 +29,7 @@ from deskui.domain.sla.policy import CLOCKS, Clock, NegotiatedTarget, PolicySpec
 from deskui.domain.storage_errors import StoreError
 from deskui.package_data import bundled_sample_data
 from deskui.services.errors import ServiceError
+from deskui.services.tickets.sla_explain import explain_ticket
 
 # ``--data`` given without a directory: the sample data shipped with deskui.
 _BUNDLED = Path("<bundled sample data>")
@@ -287,16 +288,9 @@ def run_elapsed(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    module_name = "deskui.services.tickets.sla_explain"
-    if importlib.util.find_spec(module_name) is None:
-        raise CommandError(
-            f"sla explain {args.ref}: explaining a ticket needs the ticket database, "
-            "which this build does not have yet"
-        )
-    service = importlib.import_module(module_name)
     settings = settings_from(args)
     try:
-        print(service.explain_ticket(settings, args.ref))
+        print(explain_ticket(settings, args.ref))
     except (ServiceError, StoreError) as exc:
         raise CommandError(f"sla explain {args.ref}: {exc}") from exc
     return 0

@@ -14,30 +14,22 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
-
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from deskui.cli.common import (
     CommandError,
-    acting,
     command_group,
+    desk,
     global_options_parent,
-    settings_from,
 )
 from deskui.domain.durations import format_business_seconds
-from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import tickets
-from deskui.services.errors import ServiceError, TicketValidationError
+from deskui.services.connect import Database
 from deskui.services.tickets.options import intake_options
 from deskui.services.tickets.views import ClockView, InteractionView, TicketSummary, TicketView
-from deskui.settings import Settings
-from deskui.store.migrate import current_revision
-from deskui.store.session import Database
 
 _T = TypeVar("_T")
 
@@ -172,45 +164,6 @@ def _required(value: str | None, option: str, what: str) -> str:
     if text is None or not text.strip():
         raise CommandError(f"{option} is required: {what}")
     return text.strip()
-
-
-@contextmanager
-def _desk(args: argparse.Namespace) -> Iterator[tuple[Database, dt.datetime]]:
-    """The configured database (with a deskui schema) and "now"; failures become one line."""
-    settings: Settings = settings_from(args)
-    try:
-        database = Database(settings.database_url)
-    except (ValueError, ArgumentError) as exc:
-        raise CommandError(f"bad database URL: {exc}") from exc
-    try:
-        with _errors():
-            if current_revision(database.engine) is None:
-                raise CommandError(
-                    "the database has no deskui schema yet: run 'deskui db seed sample_data'"
-                )
-        yield database, settings.time_source().now()
-    finally:
-        database.dispose()
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Service and database errors as one-line command errors naming the option."""
-    try:
-        yield
-    except TicketValidationError as exc:
-        option = _OPTIONS.get(exc.field, f"--{exc.field.replace('_', '-')}")
-        raise CommandError(f"{option}: {exc.message}") from exc
-    except (ServiceError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise CommandError(f"database: {detail[0] if detail else type(exc).__name__}") from exc
-
-
-def _call(function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-    with _errors():
-        return function(*args, **kwargs)
 
 
 # ---- JSON ----------------------------------------------------------------------------------
@@ -374,7 +327,7 @@ def _print_ticket(args: argparse.Namespace, view: TicketView, text: str) -> int:
 
 def _after(args: argparse.Namespace, database: Database, now: dt.datetime, done: str) -> int:
     """What a changing command prints: the ticket as JSON, or one line saying what was done."""
-    view = _call(tickets.get_ticket, database, args.ref, now=now)
+    view = tickets.get_ticket(database, args.ref, now=now)
     return _print_ticket(args, view, f"{view.reference}: {done} (version {view.version})")
 
 
@@ -395,8 +348,9 @@ def run_new(args: argparse.Namespace) -> int:
     from deskui.services.mail.outbox import send_pending
     from deskui.services.mail.smtp import mail_configured
 
-    with _desk(args) as (database, now):
-        options = _call(intake_options, database, organisation, at=now)
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        options = intake_options(database, organisation, at=now)
         email = contact.lower()
         if email not in options.contacts:
             raise CommandError(
@@ -428,10 +382,9 @@ def run_new(args: argparse.Namespace) -> int:
             subject=subject,
             description=body,
         )
-        settings = settings_from(args)
-        view = _call(
-            intake.open_ticket,
-            acting(args, database, args.actor, now),
+        settings = actor.settings
+        view = intake.open_ticket(
+            actor.acting_as(args.actor),
             draft,
             route=args.route,
             acknowledge=True,
@@ -439,13 +392,14 @@ def run_new(args: argparse.Namespace) -> int:
         # A web ticket's acknowledgement goes out now if mail is set up (else it waits in the
         # outbox for `deskui mail send-pending`); the ticket is shown as it stands after.
         if mail_configured(settings) and send_pending(database, settings, at=now):
-            view = _call(tickets.get_ticket, database, view.reference, now=now)
+            view = tickets.get_ticket(database, view.reference, now=now)
     return _print_ticket(args, view, view.reference)
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with _desk(args) as (database, now):
-        view = _call(tickets.get_ticket, database, args.ref, now=now)
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        view = tickets.get_ticket(database, args.ref, now=now)
     return _print_ticket(args, view, ticket_text(view))
 
 
@@ -463,8 +417,9 @@ def run_list(args: argparse.Namespace) -> int:
         wanted = None
     else:
         wanted = args.status
-    with _desk(args) as (database, _):
-        rows = _call(tickets.list_tickets, database, status=wanted, limit=args.limit)
+    with desk(args, options=_OPTIONS) as actor:
+        database = actor.database
+        rows = tickets.list_tickets(database, status=wanted, limit=args.limit)
     if args.json:
         print(json.dumps({"tickets": [summary_json(row) for row in rows]}))
         return 0
@@ -478,52 +433,54 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_note(args: argparse.Namespace) -> int:
-    actor = _required(args.actor, "--as", "the handle of the agent writing the note")
+    who = _required(args.actor, "--as", "the handle of the agent writing the note")
     body = _required(args.body, "--body", "the note")
-    with _desk(args) as (database, now):
-        _call(tickets.add_note, acting(args, database, actor, now), args.ref, body)
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        tickets.add_note(actor.acting_as(who), args.ref, body)
         return _after(args, database, now, "note added")
 
 
 def run_contact(args: argparse.Namespace) -> int:
     body = _required(args.body, "--body", "what the customer said")
-    with _desk(args) as (database, now):
-        before = _call(tickets.get_ticket, database, args.ref, now=now).status
-        _call(
-            tickets.log_contact,
-            acting(args, database, args.actor, now),
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        before = tickets.get_ticket(database, args.ref, now=now).status
+        tickets.log_contact(
+            actor.acting_as(args.actor),
             args.ref,
             args.kind,
             body,
             author_name=args.author_name,
             resume=True,
         )
-        status = _call(tickets.get_ticket, database, args.ref, now=now).status
+        status = tickets.get_ticket(database, args.ref, now=now).status
         done = "contact logged" + (f" ({before} → {status})" if status != before else "")
         return _after(args, database, now, done)
 
 
 def run_reply(args: argparse.Namespace) -> int:
-    actor = _required(args.actor, "--as", "the handle of the agent replying")
+    who = _required(args.actor, "--as", "the handle of the agent replying")
     body = _required(args.body, "--body", "what was said to the customer")
     if args.kind not in ("email-out", "call-out"):
         raise CommandError(f"--kind: unknown kind {args.kind!r} (known: email-out, call-out)")
-    with _desk(args) as (database, now):
-        _call(tickets.reply, acting(args, database, actor, now), args.ref, args.kind, body)
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        tickets.reply(actor.acting_as(who), args.ref, args.kind, body)
         return _after(args, database, now, f"{args.kind} logged")
 
 
 def run_status(args: argparse.Namespace) -> int:
-    actor = _required(args.actor, "--as", "the handle of the agent changing it")
+    who = _required(args.actor, "--as", "the handle of the agent changing it")
     try:
         wanted = Status(args.status)
     except ValueError:
         known = ", ".join(s.value for s in Status)
         raise CommandError(f"STATUS: unknown status {args.status!r} (known: {known})") from None
-    with _desk(args) as (database, now):
-        _call(
-            tickets.set_status,
-            acting(args, database, actor, now),
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        tickets.set_status(
+            actor.acting_as(who),
             args.ref,
             wanted,
             note=args.note,
@@ -536,10 +493,10 @@ def run_feedback(args: argparse.Namespace) -> int:
     score = _required(args.score, "--score", "a whole number from 1 to 5")
     from deskui.services.workflow import feedback
 
-    with _desk(args) as (database, now):
-        _call(
-            feedback.record_feedback,
-            acting(args, database, args.actor, now),
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        feedback.record_feedback(
+            actor.acting_as(args.actor),
             args.ref,
             score,
             args.comment,
@@ -549,6 +506,7 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 def run_assign(args: argparse.Namespace) -> int:
     handle = _required(args.handle, "HANDLE", "the agent's handle")
-    with _desk(args) as (database, now):
-        _call(tickets.assign, acting(args, database, args.actor, now), args.ref, handle)
+    with desk(args, options=_OPTIONS) as actor:
+        database, now = actor.database, actor.now()
+        tickets.assign(actor.acting_as(args.actor), args.ref, handle)
         return _after(args, database, now, f"assigned to {handle}")

@@ -20,6 +20,11 @@ class StoreUnavailableError(StoreError):
     """The database cannot be reached at all (server down, file missing): the app is offline."""
 
 
+class StoreFailedError(StoreError):
+    """Any other database failure (a bad URL, a refused statement, a driver fault), in one
+    sentence naming what failed; the driver's error is its ``__cause__``."""
+
+
 class StaleEditError(StoreError):
     """Someone else saved a newer version of the record first; the edit was not applied.
 

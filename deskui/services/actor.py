@@ -60,6 +60,10 @@ class Actor:
         """The same actor with its clock frozen at ``when``."""
         return dataclasses.replace(self, clock=FrozenTime(when))
 
+    def acting_as(self, handle: str | None) -> Actor:
+        """The same database, clock and settings, acting as ``handle`` (``None``: the system)."""
+        return dataclasses.replace(self, handle=handle)
+
     def as_system(self) -> Actor:
         """The same database, clock and settings, acting as the system."""
         return dataclasses.replace(self, handle=None)

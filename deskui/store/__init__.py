@@ -8,7 +8,7 @@ Imports no Textual; knows SQLite and PostgreSQL. The map (details in docs/store.
   and PostgreSQL (psycopg 3);
 - ``models``: the typed ORM tables; ``types``: UTC instants, JSON, 64-bit ids, enum columns;
 - ``migrate`` + ``migrations/``: Alembic, driven from code;
-- ``references``: gapless ``DSK-000123`` numbers; ``locking``: stale-edit checks;
+- ``references``: gapless ``DSK-000123`` numbers;
 - ``changes``: the change feed's events (and NOTIFY); ``queue_queries``: the queue page;
 - ``catalog_store``: calendars and policies saved and loaded as their domain specs.
 """

@@ -11,14 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskui.domain.calendar.spec import CalendarSpec
-from deskui.domain.sla.policy import CLOCKS, Clock, PolicySpec, PrioritySpec
+from deskui.domain.sla.clock_info import CLOCK_INFO
+from deskui.domain.sla.policy import CLOCKS, PolicySpec, PrioritySpec
 from deskui.store.models import Calendar, SlaPolicy, SlaPriority
-
-_TARGET_COLUMNS: dict[Clock, str] = {
-    Clock.ACKNOWLEDGEMENT: "acknowledgement_target",
-    Clock.RESPONSE: "response_target",
-    Clock.RESOLUTION: "resolution_target",
-}
 
 
 def save_calendar(session: Session, spec: CalendarSpec) -> Calendar:
@@ -68,7 +63,7 @@ def _fill_priority(row: SlaPriority, spec: PrioritySpec, rank: int) -> None:
     row.rank = rank
     for clock in CLOCKS:
         target = spec.target(clock)
-        setattr(row, _TARGET_COLUMNS[clock], None if target is None else str(target))
+        setattr(row, CLOCK_INFO[clock].target_field, None if target is None else str(target))
 
 
 def load_calendar_specs(session: Session) -> dict[str, CalendarSpec]:

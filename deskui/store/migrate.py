@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 
 from deskui.store.engine import BEGIN_OPTION, make_engine
+from deskui.store.session import translate_errors
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -93,7 +94,7 @@ def downgrade(target: str | URL | Engine, revision: str) -> None:
 
 def current_revision(target: str | URL | Engine) -> str | None:
     """The revision the database is at; ``None`` for a database never migrated."""
-    with _engine_for(target) as engine, engine.connect() as connection:
+    with translate_errors(), _engine_for(target) as engine, engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
         rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()

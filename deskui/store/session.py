@@ -4,7 +4,8 @@
 the end); ``with db.write() as session:`` runs one short write transaction (``BEGIN IMMEDIATE``
 on SQLite), committed when the block ends and rolled back if it raises. Driver errors a person
 can act on come out as the domain's ``StoreBusyError``, ``StaleEditError`` and
-``StoreUnavailableError``; anything else (a bug, a constraint violation) propagates unchanged.
+``StoreUnavailableError``; every other driver error (a constraint violation, a driver fault) as
+``StoreFailedError`` with the driver's error as its cause, so no layer above names a driver.
 
 Objects loaded in a block stay readable after it (no expiry on commit) but are detached: turn
 them into plain view objects inside the block.
@@ -18,12 +19,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from deskui.domain.storage_errors import StaleEditError, StoreBusyError, StoreUnavailableError
+from deskui.domain.storage_errors import (
+    StaleEditError,
+    StoreBusyError,
+    StoreFailedError,
+    StoreUnavailableError,
+)
 from deskui.store.engine import BEGIN_OPTION, make_engine, normalise_url
 
 # PostgreSQL SQLSTATEs meaning "someone else holds what you need; try again later".
@@ -42,7 +48,10 @@ class Database:
         if isinstance(url, Engine):
             self.engine = url
         else:
-            self.engine = make_engine(normalise_url(url), **engine_kwargs)
+            try:
+                self.engine = make_engine(normalise_url(url), **engine_kwargs)
+            except (ValueError, ArgumentError) as exc:
+                raise StoreFailedError(f"bad database URL: {exc}") from exc
         self.url = self.engine.url
         write_bind = self.engine
         if self.dialect == "sqlite":
@@ -89,8 +98,16 @@ def translate_errors() -> Iterator[None]:
     except DBAPIError as exc:
         translated = translate_dbapi_error(exc)
         if translated is None:
-            raise
+            translated = StoreFailedError(f"the database refused: {_first_line(exc.orig)}")
         raise translated from exc
+
+
+def shown_url(url: str | URL) -> str:
+    """``url`` without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url)
 
 
 def translate_dbapi_error(exc: DBAPIError) -> Exception | None:

@@ -157,7 +157,7 @@ class DeskApp(App[None]):
             return
         moves[where]()
 
-    # --- the breach board and reports (issue 7)
+    # --- the breach board and reports
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wall display offers nothing that leaves the board but quitting.
         return not (self.read_only and action in ("board", "reports", "command_palette"))

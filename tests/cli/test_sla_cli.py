@@ -318,22 +318,6 @@ def test_missing_data_directory(capsys, tmp_path: Path) -> None:
     assert str(missing) in err and err.count("\n") == 1
 
 
-def test_explain_without_the_ticket_service(capsys, monkeypatch) -> None:
-    import importlib.util
-
-    real_find_spec = importlib.util.find_spec
-
-    def no_service(name: str, *args: object):
-        return (
-            None if name == "deskui.services.tickets.sla_explain" else real_find_spec(name, *args)
-        )
-
-    monkeypatch.setattr(importlib.util, "find_spec", no_service)
-    code, _, err = run(capsys, "sla", "explain", "DSK-000001")
-    assert code == 2
-    assert "DSK-000001" in err and "database" in err and err.count("\n") == 1
-
-
 def test_global_options_work_after_the_subcommand(capsys, tmp_path: Path) -> None:
     config = tmp_path / "missing.toml"
     code, _, err = run(capsys, "sla", "explain", "DSK-000001", "--config", str(config))

@@ -13,6 +13,7 @@ from store_factories import POLICY, make_ticket, seed_minimal
 
 from deskui.domain.calendar.spec import CalendarSpec
 from deskui.domain.sla.policy import PolicySpec
+from deskui.domain.storage_errors import StoreFailedError
 from deskui.store.catalog_store import (
     load_calendar_specs,
     load_policy_specs,
@@ -101,16 +102,20 @@ def test_a_priority_in_use_cannot_be_dropped(database: Database) -> None:
     with database.write() as session:
         make_ticket(session, seed_minimal(session), priority="low")
     without_low = POLICY.model_copy(update={"priorities": POLICY.priorities[:3], "mapping": {}})
-    with pytest.raises(IntegrityError), database.write() as session:
+    with pytest.raises(StoreFailedError) as refused, database.write() as session:
         save_policy(session, without_low)
+    # The store's own error; the driver's refusal is its cause.
+    assert isinstance(refused.value.__cause__, IntegrityError)
     assert [row[1] for row in _priority_rows(database, "test-standard")][-1] == "low"
 
 
 def test_a_ticket_needs_a_priority_of_its_policy(database: Database) -> None:
-    with pytest.raises(IntegrityError), database.write() as session:
+    with pytest.raises(StoreFailedError) as refused, database.write() as session:
         ticket = make_ticket(session, seed_minimal(session), priority="low")
         ticket.priority = "critical"
         session.flush()
+    # The store's own error; the driver's refusal is its cause.
+    assert isinstance(refused.value.__cause__, IntegrityError)
 
 
 def test_policy_needs_its_calendar_saved_first(database: Database) -> None:

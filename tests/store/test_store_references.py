@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from store_factories import make_ticket, seed_minimal
 from store_workers import create_tickets, warm_up
 
+from deskui.domain.storage_errors import StoreFailedError
 from deskui.store.models import ReferenceCounter, Ticket
 from deskui.store.references import format_reference, next_reference
 from deskui.store.session import Database
@@ -63,9 +64,11 @@ def test_duplicate_references_are_refused_by_the_database(database: Database) ->
     with database.write() as session:
         seeded = seed_minimal(session)
         make_ticket(session, seeded)
-    with pytest.raises(IntegrityError), database.write() as session:
+    with pytest.raises(StoreFailedError) as refused, database.write() as session:
         ticket = make_ticket(session, seeded)
         ticket.reference = "DSK-000001"
+    # The store's own error; the driver's refusal is its cause.
+    assert isinstance(refused.value.__cause__, IntegrityError)
 
 
 @pytest.fixture(scope="module")

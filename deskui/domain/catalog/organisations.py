@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from deskui.domain.catalog.fields import SPEC_CONFIG, Email, Handle, Slug, TimeZoneName, distinct
+from deskui.domain.entitlement import active_on
 
 
 class ContactSpec(BaseModel):
@@ -44,7 +45,7 @@ class ContractSpec(BaseModel):
         return self
 
     def active_on(self, day: dt.date) -> bool:
-        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
+        return active_on(self.active_from, self.active_to, day)
 
 
 class OrganisationSpec(BaseModel):

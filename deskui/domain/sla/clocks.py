@@ -4,7 +4,7 @@
 or policy change is handled by calling it again with the new priority and the whole history,
 which recomputes every due from the opening time minus the pauses.
 
-Rules (issue 3):
+Rules:
 
 - acknowledgement is met by the first ``acknowledged`` event, response by the first
   ``responded`` (first agent reply to the customer), resolution by ``resolved``. A reply also
@@ -34,6 +34,7 @@ from typing import Literal
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.calendar.compiled import CompiledCalendar
 from deskui.domain.calendar.localtime import from_epoch, to_epoch
+from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.due import due_epoch, target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock, NegotiatedTarget, PolicySpec, Target
 
@@ -138,13 +139,6 @@ class ClockState:
         return calendar.elapsed(frozen_at, self.due_at)
 
 
-_MET_BY: dict[Clock, frozenset[str]] = {
-    Clock.ACKNOWLEDGEMENT: frozenset({"acknowledged", "responded", "resolved"}),
-    Clock.RESPONSE: frozenset({"responded", "resolved"}),
-    Clock.RESOLUTION: frozenset({"resolved"}),
-}
-
-
 def _clock_state(
     clock: Clock,
     target: Target | None,
@@ -169,7 +163,7 @@ def _clock_state(
     stop_kind: StopKind | None = None
     stops: list[Stop] = []
     paused_total = 0
-    stoppable = clock is Clock.RESOLUTION
+    stoppable = CLOCK_INFO[clock].pauses
 
     def close_stop(end: int) -> None:
         nonlocal due, stop_start, stop_kind, paused_total
@@ -191,7 +185,7 @@ def _clock_state(
         )
         stop_start = stop_kind = None
 
-    met_kinds = _MET_BY[clock]
+    met_kinds = CLOCK_INFO[clock].met_by
     for at, event in events:
         if event.kind == "due_agreed":
             if event.clock == clock and negotiated and event.due is not None:

@@ -98,12 +98,7 @@ def _tell_stories(
     today = now.date()
 
     def active(org: OrganisationSpec) -> bool:
-        return any(
-            c.team == team
-            and c.active_from <= today
-            and (c.active_to is None or c.active_to >= today)
-            for c in org.contracts
-        )
+        return any(c.team == team and c.active_on(today) for c in org.contracts)
 
     organisations = [org for org in catalog.organisations.values() if active(org)]
     agents = [a.handle for a in catalog.agents.values() if team in a.teams and "agent" in a.roles]

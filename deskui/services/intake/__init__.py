@@ -5,6 +5,6 @@ Opening is where the other areas meet (routing is workflow's, paging on-call's, 
 acknowledgement mail's), so intake sits above them; ``docs/architecture.md`` has the layers.
 """
 
-from deskui.services.intake.opening import active_contract, open_ticket
+from deskui.services.intake.opening import open_ticket
 
-__all__ = ["active_contract", "open_ticket"]
+__all__ = ["open_ticket"]

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from deskui.domain.vocabulary import Category, Channel
-from deskui.services.intake.opening import active_contract
+from deskui.services.tickets.entitlement import active_contract, contract_teams
 from deskui.services.tickets.reads import priority_view
 from deskui.services.tickets.sla_context import policy_for
 from deskui.services.tickets.views import PriorityView
@@ -150,14 +149,7 @@ def organisation_facts(
                 select(Contact).where(Contact.organisation_id == row.id).order_by(Contact.name)
             )
         )
-        teams: set[str] = set()
-        for contract in row.contracts:
-            day = now.astimezone(ZoneInfo(contract.team.calendar.timezone)).date()
-            if contract.active_from <= day and (
-                contract.active_to is None or day <= contract.active_to
-            ):
-                teams.add(contract.team.slug)
-        return OrganisationFacts(row.slug, row.name, contacts, tuple(sorted(teams)))
+        return OrganisationFacts(row.slug, row.name, contacts, contract_teams(row, now))
 
 
 def entitlement(
@@ -181,8 +173,7 @@ def entitlement(
             if organisation
             else None
         )
-        day = now.astimezone(ZoneInfo(team_row.calendar.timezone)).date()
-        contract = active_contract(session, org_row, team_row, day)
+        contract = active_contract(session, org_row, team_row, now)
         policy_row = contract.policy if contract is not None else team_row.policy
         if policy_row is None:
             return None

@@ -39,7 +39,6 @@ import email.policy
 import re
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +51,7 @@ from deskui.services.intake.mail_parse import MailRejectedError, ParsedMail, par
 from deskui.services.intake.opening import DEFAULT_PREFIX, open_ticket
 from deskui.services.tickets.customer_contact import apply_customer_contact, within_reopen_window
 from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.entitlement import contract_teams
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import begin_edit, require_aware
 from deskui.store.changes import record_event
@@ -132,22 +132,14 @@ def _team_for(
     session: Session, contact: Contact | None, fallback: str | None, at: dt.datetime
 ) -> str:
     if contact is not None:
+        teams = contract_teams(contact.organisation, at)
+        if len(teams) == 1:
+            return teams[0]
         contracts = sorted(
             contact.organisation.contracts, key=lambda c: (c.active_from, c.id), reverse=True
         )
-        active = [
-            c
-            for c in contracts
-            if c.active_from <= at.astimezone(ZoneInfo(c.team.calendar.timezone)).date()
-            and (
-                c.active_to is None
-                or at.astimezone(ZoneInfo(c.team.calendar.timezone)).date() <= c.active_to
-            )
-        ]
-        teams = {c.team.slug for c in active}
-        if len(teams) == 1:
-            return teams.pop()
         if not teams and fallback is None and contracts:
+            # No contract in force: the latest one's team still knows the customer best.
             return contracts[0].team.slug
     if fallback is not None:
         if session.scalar(select(Team.id).where(Team.slug == fallback)) is None:

@@ -1,4 +1,4 @@
-"""Delivering queued pages by email and webhook, with retries and backoff; the pager's tick.
+"""Delivering queued pages through their channels, with retries and backoff; the pager's tick.
 
 ``deliver_due`` claims the pages that are due in one short write transaction (a lease on
 ``next_attempt_at`` keeps a second runner off them), sends each with no transaction open, then
@@ -13,18 +13,13 @@ not help, and the log must still show it.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, replace
-from email.message import EmailMessage
 
 from sqlalchemy import or_, select
 
-from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import InteractionKind, PageChannel, PageStatus
-from deskui.services.mail.smtp import MailDeliveryError, send_mail
-from deskui.services.oncall.paging import LEVEL_NAMES, escalate
+from deskui.services.oncall.channels import CHANNELS, OutgoingPage, PageDeliveryError
+from deskui.services.oncall.paging import escalate
 from deskui.services.tickets.unit_of_work import begin_edit, require_aware
 from deskui.settings import Settings
 from deskui.store.models import Page, Ticket
@@ -32,31 +27,6 @@ from deskui.store.session import Database
 
 # How long a claimed page is kept from other runners while it is being sent.
 LEASE_SECONDS = 120
-
-
-class PageDeliveryError(Exception):
-    """One attempt failed; ``permanent`` when retrying cannot help (nothing configured)."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
-@dataclass(frozen=True, slots=True)
-class OutgoingPage:
-    """What one delivery needs, read before any network call."""
-
-    id: int
-    ticket_id: int
-    reference: str
-    subject: str
-    priority: str
-    organisation: str | None
-    level: int
-    channel: PageChannel
-    target: str
-    agent: str
-    agent_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,92 +103,13 @@ def _claim(database: Database, now: dt.datetime) -> list[OutgoingPage]:
 
 
 def _with_target(page: OutgoingPage, settings: Settings) -> OutgoingPage:
-    if page.channel is PageChannel.WEBHOOK:
-        target = settings.pager_webhook_url or ""
-    else:
-        target = settings.pager_addresses.get(page.agent, page.target)
+    target = CHANNELS[page.channel].target(settings, page)
     return replace(page, target=target)
-
-
-def ticket_url(settings: Settings, reference: str) -> str | None:
-    template = settings.pager_ticket_url
-    return template.replace("{reference}", reference) if template else None
 
 
 def send_page(settings: Settings, page: OutgoingPage) -> None:
     """One attempt over the page's channel; ``PageDeliveryError`` says why it failed."""
-    if page.channel is PageChannel.EMAIL:
-        _send_email(settings, page)
-    else:
-        _send_webhook(settings, page)
-
-
-def _send_email(settings: Settings, page: OutgoingPage) -> None:
-    if settings.smtp_host is None:
-        raise PageDeliveryError("no SMTP server configured (set DESKUI_SMTP_HOST)", permanent=True)
-    if not page.target:
-        raise PageDeliveryError(f"{page.agent} has no address to page", permanent=True)
-    message = EmailMessage()
-    message["To"] = page.target
-    message["Subject"] = f"[{page.reference}] PAGE ({page.priority}): {one_line(page.subject, 120)}"
-    lines = [
-        f"You are paged as {LEVEL_NAMES.get(page.level, page.level)} on call for {page.reference}.",
-        f"Subject: {one_line(page.subject, 200)}",
-        f"Priority: {page.priority}",
-        f"Organisation: {page.organisation or 'unknown'}",
-        f"Acknowledge: deskui pager ack {page.reference} --as {page.agent}",
-    ]
-    url = ticket_url(settings, page.reference)
-    if url:
-        lines.append(f"Ticket: {url}")
-    message.set_content("\n".join(lines) + "\n")
-    try:
-        send_mail(settings, message)
-    except MailDeliveryError as exc:
-        raise PageDeliveryError(str(exc)) from exc
-
-
-def webhook_payload(settings: Settings, page: OutgoingPage) -> dict[str, object]:
-    """The JSON object POSTed to ``pager_webhook_url`` (keys listed in the README)."""
-    payload: dict[str, object] = {
-        "ticket": page.ticket_id,
-        "reference": page.reference,
-        "subject": page.subject,
-        "priority": page.priority,
-        "organisation": page.organisation,
-        "level": page.level,
-        "agent": page.agent,
-    }
-    url = ticket_url(settings, page.reference)
-    if url:
-        payload["url"] = url
-    return payload
-
-
-def _send_webhook(settings: Settings, page: OutgoingPage) -> None:
-    if not page.target:
-        raise PageDeliveryError(
-            "no pager webhook configured (set DESKUI_PAGER_WEBHOOK_URL)", permanent=True
-        )
-    if not page.target.startswith(("http://", "https://")):
-        raise PageDeliveryError(
-            f"pager webhook {page.target!r} is not an http(s) URL", permanent=True
-        )
-    body = json.dumps(webhook_payload(settings, page)).encode("utf-8")
-    request = urllib.request.Request(
-        page.target,
-        data=body,
-        headers={"Content-Type": "application/json", "User-Agent": "deskui-pager"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.pager_webhook_timeout_seconds):
-            pass
-    except urllib.error.HTTPError as exc:
-        raise PageDeliveryError(f"webhook {page.target} answered HTTP {exc.code}") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        raise PageDeliveryError(f"webhook {page.target} failed: {reason}") from exc
+    CHANNELS[page.channel].send(settings, page)
 
 
 def _record(

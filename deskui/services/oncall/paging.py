@@ -36,15 +36,21 @@ from deskui.domain.vocabulary import (
 )
 from deskui.services.actor import Actor
 from deskui.services.errors import TicketStateError, TicketValidationError
+from deskui.services.oncall.channels import CHANNELS
+from deskui.services.oncall.channels.base import LEVEL_NAMES, PRIMARY, SECONDARY, SUPERVISOR
 from deskui.services.oncall.shifts import current_shift
-from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, load_ticket, require_aware
+from deskui.services.tickets.unit_of_work import (
+    TicketEdit,
+    begin_edit,
+    load_ticket,
+    require_aware,
+    ticket_write,
+)
 from deskui.settings import Settings
 from deskui.store.models import Agent, OnCallRotation, Page, Ticket
 from deskui.store.models.people import AgentRole, agent_team
 from deskui.store.session import Database
 
-PRIMARY, SECONDARY, SUPERVISOR = 0, 1, 2
-LEVEL_NAMES = {PRIMARY: "primary", SECONDARY: "secondary", SUPERVISOR: "supervisor"}
 DEFAULT_ESCALATION_MINUTES = 15
 OPEN_PAGE_STATUSES = (PageStatus.PENDING, PageStatus.SENT)
 
@@ -145,10 +151,10 @@ def _rotation(session: Session, team_id: int) -> OnCallRotation | None:
 def _queue(edit: TicketEdit, agents: list[Agent], level: int, reason: str) -> list[Page]:
     pages: list[Page] = []
     for agent in agents:
-        for channel in PageChannel:
+        for channel, way in CHANNELS.items():
             # The webhook's URL and an agent's SMS address are settings, read by the runner
             # when it delivers; the email target is the agent's own address until then.
-            target = agent.email if channel is PageChannel.EMAIL else ""
+            target = way.queued_target(agent)
             page = Page(
                 ticket_id=edit.ticket.id,
                 agent_id=agent.id,
@@ -164,13 +170,13 @@ def _queue(edit: TicketEdit, agents: list[Agent], level: int, reason: str) -> li
             pages.append(page)
         edit.log(
             InteractionKind.PAGE,
-            f"paging {agent.name} ({agent.handle}) as {LEVEL_NAMES[level]} by email and "
-            f"webhook: {reason}",
+            f"paging {agent.name} ({agent.handle}) as {LEVEL_NAMES[level]} by "
+            f"{' and '.join(c.value for c in CHANNELS)}: {reason}",
             {
                 "page": "queued",
                 "agent": agent.handle,
                 "level": level,
-                "channels": [c.value for c in PageChannel],
+                "channels": [c.value for c in CHANNELS],
                 "reason": reason,
             },
         )
@@ -277,9 +283,9 @@ def _escalate_one(
 def acknowledge_pages(actor: Actor, ref: str) -> int:
     """Acknowledge the ticket's open pages as agent ``by``: escalation stops. The number of
     pages acknowledged; ``TicketStateError`` if the ticket has none open."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    at = actor.now()
+    with ticket_write(actor, ref, at=at) as edit:
+        session = edit.session
         pages = list(
             session.scalars(
                 select(Page)

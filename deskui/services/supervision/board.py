@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.vocabulary import Role
@@ -47,6 +48,7 @@ from deskui.services.supervision.board_counts import (
     open_groups,
     tally_by,
 )
+from deskui.services.tickets.clocks import met_due_columns
 from deskui.services.tickets.sla_context import SlaContext, sla_context
 from deskui.services.tickets.unit_of_work import find_agent
 from deskui.store.models import Agent, Desk, SlaPolicy, SlaPriority, Team, Ticket
@@ -430,13 +432,6 @@ def _counts(
     return tuple(GroupCount(name, tally.open, tally.breached) for name, tally in ranked)
 
 
-_MET_DUE: dict[Clock, tuple[Any, Any]] = {
-    Clock.ACKNOWLEDGEMENT: (Ticket.acknowledged_at, Ticket.ack_due_at),
-    Clock.RESPONSE: (Ticket.first_response_at, Ticket.response_due_at),
-    Clock.RESOLUTION: (Ticket.resolved_at, Ticket.resolution_due_at),
-}
-
-
 def _today(
     session: Session, filters: list[ColumnElement[bool]], now: dt.datetime, zone: ZoneInfo
 ) -> TodayCompliance:
@@ -447,14 +442,14 @@ def _today(
     begin, end = _literal(start), _literal(now)
     columns: list[ColumnElement[int]] = []
     for clock in CLOCKS:
-        met_at, due_at = _MET_DUE[clock]
+        met_at, due_at = met_due_columns(clock)
         on_time = and_(met_at.is_not(None), met_at <= due_at, met_at >= begin, met_at <= end)
         missed = and_(
             due_at >= begin,
             due_at < end,
             or_(met_at > due_at, met_at.is_(None)),
         )
-        if clock is Clock.RESOLUTION:
+        if CLOCK_INFO[clock].pauses:
             # A clock paused (waiting on the customer) before its due has not been missed.
             missed = and_(
                 missed,

@@ -39,10 +39,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Select
 
+from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.due import target_calendar
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services.errors import ServiceError
+from deskui.services.tickets.clocks import met_due_columns
 from deskui.services.tickets.sla_context import SlaContext, sla_context
 from deskui.store.models import Agent, Feedback, Interaction, Organisation, SlaPolicy, Ticket
 from deskui.store.session import Database
@@ -99,12 +101,6 @@ def utc_day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.dateti
 
 # ---- SQL pieces ------------------------------------------------------------------------------
 
-_MET_DUE: dict[Clock, tuple[Any, Any]] = {
-    Clock.ACKNOWLEDGEMENT: (Ticket.acknowledged_at, Ticket.ack_due_at),
-    Clock.RESPONSE: (Ticket.first_response_at, Ticket.response_due_at),
-    Clock.RESOLUTION: (Ticket.resolved_at, Ticket.resolution_due_at),
-}
-
 
 def _group_column(by: str | None) -> ColumnElement[Any]:
     if by is None:
@@ -140,9 +136,9 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def outcome_columns(clock: Clock, now: dt.datetime) -> list[ColumnElement[int]]:
-    met_at, due_at = _MET_DUE[clock]
+    met_at, due_at = met_due_columns(clock)
     # A paused (unmet) resolution clock stopped counting when it paused.
-    if clock is Clock.RESOLUTION:
+    if CLOCK_INFO[clock].pauses:
         judged_at: Any = func.coalesce(Ticket.paused_at, literal(now, UTCDateTime()))
     else:
         judged_at = literal(now, UTCDateTime())
@@ -249,7 +245,7 @@ def business_times(
 ) -> _Times:
     """Per group and clock, arrays of business seconds from opening to each met instant."""
     group = _group_column(by).label("grp")
-    met_columns = [epoch_seconds(_MET_DUE[clock][0], dialect) for clock in CLOCKS]
+    met_columns = [epoch_seconds(met_due_columns(clock)[0], dialect) for clock in CLOCKS]
     query = select(
         group,
         SlaPolicy.name,

@@ -3,14 +3,17 @@
 Every other area of the services layer builds on this one and on nothing beside it. The
 lifecycle's actions are re-exported here (``tickets.resolve(...)``); the pieces live in:
 
-- ``unit_of_work``: ``begin_edit`` (lock, version check, change-feed event) and its helpers;
+- ``unit_of_work``: ``ticket_write``, the envelope of every ticket write (refusal audit, write
+  transaction, ``begin_edit``: lock, version check, change-feed event) and its helpers;
 - ``lifecycle``: take, assign, contacts and replies, pause, resolve, reopen, close;
 - ``draft``: what it takes to open a ticket, checked without the database;
 - ``options``: what a caller may choose when opening for an organisation;
+- ``entitlement``: which contract is in force (the one answer for every intake path);
 - ``customer_contact``: what a customer getting in touch does to an open ticket;
 - ``clocks``, ``sla_context``, ``sla_explain``: the SLA clocks as stored and explained;
-- ``reads`` and ``views``: stored tickets turned into plain read models;
-- ``desk``: the queue panes and countdowns as the app and CLI see them.
+- ``reads`` and ``views``: stored tickets turned into plain read models; ``lookups``: what the
+  ticket screen and its forms ask;
+- ``desk``: the signed-in agent's desk (its ``Actor``), the queue panes and countdowns.
 """
 
 from deskui.services.tickets.lifecycle import (

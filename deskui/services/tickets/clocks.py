@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.clocks import ClockEvent, ClockState, compute_clocks, next_due
 from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.vocabulary import InteractionKind
@@ -124,20 +125,22 @@ def _utc(instant: dt.datetime | None) -> dt.datetime | None:
 
 def store_clocks(ticket: Ticket, states: Mapping[Clock, ClockState]) -> None:
     """Write ``states`` (computed without a "now") into the ticket's clock columns."""
-    ack = states[Clock.ACKNOWLEDGEMENT]
-    response = states[Clock.RESPONSE]
-    resolution = states[Clock.RESOLUTION]
-    ticket.ack_due_at = _utc(ack.due_at)
-    ticket.response_due_at = _utc(response.due_at)
-    ticket.resolution_due_at = _utc(resolution.due_at)
+    for clock, info in CLOCK_INFO.items():
+        setattr(ticket, info.due_field, _utc(states[clock].due_at))
+        setattr(ticket, info.met_field, _utc(states[clock].met_at))
     upcoming = next_due(states)
     ticket.next_clock = upcoming[0] if upcoming is not None else None
     ticket.next_due_at = _utc(upcoming[1]) if upcoming is not None else None
-    ticket.paused_at = _utc(resolution.paused_at) if resolution.paused else None
-    ticket.paused_business_seconds = resolution.paused_business_seconds
-    ticket.acknowledged_at = _utc(ack.met_at)
-    ticket.first_response_at = _utc(response.met_at)
-    ticket.resolved_at = _utc(resolution.met_at)
+    # The clock that pauses (resolution) is the one whose pause the ticket records.
+    pausing = next(states[clock] for clock, info in CLOCK_INFO.items() if info.pauses)
+    ticket.paused_at = _utc(pausing.paused_at) if pausing.paused else None
+    ticket.paused_business_seconds = pausing.paused_business_seconds
+
+
+def met_due_columns(clock: Clock) -> tuple[Any, Any]:
+    """The ticket's columns for when ``clock`` was met and when it is due (for queries)."""
+    info = CLOCK_INFO[clock]
+    return getattr(Ticket, info.met_field), getattr(Ticket, info.due_field)
 
 
 def current_clocks(

@@ -23,11 +23,11 @@ from deskui.domain.sla.policy import Clock, PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.actor import Actor, default_settings
+from deskui.services.connect import open_database, require_schema
 from deskui.services.errors import ServiceError
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
-from deskui.store.migrate import current_revision
 from deskui.store.models import Agent, Desk, Team
 from deskui.store.queue_queries import QueueRecord, count_open, open_tickets_page
 from deskui.store.session import Database
@@ -101,12 +101,12 @@ class DeskService:
     @classmethod
     def open(cls, settings: Settings) -> DeskService:
         """Connect, check the schema and data, and sign ``settings.agent`` in."""
-        database = Database(settings.database_url)
-        if current_revision(database.engine) is None:
-            raise DeskSetupError(
-                "the database has no deskui schema yet: run 'deskui db upgrade' and "
-                "'deskui db seed sample_data' (or 'make demo')"
-            )
+        database = open_database(settings.database_url)
+        try:
+            require_schema(database)
+        except Exception:
+            database.dispose()
+            raise
         with database.read() as session:
             context = sla_context(database, session)
             desk_row = session.get(Desk, 1)

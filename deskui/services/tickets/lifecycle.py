@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from deskui.domain.vocabulary import DONE_STATUSES, InteractionKind, Status
 from deskui.services.actor import Actor
-from deskui.services.authorization import refusals_recorded, require_may_assign
+from deskui.services.authorization import require_may_assign
 from deskui.services.errors import (
     NotFoundError,
     TicketConflictError,
@@ -42,12 +42,12 @@ from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
     agent_label,
-    begin_edit,
     find_agent,
     load_ticket,
     policy_priority,
     require_aware,
     required_text,
+    ticket_write,
 )
 from deskui.services.tickets.views import TicketSummary, TicketView
 from deskui.store.models import Agent
@@ -148,9 +148,7 @@ def acknowledge(actor: Actor, ref: str) -> int:
     If another agent already has it, ``TicketConflictError`` names them: of two agents taking
     one ticket at once, exactly one gets it. Returns the new version.
     """
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         action = _acknowledge(edit)
         return edit.finish(action)
 
@@ -195,9 +193,7 @@ def assign(
 
     ``by`` is the agent making the change; ``None`` logs it as the system (a script). Only a
     supervisor may move someone else's ticket or give one to someone else."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _assign(edit, handle)
         return edit.finish("assigned", assignee=handle)
 
@@ -221,11 +217,9 @@ def log_contact(
     With ``resume`` the contact also resumes a ticket waiting on the customer, or reopens a
     resolved one within the reopen window (``deskui.services.tickets.customer_contact``).
     """
-    database, by, at = actor.database, actor.handle, actor.now()
     entry_kind = _kind(kind, CONTACT_KINDS)
     text = required_text(body, "body", "what the customer said")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         name = (author_name or "").strip() or edit.ticket.requester_name or None
         edit.log(entry_kind, text, author_name=name)
         effect = apply_customer_contact(edit, CONTACT_VERBS[entry_kind]) if resume else None
@@ -241,11 +235,9 @@ def reply(
 ) -> int:
     """Log a reply to the customer (``call-out`` or ``email-out``): it meets the response
     clock (and acknowledgement, if still open). Never conflicts. Returns the new version."""
-    database, by, at = actor.database, actor.handle, actor.now()
     entry_kind = _kind(kind, REPLY_KINDS)
     text = required_text(body, "body", "what was said to the customer")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(entry_kind, text)
         return edit.finish("reply", kind=entry_kind.value)
 
@@ -258,22 +250,18 @@ def log_remote_session(
     minutes: int | None = None,
 ) -> int:
     """Log a remote-control session on the customer's machine (what was done, how long)."""
-    database, by, at = actor.database, actor.handle, actor.now()
     text = required_text(body, "body", "what was done in the session")
     if minutes is not None and minutes <= 0:
         raise TicketValidationError("minutes", "a session lasts at least one minute")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(InteractionKind.REMOTE_SESSION, text, {"minutes": minutes} if minutes else None)
         return edit.finish("remote-session")
 
 
 def add_note(actor: Actor, ref: str, body: str) -> int:
     """Add an internal note (never shown to the customer). Never conflicts."""
-    database, by, at = actor.database, actor.handle, actor.now()
     text = required_text(body, "body", "the note")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref) as edit:
         edit.log(InteractionKind.NOTE, text)
         return edit.finish("note")
 
@@ -310,9 +298,7 @@ def change_priority(
 ) -> int:
     """Change the assigned priority (a reason is required). Every due is recomputed from the
     opening time with the new priority's targets, minus the time paused."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         new = _change_priority(edit, slug, reason)
         return edit.finish("priority", priority=new)
 
@@ -327,13 +313,12 @@ def set_eta(
 ) -> int:
     """Record the time given to the customer for the fix. It is also the agreed due of a
     ``negotiated`` resolution clock (Kenco's software errors, IT Works' Low)."""
-    database, by, at = actor.database, actor.handle, actor.now()
+    at = actor.now()
     if eta.tzinfo is None or eta.utcoffset() is None:
         raise TicketValidationError("eta", "needs a time zone (a UTC offset)")
     if eta <= at:
         raise TicketValidationError("eta", "must be later than now")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         due = apply_eta(edit, eta, note)
         return edit.finish("eta", eta=due)
 
@@ -386,9 +371,7 @@ def set_waiting(
 ) -> int:
     """Wait on the customer (pauses the resolution clock) or resume work (the resolution
     due moves later by exactly the business time paused)."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         action = _set_waiting(edit, waiting, note)
         return edit.finish(action)
 
@@ -401,9 +384,7 @@ def start_work(
     note: str = "",
 ) -> int:
     """Mark an acknowledged ticket as in progress."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         edit.change_status(Status.IN_PROGRESS, note.strip())
         return edit.finish("in-progress")
 
@@ -442,9 +423,7 @@ def resolve(
 ) -> int:
     """Resolve the ticket with a summary. If any clock is breached (met late, or overdue
     now), ``breach_reason`` is required (``TicketValidationError`` on ``breach_reason``)."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _resolve(edit, summary, breach_reason)
         return edit.finish("resolved")
 
@@ -467,9 +446,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> int:
     """Reopen a resolved ticket; its resolution clock resumes from where it stopped."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         _reopen(edit, reason)
         return edit.finish("reopened")
 
@@ -482,9 +459,8 @@ def close(
     note: str = "",
 ) -> int:
     """Close a resolved ticket (kept for reference; closed is final)."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    at = actor.now()
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         edit.change_status(Status.CLOSED, note.strip())
         edit.ticket.closed_at = at
         return edit.finish("closed")
@@ -503,7 +479,7 @@ def set_status(
     ``acknowledged`` takes it, ``waiting-on-customer`` pauses, ``in-progress`` starts,
     resumes or (from resolved, with ``note`` as the reason) reopens, ``resolved`` resolves
     with ``note`` as the summary, ``closed`` closes."""
-    database, by, at = actor.database, actor.handle, actor.now()
+    at = actor.now()
     try:
         wanted = Status(status)
     except ValueError:
@@ -511,8 +487,7 @@ def set_status(
         raise TicketValidationError(
             "status", f"unknown status {status!r} (known: {known})"
         ) from None
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
         current = Status(edit.ticket.status)
         if wanted is Status.ACKNOWLEDGED:
             action = _acknowledge(edit)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from deskui.services.errors import TicketValidationError
+from deskui.services.tickets.entitlement import contract_teams
 from deskui.services.tickets.unit_of_work import require_aware
 from deskui.store.models import Contact, Organisation, Team
 from deskui.store.session import Database
@@ -51,17 +51,10 @@ def intake_options(database: Database, organisation: str, *, at: dt.datetime) ->
         contacts = session.scalars(
             select(Contact.email).where(Contact.organisation_id == row.id).order_by(Contact.email)
         )
-        active: set[str] = set()
-        for contract in row.contracts:
-            day = at.astimezone(ZoneInfo(contract.team.calendar.timezone)).date()
-            if contract.active_from <= day and (
-                contract.active_to is None or day <= contract.active_to
-            ):
-                active.add(contract.team.slug)
         teams = session.scalars(select(Team.slug).order_by(Team.slug))
         return IntakeOptions(
             organisation=row.slug,
             contacts=tuple(contacts),
-            contract_teams=tuple(sorted(active)),
+            contract_teams=contract_teams(row, at),
             teams=tuple(teams),
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +17,7 @@ from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.clocks import ClockState
 from deskui.domain.sla.policy import CLOCKS, Clock, PolicySpec
 from deskui.services.tickets.clocks import LogEntry, clock_events, ticket_clocks
+from deskui.services.tickets.entitlement import contract_status, team_day
 from deskui.services.tickets.sla_context import SlaContext
 from deskui.services.tickets.views import (
     ClockView,
@@ -27,7 +27,7 @@ from deskui.services.tickets.views import (
     TicketSummary,
     TicketView,
 )
-from deskui.store.models import Agent, Contract, Interaction, Organisation, Team, Ticket
+from deskui.store.models import Agent, Interaction, Organisation, Team, Ticket
 
 
 def clock_state_name(state: ClockState, now: dt.datetime) -> str:
@@ -76,21 +76,6 @@ def priority_view(policy: PolicySpec, slug: str) -> PriorityView:
         handled_as=resolved.slug,
         rank=policy.rank(slug),
     )
-
-
-def contract_status(contract: Contract | None, day: dt.date) -> str:
-    if contract is None:
-        return "none"
-    if day < contract.active_from:
-        return "not-yet-active"
-    if contract.active_to is not None and day > contract.active_to:
-        return "expired"
-    return "active"
-
-
-def local_day(ticket: Ticket, instant: dt.datetime) -> dt.date:
-    """The date of ``instant`` where the ticket's team works (contracts run by those dates)."""
-    return instant.astimezone(ZoneInfo(ticket.team.calendar.timezone)).date()
 
 
 def flags_of(ticket: Ticket) -> tuple[str, ...]:
@@ -170,7 +155,7 @@ def ticket_view(
             known=contact is not None,
         ),
         contract_reference=contract.reference if contract is not None else None,
-        contract_status=contract_status(contract, local_day(ticket, now)),
+        contract_status=contract_status(contract, team_day(ticket.team, now)),
         product=ticket.product.slug if ticket.product else None,
         product_name=ticket.product.name if ticket.product else None,
         channel=ticket.channel.value,

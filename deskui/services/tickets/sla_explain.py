@@ -19,17 +19,12 @@ from zoneinfo import ZoneInfo
 from deskui.domain.sla.explain import ClockExplanation, explain_clock, render_explanation
 from deskui.domain.sla.policy import CLOCKS
 from deskui.domain.untrusted import one_line
-from deskui.services.errors import ServiceError
+from deskui.services.connect import desk
 from deskui.services.tickets.clocks import load_clock_events
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import load_ticket, require_aware
 from deskui.settings import Settings
-from deskui.store.migrate import current_revision
 from deskui.store.session import Database
-
-
-class NoDatabaseError(ServiceError):
-    """The configured database has no deskui schema yet."""
 
 
 def ticket_explanations(
@@ -71,13 +66,5 @@ def explain_stored_ticket(database: Database, ref: str, *, now: dt.datetime) -> 
 def explain_ticket(settings: Settings, ref: str) -> str:
     """``deskui sla explain REF``: the explanation at the settings' "now" (``DESKUI_NOW`` or
     the system clock) from the configured database."""
-    database = Database(settings.database_url)
-    try:
-        if current_revision(database.engine) is None:
-            raise NoDatabaseError(
-                "the database has no deskui schema yet: run 'deskui db upgrade' and "
-                "'deskui db seed sample_data'"
-            )
-        return explain_stored_ticket(database, ref, now=settings.time_source().now())
-    finally:
-        database.dispose()
+    with desk(settings) as actor:
+        return explain_stored_ticket(actor.database, ref, now=actor.now())

@@ -1,5 +1,7 @@
 """One change to one ticket inside one write transaction: the shared steps of every action.
 
+``ticket_write`` is the envelope every writer of a ticket uses: refusal audit, write
+transaction and ``begin_edit``.
 ``begin_edit`` loads the ticket locked against other writers (``SELECT … FOR UPDATE`` on
 PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), refuses a stale
 ``expected_version`` with a message saying what changed since and by whom, and finds the
@@ -16,6 +18,8 @@ second sees the first one's name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +32,8 @@ from deskui.domain.storage_errors import StaleEditError
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import Direction, InteractionKind, Status
 from deskui.domain.workflow import IllegalTransitionError, check_transition
-from deskui.services.authorization import TICKET_WORKERS, require_role
+from deskui.services.actor import Actor
+from deskui.services.authorization import TICKET_WORKERS, refusals_recorded, require_role
 from deskui.services.errors import (
     NotFoundError,
     TicketNotFoundError,
@@ -235,6 +240,34 @@ class TicketEdit:
         """``save`` then ``announce``; the ticket's new version."""
         self.save()
         return self.announce(action, **payload)
+
+
+@contextmanager
+def ticket_write(
+    actor: Actor,
+    ref: str,
+    *,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Iterator[TicketEdit]:
+    """The envelope of every write to one ticket: what every writer of a ticket goes through.
+
+    A role refusal is written to the audit trail (in a transaction of its own, since the write
+    rolls back), the change runs in one write transaction, and ``begin_edit`` locks the ticket,
+    checks ``expected_version`` and finds the acting agent. ``at`` is the action's instant
+    (default: ``actor.now()``), for a writer that already read the clock to check its input.
+    """
+    when = at if at is not None else actor.now()
+    database = actor.database
+    with refusals_recorded(database), database.write() as session:
+        yield begin_edit(
+            database,
+            session,
+            ref,
+            by=actor.handle,
+            at=when,
+            expected_version=expected_version,
+        )
 
 
 def begin_edit(

@@ -31,10 +31,10 @@ from deskui.services.authorization import refusals_recorded, require_role
 from deskui.services.errors import TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
-    begin_edit,
     find_agent,
     load_ticket,
     required_text,
+    ticket_write,
 )
 from deskui.services.workflow.approval_requests import apply_request, pending_request
 from deskui.services.workflow.modification import apply_start, plan_for, quote_required
@@ -72,9 +72,7 @@ def request_approval(
     expected_version: int | None = None,
 ) -> int:
     """Put the ticket to the approvers with ``reason``; the new version."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         apply_request(edit, reason)
         return edit.finish("approval-requested")
 
@@ -82,8 +80,8 @@ def request_approval(
 def require_approver(actor: Actor, ref: str) -> None:
     """Refuse (``RoleRefusedError``, recorded) unless ``by`` may decide requests on ``ref``:
     the app asks before it opens the decision form, so a non-approver is told at once."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with refusals_recorded(database), database.read() as session:
+    at, by = actor.now(), actor.handle
+    with refusals_recorded(actor.database), actor.database.read() as session:
         ticket = load_ticket(session, ref)
         agent = find_agent(session, by) if by is not None else None
         require_role(
@@ -106,15 +104,15 @@ def decide(
 ) -> int:
     """Approve or decline the ticket's pending request with ``note`` (and ``quote``); the
     new version. ``RoleRefusedError`` (recorded) unless ``by`` is an approver."""
-    database, by, at = actor.database, actor.handle, actor.now()
+    at = actor.now()
     wanted = decision.strip().lower()
     if wanted not in DECISIONS:
         raise TicketValidationError(
             "decision", f"{decision!r} is not one of: {', '.join(DECISIONS)}"
         )
     text = required_text(note, "note", "a note on the decision")
-    with refusals_recorded(database), database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
+        session = edit.session
         ticket = edit.ticket
         require_role(
             edit.actor,

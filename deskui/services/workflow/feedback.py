@@ -16,7 +16,7 @@ from deskui.domain.vocabulary import DONE_STATUSES, Direction, InteractionKind, 
 from deskui.services import tickets
 from deskui.services.actor import Actor
 from deskui.services.errors import TicketStateError, TicketValidationError
-from deskui.services.tickets.unit_of_work import begin_edit
+from deskui.services.tickets.unit_of_work import ticket_write
 from deskui.store.models import Feedback
 
 __all__ = ["SCORES", "contact_and_resolve", "parse_score", "record_feedback"]
@@ -67,11 +67,11 @@ def record_feedback(
 
     ``by`` is the agent who took the feedback down (``None``: it came in by itself).
     """
-    database, by, at = actor.database, actor.handle, actor.now()
+    at = actor.now()
     rating = parse_score(score)
     text = (comment or "").strip()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref, at=at) as edit:
+        session = edit.session
         ticket = edit.ticket
         status = Status(ticket.status)
         if status not in DONE_STATUSES:

@@ -32,7 +32,12 @@ from deskui.domain.vocabulary import DONE_STATUSES, Category, InteractionKind, S
 from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.tickets.lifecycle import apply_eta
-from deskui.services.tickets.unit_of_work import TicketEdit, begin_edit, load_ticket, required_text
+from deskui.services.tickets.unit_of_work import (
+    TicketEdit,
+    load_ticket,
+    required_text,
+    ticket_write,
+)
 from deskui.services.workflow.triage import checklist_for
 from deskui.store.models import (
     Agent,
@@ -185,9 +190,7 @@ def record_workaround(
     expected_version: int | None = None,
 ) -> int:
     """Record (or replace) the ticket's workaround; the new version."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         apply_workaround(edit, text)
         return edit.finish("workaround")
 
@@ -253,9 +256,7 @@ def start_modification(
 ) -> int:
     """Start the software-modification steps (after recording ``workaround``, if given: a
     software bug found at IT Works' triage step 5c); the new version."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         if workaround is not None and workaround.strip():
             apply_workaround(edit, workaround)
         tasks = apply_start(edit)
@@ -304,9 +305,9 @@ def complete_task(
     earlier step is still to do), ``TicketValidationError`` on ``value`` (a missing or bad
     ETA, quote, release or client decision).
     """
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    at = actor.now()
+    with ticket_write(actor, ref, at=at, expected_version=expected_version) as edit:
+        session = edit.session
         _not_done(edit, "work its modification steps")
         ticket = edit.ticket
         tasks = list(

@@ -17,13 +17,14 @@ before the single flush, so the assignment is part of the ticket's first version
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from deskui.domain.catalog.routing import RoutingRuleSpec
+from deskui.domain.catalog.terms import ROUTING_STRATEGIES
 from deskui.domain.vocabulary import Category, InteractionKind, Role, ShiftRole
 from deskui.services.oncall.shifts import current_shift_holder
 from deskui.services.tickets.unit_of_work import TicketEdit
@@ -142,41 +143,70 @@ def _product_specialists(session: Session, ticket: Ticket) -> list[Agent]:
     )
 
 
+def _project_manager_then_skill(session: Session, ticket: Ticket, at: dt.datetime) -> Pick:
+    organisation = ticket.organisation
+    manager = organisation.project_manager if organisation is not None else None
+    if organisation is not None and manager is not None and manager.active:
+        return Pick(manager, f"the project manager of {organisation.slug}")
+    category = Category(ticket.category)
+    pick = least_loaded(
+        session, _with_category(session, ticket, category), f"{category.value} specialist"
+    )
+    if pick.agent is not None:
+        return Pick(pick.agent, f"no project manager; {pick.reason}")
+    return pick
+
+
+def _least_loaded_product_specialist(session: Session, ticket: Ticket, at: dt.datetime) -> Pick:
+    if ticket.product is None:
+        return Pick(None, "the ticket names no product")
+    return least_loaded(
+        session, _product_specialists(session, ticket), f"{ticket.product.slug} specialist"
+    )
+
+
+def _approvers_queue(session: Session, ticket: Ticket, at: dt.datetime) -> Pick:
+    return Pick(None, "waits for an approver's decision (specification, quote, approval)", True)
+
+
+def _supervisor(session: Session, ticket: Ticket, at: dt.datetime) -> Pick:
+    reason = "no active contract (no entitlement)" if ticket.flag_no_entitlement else ""
+    pick = least_loaded(session, _with_role(session, ticket, Role.SUPERVISOR), "supervisor")
+    if pick.agent is not None and reason:
+        return Pick(pick.agent, f"{reason}; {pick.reason}")
+    return pick
+
+
+def _on_call(session: Session, ticket: Ticket, at: dt.datetime) -> Pick:
+    for role in ShiftRole:
+        holder = current_shift_holder(session, ticket.team.id, role, at)
+        if holder is not None and holder.active:
+            return Pick(holder, f"on call ({role.value}) for {ticket.team.slug} now")
+    return Pick(None, f"nobody is on call for {ticket.team.slug} now")
+
+
+# The strategies a routing rule may name (``sample_data/routing.yaml``), by name. Adding one is
+# a function here, its entry below and its name in ``RoutingStrategy``
+# (``deskui/domain/catalog/terms.py``), which checks the YAML.
+Strategy = Callable[[Session, Ticket, dt.datetime], Pick]
+STRATEGIES: dict[str, Strategy] = {
+    "project-manager-then-skill": _project_manager_then_skill,
+    "least-loaded-product-specialist": _least_loaded_product_specialist,
+    APPROVERS_QUEUE: _approvers_queue,
+    "supervisor": _supervisor,
+    "on-call": _on_call,
+}
+
+
+assert set(STRATEGIES) == set(ROUTING_STRATEGIES), "every strategy the YAML may name runs"
+
+
 def run_strategy(session: Session, strategy: str, ticket: Ticket, at: dt.datetime) -> Pick:
     """What ``strategy`` finds for ``ticket`` at ``at`` (``agent`` ``None``: nobody)."""
-    if strategy == "project-manager-then-skill":
-        organisation = ticket.organisation
-        manager = organisation.project_manager if organisation is not None else None
-        if organisation is not None and manager is not None and manager.active:
-            return Pick(manager, f"the project manager of {organisation.slug}")
-        category = Category(ticket.category)
-        pick = least_loaded(
-            session, _with_category(session, ticket, category), f"{category.value} specialist"
-        )
-        if pick.agent is not None:
-            return Pick(pick.agent, f"no project manager; {pick.reason}")
-        return pick
-    if strategy == "least-loaded-product-specialist":
-        if ticket.product is None:
-            return Pick(None, "the ticket names no product")
-        return least_loaded(
-            session, _product_specialists(session, ticket), f"{ticket.product.slug} specialist"
-        )
-    if strategy == APPROVERS_QUEUE:
-        return Pick(None, "waits for an approver's decision (specification, quote, approval)", True)
-    if strategy == "supervisor":
-        reason = "no active contract (no entitlement)" if ticket.flag_no_entitlement else ""
-        pick = least_loaded(session, _with_role(session, ticket, Role.SUPERVISOR), "supervisor")
-        if pick.agent is not None and reason:
-            return Pick(pick.agent, f"{reason}; {pick.reason}")
-        return pick
-    if strategy == "on-call":
-        for role in ShiftRole:
-            holder = current_shift_holder(session, ticket.team.id, role, at)
-            if holder is not None and holder.active:
-                return Pick(holder, f"on call ({role.value}) for {ticket.team.slug} now")
-        return Pick(None, f"nobody is on call for {ticket.team.slug} now")
-    return Pick(None, f"unknown strategy {strategy!r}")
+    chosen = STRATEGIES.get(strategy)
+    if chosen is None:
+        return Pick(None, f"unknown strategy {strategy!r}")
+    return chosen(session, ticket, at)
 
 
 def decide(

@@ -13,8 +13,9 @@ by the form once the step is answered "yes"; the caller then runs ``reclassify``
 ``deskui.services.workflow.approvals.request_approval``.
 
 Reclassifying needs a reason; it changes ``ticket.category``, keeps where it came from in
-``reclassified_from`` and logs a ``reclassification`` entry ``{"from", "to"}``. There is no
-routing service yet, so a ticket that becomes a training issue keeps its assignee; the entry
+``reclassified_from`` and logs a ``reclassification`` entry ``{"from", "to"}``. Routing runs
+when a ticket is opened, not when it is reclassified, so a ticket that becomes a training issue
+keeps its assignee; the entry
 names who the process says should take it (the organisation's project manager, else a team
 member with the training skill) under ``meta["suggested_assignee"]``.
 """
@@ -33,10 +34,10 @@ from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketStateError, TicketValidationError
 from deskui.services.tickets.unit_of_work import (
     TicketEdit,
-    begin_edit,
     load_ticket,
     require_aware,
     required_text,
+    ticket_write,
 )
 from deskui.store.models import (
     Agent,
@@ -207,13 +208,13 @@ def record_answers(
     body. Unknown step keys and bad answers are refused before anything is written. Saving
     nothing new writes nothing and returns the current version.
     """
-    database, by, at = actor.database, actor.handle, actor.now()
+    at = actor.now()
     require_aware(at)
     parsed = {
         key.strip().lower(): (parse_answer(a), (n or "").strip()) for key, (a, n) in answers.items()
     }
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at)
+    with ticket_write(actor, ref, at=at) as edit:
+        session = edit.session
         ticket = edit.ticket
         if Status(ticket.status) in DONE_STATUSES:
             raise TicketStateError(f"{ticket.reference} is {ticket.status.value}: cannot triage it")
@@ -306,7 +307,7 @@ def apply_reclassification(edit: TicketEdit, category: Category | str, reason: s
     ticket.category = wanted
     meta: dict[str, object] = {"from": current.value, "to": wanted.value}
     if wanted is Category.TRAINING:
-        # No routing service exists yet: the assignee stays, the log says who should take it.
+        # Reclassifying does not re-route: the assignee stays, the log says who should take it.
         meta["assignment"] = "unchanged"
         suggested = _suggested_trainer(edit.session, ticket)
         if suggested is not None:
@@ -324,8 +325,6 @@ def reclassify(
     expected_version: int | None = None,
 ) -> int:
     """Make the ticket a ``category`` issue (a reason is required); the new version."""
-    database, by, at = actor.database, actor.handle, actor.now()
-    with database.write() as session:
-        edit = begin_edit(database, session, ref, by=by, at=at, expected_version=expected_version)
+    with ticket_write(actor, ref, expected_version=expected_version) as edit:
         new = apply_reclassification(edit, category, reason)
         return edit.finish("reclassified", category=new)

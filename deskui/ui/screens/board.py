@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
 
+from deskui.domain.sla.clock_info import short_name
 from deskui.services.actor import Actor
 from deskui.services.supervision import board
 from deskui.services.supervision.board import BoardChoices, BoardFilter, BoardSnapshot, BoardTicket
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
 
 WIDE = 120  # from this many columns the side panels show
-CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
 TICKET_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("ref", "Ref", 10),
     ("priority", "Priority", 10),
@@ -346,7 +346,7 @@ class BoardScreen(Screen[None]):
             safe_cell(ticket.priority_label, limit=10),
             safe_cell(ticket.subject),
             safe_cell(ticket.assignee or "—"),
-            Text(CLOCK_SHORT.get(ticket.clock or "", "—")),
+            Text(short_name(ticket.clock)),
             self._breach_cell(self._remaining(ticket, now)),
         ]
 

@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
 from deskui.services.access import presence
 from deskui.services.intake.form import form_choices
@@ -121,8 +122,6 @@ SORT_LABELS = {"priority": "priority, then time to breach", "breach": "time to b
     c.key: c.label.lower() for c in COLUMNS if c.key not in ("breach", "priority")
 }
 
-CLOCK_SHORT = {"acknowledgement": "ack", "response": "resp", "resolution": "res"}
-
 
 class QueueScreen(Screen[None]):
     """Four panes (mine, unassigned, all open, waiting) over the same live data."""
@@ -200,7 +199,7 @@ class QueueScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
         self.refresh_data()
-        # Who is on call (issue 8): read once a minute in a worker, shown by the header.
+        # Who is on call: read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
         self.set_interval(presence.BEAT_SECONDS, self.refresh_presence)
@@ -438,7 +437,7 @@ class QueueScreen(Screen[None]):
             "org": safe_cell(row.organisation, limit=widths.get("org")),
             "status": Text(fit(row.status, widths.get("status", 0))),
             "assignee": safe_cell(row.assignee or "—", limit=widths.get("assignee")),
-            "clock": Text(CLOCK_SHORT.get(row.next_clock or "", "—")),
+            "clock": Text(short_name(row.next_clock)),
             "breach": self._breach_cell(remaining),
             "age": Text(age(row.opened_at, now)),
         }

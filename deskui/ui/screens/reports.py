@@ -30,7 +30,8 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from deskui.domain.durations import format_business_seconds
-from deskui.domain.sla.policy import CLOCKS, Clock
+from deskui.domain.sla.clock_info import CLOCK_INFO
+from deskui.domain.sla.policy import CLOCKS
 from deskui.services.supervision.charts import ReportBundle, report_bundle
 from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.safe import safe_cell
@@ -40,11 +41,6 @@ if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
 
 DEFAULT_DAYS = 28
-CLOCK_SHORT = {
-    Clock.ACKNOWLEDGEMENT: "ack",
-    Clock.RESPONSE: "response",
-    Clock.RESOLUTION: "resolution",
-}
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("group", "Group", 16),
     ("opened", "Opened", 6),
@@ -216,7 +212,7 @@ class ReportsScreen(Screen[None]):
                     safe_cell(group.group if first else "", limit=16),
                     Text(str(group.opened) if first else "", justify="right"),
                     Text(str(group.resolved) if first else "", justify="right"),
-                    Text(CLOCK_SHORT[clock]),
+                    Text(CLOCK_INFO[clock].key),
                     Text(str(figures.met), justify="right"),
                     Text(str(figures.breached), justify="right"),
                     Text(str(figures.running), justify="right"),
@@ -244,7 +240,7 @@ class ReportsScreen(Screen[None]):
             ]
             if points:
                 xs, ys = zip(*points, strict=True)
-                plt.plot(list(xs), list(ys), label=CLOCK_SHORT[clock], marker="braille")
+                plt.plot(list(xs), list(ys), label=CLOCK_INFO[clock].key, marker="braille")
         if labels:
             plt.xticks(positions, labels)
         plt.ylim(0, 100)

@@ -15,10 +15,10 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from deskui.domain.sla.clock_info import label as clock_label
 from deskui.services.tickets.views import ClockView
 from deskui.ui.formatting import business_remaining, local_time
 
-CLOCK_LABELS = {"acknowledgement": "Ack", "response": "Response", "resolution": "Resolution"}
 # Sized so the panel fits 80 columns; the last column says the state in words.
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("clock", "Clock", 10),
@@ -106,7 +106,7 @@ class ClockPanel(DataTable[Text]):
         colour = self._colour(state, seconds)
         due = local_time(clock.due_at, zone, "%a %d %b %H:%M")
         return [
-            Text(CLOCK_LABELS.get(clock.clock, clock.clock)),
+            Text(clock_label(clock.clock)),
             Text(clock.target or "none", no_wrap=True, overflow="ellipsis"),
             Text(due),
             Text(describe_time(clock, seconds), style=colour),
