@@ -36,7 +36,17 @@ class DeskHeader(Static):
         self._agent = agent
         self._zone = zone
 
+    _last: tuple[dt.datetime, bool, bool, bool] | None = None
+
+    def on_resize(self) -> None:
+        # The line is fitted to the width: a screen that shows it before layout (or only now
+        # and then, like the board) gets it re-fitted once the width is known.
+        if self._last is not None:
+            now, open_now, live, offline = self._last
+            self.show(now, open_now=open_now, live=live, offline=offline)
+
     def show(self, now: dt.datetime, *, open_now: bool, live: bool, offline: bool = False) -> None:
+        self._last = (now, open_now, live, offline)
         local = now.astimezone(self._zone).strftime("%a %d %b %H:%M:%S %Z")
         hours = "OPEN" if open_now else "AFTER HOURS"
         if offline:
