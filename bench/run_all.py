@@ -18,6 +18,10 @@ BENCHMARKS = (
     "tui_bench",
     "ticket_log_bench",
     "board_bench",
+    "startup_bench",
+    "idle_bench",
+    "connections_bench",
+    "ssh_bench",
 )
 
 

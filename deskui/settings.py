@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     reference_prefix: str = "DSK"
     # The screens' re-read beside the change feed: a safety net, so slow on purpose.
     refresh_seconds: float = Field(default=30.0, gt=0)
+    # PostgreSQL only: where the app's change feed (LISTEN) connects when the database URL goes
+    # through a pooler that pools by transaction (PgBouncer): a session-pooled entry, or the
+    # server itself. None: the database URL.
+    feed_database_url: str | None = None
     warning_minutes: int = Field(default=60, ge=0)
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, gt=0, lt=65536)

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mail": ("mail", "mail in and out"),
     "report": ("report", "SLA statistics"),
     "oncall": ("oncall", "who is on call"),
-    "agent": ("agent", "agents' SSH keys"),
+    "agent": ("agent", "agents' SSH keys and web sign-in secrets"),
     "pager": ("pager", "page the on-call agent: runner, list, acknowledge"),
     "board": ("board", "open the live breach board (supervisors)"),
     "serve": ("serve", "serve the desk over SSH or to a browser"),

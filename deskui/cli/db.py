@@ -142,8 +142,10 @@ def _shown(settings: Settings) -> str:
 
 
 def _open(settings: Settings) -> Database:
-    with _database_errors(_shown(settings)):
+    try:
         return open_database(settings.database_url)
+    except StoreError as exc:  # "bad database URL: …" says which URL already
+        raise CommandError(str(exc)) from exc
 
 
 def _load(directory: Path) -> Catalog:

@@ -21,8 +21,12 @@ class StoreUnavailableError(StoreError):
 
 
 class StoreFailedError(StoreError):
-    """Any other database failure (a bad URL, a refused statement, a driver fault), in one
+    """Any other database failure (a refused statement, a driver fault), in one
     sentence naming what failed; the driver's error is its ``__cause__``."""
+
+
+class BadDatabaseUrlError(StoreError):
+    """The configured database URL is not one deskui can open (its text says why)."""
 
 
 class StaleEditError(StoreError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import logging
 import secrets
 import shlex
@@ -101,6 +102,12 @@ class Throttle:
             times.popleft()
         return times
 
+    def forget_old(self) -> None:
+        """Drop keys with no failure left in the window (so the table does not grow)."""
+        for key in list(self._failures):
+            if not self._recent(key):
+                del self._failures[key]
+
     def wait(self, *keys: str) -> float:
         """Seconds until ``keys`` may try again (0: now)."""
         waits = [0.0]
@@ -134,7 +141,8 @@ async def _security_headers(request: web.Request, handler: Any) -> web.StreamRes
     response: web.StreamResponse = await handler(request)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Not "no-referrer": under it browsers send "Origin: null" on the page's own form posts.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
         "Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     )
@@ -150,8 +158,12 @@ class WebDesk:
         self.throttle = Throttle(config.max_failures, config.failure_window)
         self.downloads = DownloadManager()
         self.desks_started = 0  # desk processes started, for the log and the tests
+        self.open_desks: dict[web.WebSocketResponse, str] = {}  # -> the session's token
         url = urlsplit(config.url)
         self.origin = f"{url.scheme}://{url.netloc}"
+        # Behind a proxy at a path (https://desk.example.com/desk/ -> this server's /), the
+        # redirects and the cookie name that path.
+        self.base = url.path.rstrip("/")
         self.secure = url.scheme == "https"
         self.static_url = f"{config.url}/static/"
         scheme = "wss" if self.secure else "ws"
@@ -159,6 +171,7 @@ class WebDesk:
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_security_headers], client_max_size=16 * 1024)
+        app.on_shutdown.append(self._close_desks)
         app.add_routes(
             [
                 web.get("/", self.desk_page),
@@ -171,6 +184,16 @@ class WebDesk:
             ]
         )
         return app
+
+    async def _close_desks(self, _app: web.Application) -> None:
+        # On SIGTERM: end every open desk (each stops its process), so the server can exit.
+        for websocket in list(self.open_desks):
+            await websocket.close(code=1001, message=b"server shutting down")
+
+    async def _close_desks_of(self, token: str) -> None:
+        for websocket, owner in list(self.open_desks.items()):
+            if owner == token:
+                await websocket.close(message=b"signed out")
 
     # ---- sessions ----------------------------------------------------------------------
 
@@ -206,13 +229,14 @@ class WebDesk:
                 static=html.escape(self.static_url),
                 message=html.escape(message),
                 handle=html.escape(handle),
+                base=html.escape(self.base),
             ),
             status,
         )
 
     async def sign_in_page(self, request: web.Request) -> web.StreamResponse:
         if self.session_of(request) is not None:
-            raise web.HTTPSeeOther("/")
+            raise web.HTTPSeeOther(f"{self.base}/")
         expired = request.query.get("expired") == "1"
         return self._sign_in_html("Your session has expired: sign in again." if expired else "")
 
@@ -220,9 +244,12 @@ class WebDesk:
         session = self.session_of(request)
         if session is None:
             raise web.HTTPSeeOther(
-                "/sign-in?expired=1" if request.cookies.get(COOKIE) else "/sign-in"
+                f"{self.base}/sign-in?expired=1"
+                if request.cookies.get(COOKIE)
+                else f"{self.base}/sign-in"
             )
         font_size = request.query.get("fontsize", "16")
+        font_size = font_size if font_size.isdigit() and 6 <= int(font_size) <= 64 else "16"
         return _html(
             _page(
                 "desk.html",
@@ -231,8 +258,9 @@ class WebDesk:
                 agent_name=html.escape(session.name),
                 agent_handle=html.escape(session.handle),
                 websocket_url=html.escape(self.websocket_url),
-                font_size=str(int(font_size)) if font_size.isdigit() else "16",
+                font_size=font_size,
                 expires_in=str(int(session.seconds_left())),
+                base=html.escape(self.base),
             )
         )
 
@@ -242,7 +270,7 @@ class WebDesk:
         form = await request.post()
         handle = str(form.get("handle", "")).strip()[:_FIELD_LIMIT]
         secret = str(form.get("secret", ""))[:_FIELD_LIMIT]
-        address = request.remote or "unknown"
+        address = client_address(request)
         keys = (f"handle:{handle.lower()}", f"address:{address}")
         wait = self.throttle.wait(*keys)
         if wait > 0:
@@ -258,22 +286,30 @@ class WebDesk:
             await self._refused(handle, address, "wrong handle or secret")
             return self._sign_in_html("Wrong handle or secret.", handle, status=401)
         self.throttle.clear(keys[0])
+        self._forget_expired()
         token = secrets.token_urlsafe(32)
         self.sessions[token] = WebSession(
             agent.handle, agent.name, time.monotonic() + self.config.session_seconds
         )
         log.info("%s signed in from %s", agent.handle, address)
-        response = web.HTTPSeeOther("/")
+        response = web.HTTPSeeOther(f"{self.base}/")
+        # No max-age: the server ends the session, and a browser that still sends the cookie
+        # afterwards is told its session expired.
         response.set_cookie(
             COOKIE,
             token,
-            max_age=int(self.config.session_seconds) or 1,
-            path="/",
+            path=f"{self.base}/",
             httponly=True,
             samesite="Strict",
             secure=self.secure,
         )
         raise response
+
+    def _forget_expired(self) -> None:
+        for token, session in list(self.sessions.items()):
+            if session.seconds_left() <= 0:
+                del self.sessions[token]
+        self.throttle.forget_old()
 
     async def _refused(self, handle: str, address: str, reason: str) -> None:
         log.warning("web sign-in refused for %r from %s: %s", handle, address, reason)
@@ -288,8 +324,9 @@ class WebDesk:
         token = request.cookies.get(COOKIE)
         if token:
             self.sessions.pop(token, None)
-        response = web.HTTPSeeOther("/sign-in")
-        response.del_cookie(COOKIE, path="/")
+            await self._close_desks_of(token)
+        response = web.HTTPSeeOther(f"{self.base}/sign-in")
+        response.del_cookie(COOKIE, path=f"{self.base}/")
         raise response
 
     async def download(self, request: web.Request) -> web.StreamResponse:
@@ -338,6 +375,7 @@ class WebDesk:
         self.desks_started += 1
         log.info("desk started for %s", session.handle)
         expiry = asyncio.create_task(_close_at_expiry(websocket, session))
+        self.open_desks[websocket] = request.cookies.get(COOKIE, "")
         try:
             await service.start(width, height)
             await _relay(websocket, service)
@@ -346,9 +384,27 @@ class WebDesk:
         except Exception:
             log.exception("the desk for %s failed", session.handle)
         finally:
+            self.open_desks.pop(websocket, None)
             expiry.cancel()
             await service.stop()
         return websocket
+
+
+def client_address(request: web.Request) -> str:
+    """The browser's address: the connection's, or, for a connection from this machine (a
+    proxy in front), the proxy's ``X-Forwarded-For`` (its last entry, the one it added)."""
+    remote = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and _is_loopback(remote):
+        return forwarded.split(",")[-1].strip()[:64] or remote
+    return remote
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 async def _close_at_expiry(websocket: web.WebSocketResponse, session: WebSession) -> None:
@@ -400,4 +456,11 @@ def serve_web(config: WebConfig, *, on_ready: Callable[[str], None] | None = Non
 
     app = desk.application()
     app.on_startup.append(started)
-    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
+    web.run_app(
+        app,
+        host=config.host,
+        port=config.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=10,
+    )

@@ -40,7 +40,7 @@ class NoSchemaError(ServiceError):
 
 
 def open_database(url: str) -> Database:
-    """The database at ``url``; ``StoreFailedError`` ("bad database URL: …") if it is not one."""
+    """The database at ``url``; ``BadDatabaseUrlError`` ("bad database URL: …") if it is not one."""
     return Database(url)
 
 

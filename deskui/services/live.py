@@ -25,13 +25,16 @@ class LiveFeed:
         *,
         poll_interval: float = 0.25,
         safety_interval: float = 5.0,
+        listen_url: str | None = None,
     ) -> None:
+        """``listen_url``: where the PostgreSQL feed connects, if not where the pool does."""
         self._watcher = ChangeWatcher(
             database,
             on_change,
             on_state,
             poll_interval=poll_interval,
             safety_interval=safety_interval,
+            listen_url=listen_url,
         )
 
     @property

@@ -28,13 +28,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deskui.store.changes import EVENTS_CHANNEL
+from deskui.store.engine import normalise_url
 from deskui.store.session import Database
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,15 @@ class _Source(Protocol):
 
 
 class _PostgresSource:
-    def __init__(self, database: Database, channel: str) -> None:
-        args, params = database.engine.dialect.create_connect_args(database.engine.url)
+    def __init__(self, database: Database, channel: str, listen_url: str | None = None) -> None:
+        # Imported here: a desk on SQLite never loads the PostgreSQL driver.
+        import psycopg
+        from psycopg import sql
+
+        # ``listen_url``: the same database by another road, for a pool in front of the server
+        # that pools by transaction (LISTEN needs a session of its own; see the README).
+        url = database.engine.url if listen_url is None else normalise_url(listen_url)
+        args, params = database.engine.dialect.create_connect_args(url)
         params.update(
             autocommit=True,
             connect_timeout=5,
@@ -70,7 +78,7 @@ class _PostgresSource:
             keepalives_interval=2,
             keepalives_count=3,
         )
-        self.connection = psycopg.connect(*args, **params)
+        self.connection: psycopg.Connection[Any] = psycopg.connect(*args, **params)
         try:
             self.connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         except BaseException:
@@ -148,6 +156,7 @@ class ChangeWatcher:
         retry_delay: float = 0.5,
         max_retry_delay: float = 5.0,
         channel: str = EVENTS_CHANNEL,
+        listen_url: str | None = None,
     ) -> None:
         if poll_interval <= 0 or safety_interval <= 0 or retry_delay <= 0:
             raise ValueError("intervals and delays must be positive")
@@ -159,6 +168,7 @@ class ChangeWatcher:
         self.retry_delay = retry_delay
         self.max_retry_delay = max(max_retry_delay, retry_delay)
         self.channel = channel
+        self.listen_url = listen_url
         self._last_id = after_id
         self._online: bool | None = None
         self._lock = threading.Lock()
@@ -211,7 +221,7 @@ class ChangeWatcher:
     # ----------------------------------------------------------------- thread
     def _open(self) -> _Source:
         if self.database.dialect == "postgresql":
-            return _PostgresSource(self.database, self.channel)
+            return _PostgresSource(self.database, self.channel, self.listen_url)
         return _SqliteSource(self.database)
 
     def _run(self, stopping: threading.Event) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.domain.storage_errors import (
+    BadDatabaseUrlError,
     StaleEditError,
     StoreBusyError,
     StoreFailedError,
@@ -51,7 +52,7 @@ class Database:
             try:
                 self.engine = make_engine(normalise_url(url), **engine_kwargs)
             except (ValueError, ArgumentError) as exc:
-                raise StoreFailedError(f"bad database URL: {exc}") from exc
+                raise BadDatabaseUrlError(f"bad database URL: {exc}") from exc
         self.url = self.engine.url
         write_bind = self.engine
         if self.dialect == "sqlite":

@@ -25,7 +25,6 @@ from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
-from deskui.ui.screens.reports import ReportsScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 
 # Actions only some roles may take (the rest is ticket work: agents and supervisors).
@@ -81,6 +80,7 @@ class DeskApp(App[None]):
             desk.database,
             on_change=lambda latest: self.post_message(DeskChanged(latest)),
             on_state=lambda online: self.post_message(FeedState(online)),
+            listen_url=desk.feed_url,
         )
         self.warning_seconds = warning_minutes * 60
         self._wanted_theme = theme_name
@@ -189,6 +189,9 @@ class DeskApp(App[None]):
             self.push_screen(BoardScreen())
 
     def action_reports(self) -> None:
+        # Imported on first use: its charting library is not needed to paint the queue.
+        from deskui.ui.screens.reports import ReportsScreen
+
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
 

@@ -8,7 +8,7 @@ times all read ``Tue 01 Dec 10:00`` in the agent's zone. A cut cell ends with ``
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -78,7 +78,7 @@ def fit(text: str, width: int) -> str:
     return text[: max(width - 1, 0)] + ELLIPSIS
 
 
-def update_cell_if_changed(table: DataTable[object], row: str, column: str, cell: Text) -> None:
+def update_cell_if_changed(table: DataTable[Any], row: str, column: str, cell: Text) -> None:
     """Set a cell only when its text or colour changed: most countdowns move once a minute,
     and an unchanged ``update_cell`` still re-measures and repaints the row every second."""
     current = table.get_cell(row, column)

@@ -124,7 +124,7 @@ def test_stop_without_waiting_returns_while_a_callback_still_runs(
     feed.start()
     try:
         assert seen.until(lambda: seen.states == [True])
-        intake.open_ticket(desk, draft(), at=OPENED)
+        intake.open_ticket(Actor.of(desk, None, at=OPENED), draft())
         assert in_callback.wait(GENEROUS)
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="deskui.store.feed"):

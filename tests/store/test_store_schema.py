@@ -55,6 +55,7 @@ EXPECTED_TABLES = {
     "triage_checklist",
     "triage_record",
     "triage_step",
+    "web_login",
 }
 
 

@@ -85,8 +85,11 @@ class DeskService:
         clock: TimeSource,
         settings: Settings | None = None,
         page_size: int = 200,
+        feed_url: str | None = None,
     ) -> None:
         self.database = database
+        # Where the change feed listens, when not through ``database`` (a transaction pooler).
+        self.feed_url = feed_url
         self.agent = agent
         self.desk_name = desk_name
         self.book = book
@@ -120,6 +123,7 @@ class DeskService:
             policies=context.policies,
             clock=settings.time_source(),
             settings=settings,
+            feed_url=settings.feed_database_url,
         )
 
     # ------------------------------------------------------------------ who and when

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 from textual.worker import get_current_worker
@@ -155,7 +155,7 @@ class BoardScreen(Screen[None]):
         self._build_columns(self.size.width)
         self.query_one("#attention", DataTable).focus()
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.load_choices()
         self.refresh_data()
 
@@ -361,6 +361,18 @@ class BoardScreen(Screen[None]):
         else:
             colour = variables.get("sla-safe", "green")
         return Text(business_remaining(remaining), style=f"bold {colour}".strip(), justify="right")
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``). ``is_current``
+        # alone is not enough: Textual counts a screen under a full one as shown too, and its
+        # repaint then dirtied the top screen every second. Under a modal form it is seen.
+        top = self.app.screen
+        if top is self or (self.is_current and isinstance(top, ModalScreen)):
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and every countdown from the snapshot in memory."""

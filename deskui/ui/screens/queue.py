@@ -16,7 +16,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
@@ -197,7 +197,7 @@ class QueueScreen(Screen[None]):
         self._build_columns(self.size.width)
         self.query_one(f"#table-{PANES[0].key}", DataTable).focus()
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.refresh_data()
         # Who is on call: read once a minute in a worker, shown by the header.
         self.refresh_on_call()
@@ -455,6 +455,18 @@ class QueueScreen(Screen[None]):
         else:
             colour = variables.get("sla-safe", "green")
         return Text(breach_text(remaining, warning), style=colour, justify="right")
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``). ``is_current``
+        # alone is not enough: Textual counts a screen under a full one as shown too, and its
+        # repaint then dirtied the top screen every second. Under a modal form it is seen.
+        top = self.app.screen
+        if top is self or (self.is_current and isinstance(top, ModalScreen)):
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and the countdown column from data in memory."""

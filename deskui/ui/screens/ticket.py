@@ -23,7 +23,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
@@ -202,7 +202,7 @@ class TicketScreen(Screen[None]):
         self.title = self.reference
         self.query_one(ClockPanel).warning_seconds = self.desk_app.warning_seconds
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(1.0, self._tick_if_shown)
         self.refresh_ticket()
         # Another agent's change reaches this screen through the app's change feed
         # (``on_desk_changed``); the version poll is only a slow safety net.
@@ -355,6 +355,18 @@ class TicketScreen(Screen[None]):
             clock_state(clock, seconds.get(clock.clock)) == "breached"
             for clock in self.page.ticket.clocks
         )
+
+    def _tick_if_shown(self) -> None:
+        # A screen under another one (the queue under a ticket) is not re-rendered every second
+        # for nobody; it catches up when it comes back (``on_screen_resume``). ``is_current``
+        # alone is not enough: Textual counts a screen under a full one as shown too, and its
+        # repaint then dirtied the top screen every second. Under a modal form it is seen.
+        top = self.app.screen
+        if top is self or (self.is_current and isinstance(top, ModalScreen)):
+            self.tick()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
 
     def tick(self) -> None:
         """Re-render the header and the clocks from data in memory."""

@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from deskui.domain.sla.clock_info import label as clock_label
 from deskui.services.tickets.views import ClockView
-from deskui.ui.formatting import business_remaining, local_time
+from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
 
 # Sized so the panel fits 80 columns; the last column says the state in words.
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -99,7 +99,7 @@ class ClockPanel(DataTable[Text]):
             return
         for name, cells in rows.items():
             for (column, _, _), cell in zip(COLUMNS, cells, strict=True):
-                self.update_cell(name, column, cell)
+                update_cell_if_changed(self, name, column, cell)
 
     def _cells(self, clock: ClockView, seconds: int | None, zone: dt.tzinfo) -> list[Text]:
         state = clock_state(clock, seconds)

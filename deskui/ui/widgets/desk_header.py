@@ -55,7 +55,9 @@ class DeskHeader(Static):
             self.badge, badge = "live", ("● live", "$success")
         else:
             self.badge, badge = "stale", ("● stale", "$warning")
-        self.update(self._line(local, hours, open_now, badge))
+        # One line of fixed height: a new second needs a repaint of this line only, not
+        # a layout of the whole screen (which, every second, was most of an idle desk's CPU).
+        self.update(self._line(local, hours, open_now, badge), layout=False)
 
     def _line(self, local: str, hours: str, open_now: bool, badge: tuple[str, str]) -> Content:
         """The line for the width there is: the clock, the hours and the badge always; the
