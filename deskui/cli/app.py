@@ -79,11 +79,17 @@ def run_demo(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     data = args.data if args.data is not None else bundled_sample_data()
+    # Say so before anything is replaced: a demo database someone worked in is rebuilt.
+    print(f"Rebuilding the demo database {settings.database_url} from scratch…", flush=True)
     try:
         summary = build_demo_database(settings, data)
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(summary)
+    print(
+        f"To reopen it later without rebuilding: deskui --db {settings.database_url} run "
+        f"--as {settings.agent or summary.agent}"
+    )
     if args.no_app:
         return 0
     return _open_app(settings.model_copy(update={"agent": settings.agent or summary.agent}))

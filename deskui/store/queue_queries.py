@@ -77,6 +77,7 @@ def _filtered(
     team_id: int | None,
     text_filter: str | None,
     where: Sequence[ColumnElement[bool]] = (),
+    due_before: dt.datetime | None = None,
 ) -> Select:
     wanted = sorted({Status(s).value for s in statuses})
     if not wanted:
@@ -99,6 +100,9 @@ def _filtered(
     # Further conditions a caller built (a saved view's teams, products, due window ...).
     for condition in where:
         statement = statement.where(condition)
+    if due_before is not None:
+        # Past due on the wall clock = breached, whatever the calendar (the breached band).
+        statement = statement.where(Ticket.no_due == false(), Ticket.next_due_at < due_before)
     if text_filter and text_filter.strip():
         needle = text_filter.strip()
         organisation, product, agent = aliased(Organisation), aliased(Product), aliased(Agent)
@@ -135,6 +139,7 @@ def page_statement(
     limit: int = 100,
     offset: int = 0,
     where: Sequence[ColumnElement[bool]] = (),
+    due_before: dt.datetime | None = None,
 ) -> Select:
     """The SELECT behind ``open_tickets_page`` (public so tests can EXPLAIN it)."""
     if order not in QUEUE_ORDERS:
@@ -181,6 +186,7 @@ def page_statement(
         team_id=team_id,
         text_filter=text_filter,
         where=where,
+        due_before=due_before,
     )
     if order == "opened":
         statement = statement.order_by(Ticket.opened_at.desc(), Ticket.id.desc())
@@ -204,13 +210,16 @@ def open_tickets_page(
     limit: int = 100,
     offset: int = 0,
     where: Sequence[ColumnElement[bool]] = (),
+    due_before: dt.datetime | None = None,
 ) -> list[QueueRecord]:
     """One page of tickets in ``statuses``, in queue order.
 
     ``assignee`` is an agent id or handle; ``unassigned`` keeps only tickets nobody has taken;
     ``team_id`` narrows to one team; ``text_filter`` matches reference, subject, requester,
     organisation name, product (name or slug) or assignee (handle or name) (case-insensitive,
-    ``%`` and ``_`` taken literally); ``where``: further conditions on the ticket.
+    ``%`` and ``_`` taken literally); ``where``: further conditions on the ticket;
+    ``due_before`` keeps only tickets whose next clock fell due before that instant (the
+    breached ones when it is now).
     """
     statement = page_statement(
         statuses=statuses,
@@ -222,6 +231,7 @@ def open_tickets_page(
         limit=limit,
         offset=offset,
         where=where,
+        due_before=due_before,
     )
     return [
         QueueRecord(

@@ -12,11 +12,13 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
+from textual.widgets import DataTable, OptionList
 
 from deskui.services.errors import ServiceError
 from deskui.services.live import LiveFeed
-from deskui.services.supervision.board import check_may_watch
+from deskui.services.supervision.board import SUPERVISING_ROLES, check_may_watch
 from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.form_drafts import FormDrafts
 from deskui.ui.board_commands import SupervisorCommands
 from deskui.ui.commands import DeskCommands
 from deskui.ui.live import DeskChanged, FeedState
@@ -24,6 +26,13 @@ from deskui.ui.screens.board import BoardScreen
 from deskui.ui.screens.help import show_keys
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+
+# Actions only some roles may take (the rest is ticket work: agents and supervisors).
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "board": SUPERVISING_ROLES,
+    "reassign": SUPERVISING_ROLES,
+    "decide": frozenset({"approver"}),
+}
 
 
 class DeskApp(App[None]):
@@ -35,6 +44,12 @@ class DeskApp(App[None]):
         Binding("question_mark", "show_keys", "Keys"),
         Binding("b", "board", "Breach board", show=False),
         Binding("R", "reports", "Reports", show=False),
+        # vi-style moves in whatever list has the focus (a screen's own key wins: on the ticket
+        # screen and the board ``g`` is Assign/Reassign, ``home`` goes to the top there).
+        Binding("j", "list_move('down')", "Down (j/k)", show=False),
+        Binding("k", "list_move('up')", "Up", show=False),
+        Binding("g", "list_move('top')", "Top (g/G)", show=False),
+        Binding("G", "list_move('bottom')", "Bottom", show=False),
     ]
 
     def __init__(
@@ -55,6 +70,8 @@ class DeskApp(App[None]):
         self.read_only = read_only
         self.use_command_palette = not read_only
         self.desk = desk
+        # What is typed in a form and not saved yet, per ticket and form (survives restarts).
+        self.form_drafts = FormDrafts(desk.agent.handle)
         # The screens' own re-read: only a safety net, the change feed is what refreshes them.
         self.refresh_seconds = refresh_seconds
         # One watcher for the whole app; its callbacks run on its thread, and ``post_message``
@@ -112,10 +129,45 @@ class DeskApp(App[None]):
         else:
             self.push_screen(QueueScreen())
 
+    def action_list_move(self, where: str) -> None:
+        """``j``/``k``/``g``/``G`` in the focused list (a table, an option list, a log)."""
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            moves = {
+                "down": focused.action_cursor_down,
+                "up": focused.action_cursor_up,
+                "top": lambda: focused.move_cursor(row=0),
+                "bottom": lambda: focused.move_cursor(row=max(focused.row_count - 1, 0)),
+            }
+        elif isinstance(focused, OptionList):
+            moves = {
+                "down": focused.action_cursor_down,
+                "up": focused.action_cursor_up,
+                "top": focused.action_first,
+                "bottom": focused.action_last,
+            }
+        elif focused is not None and focused.allow_vertical_scroll:
+            moves = {
+                "down": focused.scroll_down,
+                "up": focused.scroll_up,
+                "top": focused.scroll_home,
+                "bottom": focused.scroll_end,
+            }
+        else:
+            return
+        moves[where]()
+
     # --- the breach board and reports
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wall display offers nothing that leaves the board but quitting.
         return not (self.read_only and action in ("board", "reports", "command_palette"))
+
+    def role_allows(self, action: str) -> bool:
+        """Whether the signed-in agent's roles allow ``action`` (``?`` dims the others; the
+        services still decide, and refuse with a reason)."""
+        roles = self.desk.agent.roles
+        needed = ACTION_ROLES.get(action.removeprefix("app."))
+        return needed is None or bool(needed & roles)
 
     def action_board(self) -> None:
         self._open_board()

@@ -53,3 +53,17 @@ def test_seed_without_a_directory_seeds_the_bundled_sample_data(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "agent" in out
+
+
+def test_demo_says_it_rebuilds_and_how_to_reopen_without_rebuilding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["--db", url, "demo", "--no-app"]) == 0
+    out, _ = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert lines[0] == f"Rebuilding the demo database {url} from scratch…"
+    assert lines[-1].startswith(
+        f"To reopen it later without rebuilding: deskui --db {url} run --as "
+    )

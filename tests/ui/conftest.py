@@ -24,6 +24,8 @@ SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 def _private_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The app remembers the chosen theme; keep that out of the real user directory."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    # Form drafts live in the user data directory: one per test too.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
 
 @pytest.fixture(scope="session")

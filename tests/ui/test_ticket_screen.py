@@ -253,6 +253,10 @@ async def test_take_assign_contact_and_reply(make_app: AppFactory, demo_settings
         handles = [value for _, value in form.fields[0].options]
         assert AGENT in handles and "dpatel" in handles
         await choose(pilot, form, "assignee", "dpatel")
+        # Giving away my own ticket cannot be undone by me: the first save only asks.
+        await submit(pilot, app, form, screen)
+        assert app.screen is form and "Only dpatel or a supervisor" in form.errors["form"]
+        assert stored(demo_settings, ref).assignee == AGENT
         await submit(pilot, app, form, screen)
         assert stored(demo_settings, ref).assignee == "dpatel"
         assert "Assignee: Dev Patel" in fields_text(screen)

@@ -147,7 +147,7 @@ async def test_a_non_approver_is_refused_and_keys_are_listed(
             "t": "Triage checklist",
             "k": "Modification step done",
             "u": "Ask for approval",
-            "v": "Approve/decline (approvers)",
+            "v": "Approve/decline (approvers) (not your role)",  # dimmed: mbrennan is no approver
             "f": "Client feedback",
         }
     database = Database(demo_settings.database_url)

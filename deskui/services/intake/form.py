@@ -13,7 +13,7 @@ contract are flagged and the ticket is still opened.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -99,6 +99,8 @@ class IntakeChoices:
     products: tuple[Choice, ...]
     channels: tuple[Choice, ...]
     categories: tuple[Choice, ...]
+    # Each team's products (team slug → products): the form offers only the chosen team's.
+    team_products: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
 
 
 def form_choices(database: Database) -> IntakeChoices:
@@ -114,18 +116,22 @@ def form_choices(database: Database) -> IntakeChoices:
             Choice(slug, name)
             for slug, name in session.execute(select(Team.slug, Team.name).order_by(Team.slug))
         )
-        products = tuple(
-            Choice(slug, name)
-            for slug, name in session.execute(
-                select(Product.slug, Product.name).order_by(Product.name)
-            )
-        )
+        product_rows = session.execute(
+            select(Product.slug, Product.name, Team.slug)
+            .join(Team, Team.id == Product.team_id)
+            .order_by(Product.name)
+        ).all()
+        products = tuple(Choice(slug, name) for slug, name, _ in product_rows)
+        team_products: dict[str, tuple[Choice, ...]] = {}
+        for slug, name, team in product_rows:
+            team_products[team] = (*team_products.get(team, ()), Choice(slug, name))
     return IntakeChoices(
         organisations=organisations,
         teams=teams,
         products=products,
         channels=tuple(Choice(c.value, label) for c, label in CHANNEL_LABELS.items()),
         categories=tuple(Choice(c.value, label) for c, label in CATEGORY_LABELS.items()),
+        team_products=team_products,
     )
 
 

@@ -67,6 +67,7 @@ from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.entitlement import contract_teams
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import begin_edit, require_aware
+from deskui.store.changes import record_event
 from deskui.store.models import (
     Attachment,
     Contact,
@@ -446,6 +447,8 @@ def quarantine(actor: Actor, raw: bytes, reason: str) -> IngestResult:
         row = MailQuarantine(received_at=at, raw=raw, reason=reason, sender=sender, subject=subject)
         session.add(row)
         session.flush()
+        # Through the change feed, so an open quarantine screen shows it at once.
+        record_event(session, "mail-quarantine", payload={"quarantined": row.id}, at=at)
         return IngestResult("quarantined", quarantine_id=row.id, reason=reason)
 
 

@@ -21,8 +21,11 @@ from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, ServiceError, TicketValidationError
 from deskui.services.intake.mail_in import IngestResult, file_message
 from deskui.services.tickets.unit_of_work import require_aware
+from deskui.store.changes import record_event
 from deskui.store.models import MailQuarantine
 from deskui.store.session import Database
+
+QUARANTINE_EVENT = "mail-quarantine"
 
 RAW_PREVIEW_LIMIT = 200_000
 
@@ -132,3 +135,5 @@ def _review(
         if row.reviewed_at is not None:
             raise ServiceError(f"message {quarantine_id} was already reviewed by {row.reviewed_by}")
         row.reviewed_at, row.reviewed_by, row.review_note = at, by, note
+        # Through the change feed, so every open quarantine screen drops it at once.
+        record_event(session, QUARANTINE_EVENT, payload={"dismissed": quarantine_id}, at=at)

@@ -32,7 +32,7 @@ from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
 from deskui.store.models import Agent, Desk, Team
-from deskui.store.queue_queries import count_open, open_tickets_page
+from deskui.store.queue_queries import QueueRecord, count_open, open_tickets_page
 from deskui.store.session import Database
 
 WAITING = (Status.WAITING_ON_CUSTOMER.value,)
@@ -158,29 +158,76 @@ class DeskService:
 
     # ------------------------------------------------------------------ queue
     def queue_page(
-        self, pane: str, *, order: str = "priority", text: str = "", limit: int | None = None
+        self,
+        pane: str,
+        *,
+        order: str = "priority",
+        text: str = "",
+        limit: int | None = None,
+        breached_first: bool = True,
     ) -> QueuePage:
-        """The first ``limit`` rows (default ``page_size``) of ``pane`` and its total."""
+        """The first ``limit`` rows (default ``page_size``) of ``pane`` and its total.
+
+        Rows are ordered by what the queue shows: business time left on each ticket's own
+        calendar (after the priority rank for ``order="priority"``), not the wall-clock due
+        instant, which orders tickets on different calendars differently. With
+        ``breached_first`` every breached ticket of the pane (up to ``limit``) comes first, in
+        a band of its own, most overdue first, so one never sits below work with hours to spare.
+        """
         filters = dict(PANE_FILTERS[pane])
         if pane == "mine":
             filters["assignee"] = self.agent.id
+        limit = limit or self.page_size
+        now = self.now()
         with self.database.read() as session:
+            breached_records = (
+                open_tickets_page(
+                    session,
+                    order="due",
+                    text_filter=text or None,
+                    limit=limit,
+                    due_before=now,
+                    **filters,  # type: ignore[arg-type]
+                )
+                # In due order the breached (past due) tickets already come first.
+                if breached_first and order != "due"
+                else []
+            )
             records = open_tickets_page(
                 session,
                 order="due" if order == "due" else "priority",
                 text_filter=text or None,
-                limit=limit or self.page_size,
+                limit=limit,
                 **filters,  # type: ignore[arg-type]
             )
             total = count_open(session, text_filter=text or None, **filters)  # type: ignore[arg-type]
-        rows = [
-            QueueRow(
-                **{name: getattr(r, name) for name in _QUEUE_ROW_FIELDS},
-                calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
-            )
-            for r in records
-        ]
-        return QueuePage(rows=rows, total=total)
+        band = [self._row(r) for r in breached_records]
+        if breached_first and order == "due":
+            band = [self._row(r) for r in records if r.next_due_at and r.next_due_at < now]
+        in_band = {row.reference for row in band}
+        rest = [self._row(r) for r in records if r.reference not in in_band]
+        band.sort(key=lambda row: self._remaining_key(row, now))
+        if order == "due":
+            rest.sort(key=lambda row: self._remaining_key(row, now))
+        else:
+            rest.sort(key=lambda row: (row.priority_rank, *self._remaining_key(row, now)))
+        return QueuePage(rows=(band + rest)[:limit], total=total, breached=len(band))
+
+    def _row(self, record: QueueRecord) -> QueueRow:
+        return QueueRow(
+            **{name: getattr(record, name) for name in _QUEUE_ROW_FIELDS},
+            calendar=self._clock_calendar(
+                record.policy, record.priority, record.next_clock, record.calendar
+            ),
+        )
+
+    def _remaining_key(self, row: QueueRow, now: dt.datetime) -> tuple[int, int, float, int]:
+        """Sort key by business time left: no running clock last, ties by due, then id."""
+        remaining = self.business_remaining(row, now)
+        if remaining is None:
+            return (1, 0, 0.0, row.ticket_id)
+        due = row.next_due_at.timestamp() if row.next_due_at is not None else 0.0
+        return (0, remaining, due, row.ticket_id)
 
     def _clock_calendar(
         self, policy: str | None, priority: str, clock: str | None, fallback: str | None

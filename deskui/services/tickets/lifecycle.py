@@ -122,7 +122,10 @@ def _acknowledge(edit: TicketEdit) -> str:
     assert me is not None
     if ticket.assignee_id is not None and ticket.assignee_id != me.id:
         holder = edit.session.get(Agent, ticket.assignee_id)
-        raise TicketConflictError(f"{ticket.reference} is already taken by {agent_label(holder)}")
+        raise TicketConflictError(
+            f"{ticket.reference} is already taken by {agent_label(holder)}: only they or a "
+            "supervisor can pass it on"
+        )
     _not_done(edit, "take it")
     status = Status(ticket.status)
     if status is not Status.NEW and ticket.assignee_id == me.id:

@@ -33,6 +33,7 @@ class QueuePage:
     rows: list[QueueRow]
     total: int
     counts: dict[str, int] = field(default_factory=dict)
+    breached: int = 0  # the first ``breached`` rows are the breached band
 
 
 # ---- tickets (deskui.services.tickets.lifecycle) -------------------------------------------

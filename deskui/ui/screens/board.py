@@ -94,7 +94,7 @@ class BoardScreen(Screen[None]):
         Binding("f", "cycle_policy", "Policy filter"),
         Binding("F", "cycle_team", "Team filter"),
         Binding("tab", "app.focus_next", "Next table", show=False),
-        Binding("escape", "back", "Back"),
+        Binding("escape", "leave", "Back"),
         Binding("q", "back", "Back / quit"),
     ]
 
@@ -396,6 +396,12 @@ class BoardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wall display writes nothing: the reassign key is not even offered.
         return not (action == "reassign" and self.read_only)
+
+    def action_leave(self) -> None:
+        """``escape``: back to the desk; a wall display ignores it (a passer-by's key press
+        must not close the board), ``q`` or ``ctrl+q`` quits it."""
+        if not self.read_only:
+            self.action_back()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -18,24 +18,34 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 HIDDEN_ACTIONS = frozenset({"command_palette", "show_keys", "app.show_keys"})
+NOT_YOUR_ROLE = " (not your role)"
 
 
 def screen_keys(screen: Screen[object]) -> list[tuple[str, str]]:
     """``(key, what it does)`` for each binding of ``screen`` and the app, screen's first.
 
-    Bindings without a description and Textual's system bindings are left out; a key bound
-    twice (two keys for one action) is listed once per key.
+    Bindings without a description and Textual's system bindings are left out, and so are keys
+    the screen turns off (``check_action`` False); a screen's ``EXTRA_KEYS`` (keys its widgets
+    handle, like ``enter`` on a row) come first. An action the agent's roles do not allow
+    (``app.role_allows``) is listed with "(not your role)" so ``KeysHelp`` dims it.
     """
     app = screen.app
-    own: list[tuple[str, str]] = []
+    own: list[tuple[str, str]] = list(getattr(screen, "EXTRA_KEYS", ()))
     app_wide: list[tuple[str, str]] = []
+    role_allows = getattr(app, "role_allows", None)
     for active in screen.active_bindings.values():
         binding = active.binding
         if binding.system or not binding.description or binding.action in HIDDEN_ACTIONS:
             continue
         if active.node is not screen and active.node is not app:
             continue
-        row = (app.get_key_display(binding), binding.description)
+        name = binding.action.split("(", 1)[0]
+        if active.node.check_action(name.removeprefix("app."), ()) is False:
+            continue
+        description = binding.description
+        if callable(role_allows) and not role_allows(name):
+            description += NOT_YOUR_ROLE
+        row = (app.get_key_display(binding), description)
         (app_wide if active.node is app else own).append(row)
     seen: set[tuple[str, str]] = set()
     rows: list[tuple[str, str]] = []
@@ -72,8 +82,10 @@ class KeysHelp(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width = max((len(key) for key, _ in self.keys), default=1) + 2
         lines = [
-            Content.assemble((key.ljust(width), "bold $accent"), description)
+            Content.assemble((key.ljust(width), "dim" if dim else "bold $accent"), (text, style))
             for key, description in self.keys
+            for dim in [description.endswith(NOT_YOUR_ROLE)]
+            for text, style in [(description, "dim" if dim else "")]
         ]
         with VerticalScroll(id="keys-dialog"):
             yield Static(Content(self.keys_title), classes="keys-title")

@@ -9,6 +9,7 @@ Both are kept in the database with who reviewed it and when. Database work runs 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, field_validator
@@ -29,7 +30,10 @@ from deskui.services.intake.quarantine import (
     read_quarantined,
     retry_quarantined,
 )
+from deskui.ui.formatting import local_time
+from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
+from deskui.ui.widgets.desk_header import TickingHeader
 
 if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
@@ -65,6 +69,7 @@ class QuarantineScreen(Screen[None]):
         Binding("r", "retry", "Retry ingest"),
         Binding("d", "dismiss_message", "Dismiss"),
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -87,6 +92,7 @@ class QuarantineScreen(Screen[None]):
         return app.desk.actor
 
     def compose(self) -> ComposeResult:
+        yield TickingHeader()
         yield Static(Content("Mail quarantine · loading…"), id="quarantine-title")
         yield DataTable(id="quarantine-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="raw-box"):
@@ -106,6 +112,23 @@ class QuarantineScreen(Screen[None]):
         table.focus()
         self.load()
 
+    @property
+    def app_zone(self) -> dt.tzinfo:
+        """The agent's zone: every time on screen is theirs (the store keeps UTC)."""
+        desk = getattr(self.app, "desk", None)
+        return desk.agent_zone if desk is not None else dt.UTC
+
+    # Live: another agent's retry or dismissal (or new mail quarantined) shows at once.
+    def on_desk_changed(self, message: DeskChanged) -> None:
+        if self.is_attached:
+            self.load()
+
+    def on_feed_state(self, message: FeedState) -> None:
+        if self.is_attached:
+            self.query_one(TickingHeader).online = message.online
+            if message.online:
+                self.load()
+
     @work(thread=True, exclusive=True, group="quarantine-load")
     def load(self) -> None:
         try:
@@ -121,15 +144,21 @@ class QuarantineScreen(Screen[None]):
     def _show_rows(self, rows: list[QuarantinedMail]) -> None:
         self.rows = rows
         table = self.query_one(DataTable)
+        keys = [str(key.value) for key in table.rows]
+        # A live reload keeps the cursor on the message it was on.
+        keep = keys[table.cursor_row] if keys and table.cursor_row < len(keys) else None
         table.clear()
         for row in rows:
             table.add_row(
-                f"{row.received_at:%Y-%m-%d %H:%M}",
+                local_time(row.received_at, self.app_zone),
                 Content(one_line(row.sender or "-", 40)),
                 Content(one_line(row.subject or "-", 50)),
                 Content(one_line(row.reason, 80)),
                 key=str(row.id),
             )
+        wanted = [str(row.id) for row in rows]
+        if keep in wanted:
+            table.move_cursor(row=wanted.index(keep), animate=False)
         count = len(rows)
         self.query_one("#quarantine-title", Static).update(
             Content(f"Mail quarantine · {count} message{'' if count == 1 else 's'} waiting")

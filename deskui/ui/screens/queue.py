@@ -7,6 +7,7 @@ moves the cursor off its ticket. Countdowns re-tick every second from rows in me
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,16 +23,18 @@ from textual.worker import get_current_worker
 
 from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
+from deskui.services.access import presence
 from deskui.services.intake.form import form_choices
 from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.views import QueuePage, QueueRow
-from deskui.ui.formatting import age, business_remaining, update_cell_if_changed
+from deskui.ui.formatting import age, breach_text, fit, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
 from deskui.ui.screens.search import SearchScreen
 from deskui.ui.screens.ticket import TicketScreen
+from deskui.ui.screens.view_switcher import ViewSwitcher
 from deskui.ui.widgets.desk_header import DeskHeader
 
 if TYPE_CHECKING:
@@ -51,17 +54,74 @@ PANES: tuple[Pane, ...] = (
     Pane("waiting", "Waiting on customer"),
 )
 
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("ref", "Ref", 11),
-    ("priority", "Priority", 9),
-    ("subject", "Subject", None),
-    ("org", "Organisation", 16),
-    ("status", "Status", 12),
-    ("assignee", "Assignee", 9),
-    ("clock", "Next", 5),
-    ("breach", "To breach", 9),
-    ("age", "Age", 7),
+
+@dataclass(frozen=True)
+class Column:
+    """A queue column: its width when there is room and the least it can be cut to.
+
+    ``drop`` orders which columns go first when even their least widths do not fit (0: never
+    dropped: Ref, Next and To breach are always on screen). Cuts end with ``…``.
+    """
+
+    key: str
+    label: str
+    width: int
+    least: int
+    drop: int = 0
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 10, 10),
+    Column("priority", "Priority", 9, 6, drop=4),
+    Column("subject", "Subject", 24, 10, drop=6),
+    Column("org", "Organisation", 16, 8, drop=1),
+    Column("status", "Status", 12, 9, drop=5),
+    Column("assignee", "Assignee", 9, 6, drop=3),
+    Column("clock", "Next", 4, 4),
+    Column("breach", "To breach", 9, 9),
+    Column("age", "Age", 6, 6, drop=2),
 )
+# Growing from the least widths: the SLA columns first, then a readable subject, then the rest;
+# Organisation and Subject are the first to give width back (Subject takes what is left over).
+_GROW_ORDER = ("ref", "breach", "clock", "age", "subject", "status", "priority", "assignee", "org")
+_CELL_PADDING = 2  # DataTable pads each cell by one cell either side
+_SCROLLBAR = 2
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Which columns fit in ``width`` cells and how wide each is, in screen order."""
+    columns = list(COLUMNS)
+
+    def room(cols: list[Column]) -> int:
+        return width - _SCROLLBAR - _CELL_PADDING * len(cols)
+
+    for column in sorted((c for c in COLUMNS if c.drop), key=lambda c: c.drop):
+        if sum(c.least for c in columns) <= room(columns):
+            break
+        columns.remove(column)
+    widths = {c.key: c.least for c in columns}
+    spare = room(columns) - sum(widths.values())
+    by_key = {c.key: c for c in columns}
+    for key in _GROW_ORDER:
+        if key in by_key and spare > 0:
+            grow = min(spare, by_key[key].width - widths[key])
+            widths[key] += grow
+            spare -= grow
+    if "subject" in widths and spare > 0:
+        widths["subject"] += spare
+    return {c.key: widths[c.key] for c in columns}
+
+
+# The sort keys offered (``s`` cycles them, clicking a column header picks one): "priority" is
+# the default order (priority, then business time left); every other is a column.
+SORTS: tuple[str, ...] = (
+    "priority",
+    "breach",
+    *(c.key for c in COLUMNS if c.key not in ("breach", "priority")),
+)
+SORT_LABELS = {"priority": "priority, then time to breach", "breach": "time to breach"} | {
+    c.key: c.label.lower() for c in COLUMNS if c.key not in ("breach", "priority")
+}
 
 
 class QueueScreen(Screen[None]):
@@ -74,13 +134,23 @@ class QueueScreen(Screen[None]):
         Binding("4", "pane('waiting')", "Waiting", show=False),
         Binding("tab", "next_pane", "Next pane"),
         Binding("s", "toggle_order", "Sort"),
+        Binding("S", "reverse_order", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "new_ticket", "New ticket"),
         Binding("Q", "quarantine", "Mail quarantine", show=False),
         Binding("F", "search", "Search all", show=False),
+        Binding("colon", "switch_view", "Views", key_display=":"),
         Binding("q", "app.quit", "Quit"),
     ]
+    # Keys the widgets handle, listed by `?` with the screen's own.
+    EXTRA_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("enter", "Open the ticket under the cursor (in the filter: go to the results)"),
+        ("j k g G", "Down, up, first, last row"),
+        ("1-4", "My tickets, Unassigned, All open, Waiting"),
+        ("S", "Reverse the sort (click a column header to sort by it)"),
+        ("ctrl+q", "Quit from anywhere"),
+    )
 
     DEFAULT_CSS = """
     QueueScreen #filter { height: 3; }
@@ -89,12 +159,16 @@ class QueueScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.order = "priority"
+        self.order = "priority"  # one of SORTS
+        self.reverse = False
         self.text_filter = ""
         self.live = True
         self.offline = False  # the database cannot be reached (the header says so)
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
+        self._widths: dict[str, int] = column_widths(120)
+        self._breached: dict[str, int] = {pane.key: 0 for pane in PANES}
+        self._viewers: dict[int, list[str]] = {}  # ticket id → other agents with it open
         self._refresh_timer: Timer | None = None
         # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
         self._limits: dict[str, int] = {}
@@ -130,6 +204,7 @@ class QueueScreen(Screen[None]):
         # Who is on call: read once a minute in a worker, shown by the header.
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
+        self.set_interval(presence.BEAT_SECONDS, self.refresh_presence)
 
     # --- live: the app's change feed says when to re-read (``DeskChanged``); the refresh timer
     # is only a slow safety net.
@@ -150,19 +225,27 @@ class QueueScreen(Screen[None]):
             self._build_columns(event.size.width)
 
     def _build_columns(self, width: int) -> None:
-        """Fixed columns keep their width; the subject takes whatever the terminal has left."""
+        """Columns by priority for this width (see ``column_widths``); the sort column marked."""
         self._columns_for_width = width
-        fixed = sum(w for _, _, w in COLUMNS if w is not None)
-        padding = 2 * len(COLUMNS)
-        subject = max(12, width - fixed - padding - 2)
+        self._widths = column_widths(width)
         now = self.desk_app.now()
         for pane in PANES:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             table.clear(columns=True)
-            for key, label, column_width in COLUMNS:
-                table.add_column(label, key=key, width=column_width or subject)
+            for column in COLUMNS:
+                if column.key in self._widths:
+                    table.add_column(
+                        self._header_label(column), key=column.key, width=self._widths[column.key]
+                    )
             for row in self._rows[pane.key]:
                 table.add_row(*self._cells(row, now), key=row.reference)
+
+    def _header_label(self, column: Column) -> Text:
+        width = self._widths[column.key]
+        if column.key == self.order or (self.order == "priority" and column.key == "priority"):
+            mark = "▼" if self.reverse else "▲"
+            return Text(fit(column.label, width - 1) + mark, style="bold")
+        return Text(fit(column.label, width))
 
     # ----------------------------------------------------------------- data
     @property
@@ -177,7 +260,10 @@ class QueueScreen(Screen[None]):
         try:
             pages = {
                 pane.key: desk.queue_page(
-                    pane.key, order=order, text=text, limit=limits.get(pane.key)
+                    pane.key,
+                    order="due" if order == "breach" else "priority",
+                    text=text,
+                    limit=limits.get(pane.key),
                 )
                 for pane in PANES
             }
@@ -190,6 +276,42 @@ class QueueScreen(Screen[None]):
                 self.app.call_from_thread(self._apply_pages, pages)
         finally:
             self.app.call_from_thread(self._schedule_refresh)
+
+    @work(thread=True, exclusive=True, group="queue-presence")
+    def refresh_presence(self) -> None:
+        """Who else has the loaded tickets open (polled, as the ticket screen's heartbeat is)."""
+        desk = self.desk_app.desk
+        ids = sorted({row.ticket_id for rows in self._rows.values() for row in rows})
+        try:
+            viewers = presence.others_viewing(desk.database, ids, desk.agent.handle)
+        except Exception:  # the database is away: the rows keep what they showed
+            return
+        self.app.call_from_thread(self._show_presence, viewers)
+
+    def _show_presence(self, viewers: dict[int, list[str]]) -> None:
+        if not self.is_attached or viewers == self._viewers or "subject" not in self._widths:
+            return
+        changed = set(viewers) ^ set(self._viewers) | {
+            key for key in viewers if viewers[key] != self._viewers.get(key)
+        }
+        self._viewers = viewers
+        for pane in PANES:
+            table = self.query_one(f"#table-{pane.key}", DataTable)
+            for row in self._rows[pane.key]:
+                if row.ticket_id in changed and row.reference in table.rows:
+                    table.update_cell(row.reference, "subject", self._subject_cell(row))
+
+    def _subject_cell(self, row: QueueRow) -> Text:
+        """The subject, led by who else has the ticket open (``◉ dpatel``) so two agents
+        see the collision before both start on it."""
+        width = self._widths.get("subject", 0)
+        others = self._viewers.get(row.ticket_id)
+        if not others:
+            return safe_cell(row.subject, limit=width)
+        lead = f"◉ {','.join(others)} "
+        style = self.app.theme_variables.get("warning", "yellow")
+        subject = safe_cell(row.subject, limit=max(width - len(lead), 1))
+        return Text.assemble((fit(lead, width), f"bold {style}"), subject)
 
     @work(thread=True, exclusive=True, group="queue-on-call")
     def refresh_on_call(self) -> None:
@@ -225,11 +347,14 @@ class QueueScreen(Screen[None]):
         self.offline = False
         tabs = self.query_one(TabbedContent)
         relabelled = False
+        now = self.desk_app.now()
         for pane in PANES:
             page = pages[pane.key]
-            self._rows[pane.key] = page.rows
+            rows = self._sorted(page.rows, page.breached, now)
+            self._rows[pane.key] = rows
+            self._breached[pane.key] = page.breached
             self._totals[pane.key] = page.total
-            self._fill(self.query_one(f"#table-{pane.key}", DataTable), page.rows)
+            self._fill(self.query_one(f"#table-{pane.key}", DataTable), rows)
             tab = tabs.get_tab(f"pane-{pane.key}")
             label = f"{pane.title} ({page.total})"
             if str(tab.label) != label:
@@ -250,6 +375,38 @@ class QueueScreen(Screen[None]):
             tab = tabs.get_tab(tabs.active)
             tab.label = tab.label
 
+    def _sorted(self, rows: list[QueueRow], breached: int, now: dt.datetime) -> list[QueueRow]:
+        """The service's order (breached band, then priority or time left) re-sorted by the
+        chosen column within each band; the breached band always stays on top."""
+        if self.order in ("priority", "breach") and not self.reverse:
+            return list(rows)
+        key = self._sort_key(now)
+        band, rest = rows[:breached], rows[breached:]
+        return [
+            *sorted(band, key=key, reverse=self.reverse),
+            *sorted(rest, key=key, reverse=self.reverse),
+        ]
+
+    def _sort_key(self, now: dt.datetime) -> Callable[[QueueRow], tuple[object, ...]]:
+        desk = self.desk_app.desk
+
+        def left(row: QueueRow) -> tuple[int, int]:
+            remaining = desk.business_remaining(row, now)
+            return (1, 0) if remaining is None else (0, remaining)
+
+        order = self.order
+        if order == "priority":
+            return lambda row: (row.priority_rank, *left(row))
+        if order == "breach":
+            return lambda row: left(row)
+        if order == "age":
+            return lambda row: (row.opened_at,)
+        if order == "clock":
+            return lambda row: (row.next_clock or "~", *left(row))
+        fields = {"ref": "reference", "subject": "subject", "org": "organisation"}
+        name = fields.get(order, order)
+        return lambda row: (str(getattr(row, name) or "~").casefold(), row.reference)
+
     def _fill(self, table: DataTable[object], rows: list[QueueRow]) -> None:
         """Diff rows into the table by key; the cursor stays on the same ticket."""
         wanted = [row.reference for row in rows]
@@ -266,35 +423,40 @@ class QueueScreen(Screen[None]):
                 if cursor_key in wanted:
                     table.move_cursor(row=wanted.index(cursor_key), animate=False)
             else:
+                keys = [c.key for c in COLUMNS if c.key in self._widths]
                 for row in rows:
-                    for (column, _, _), cell in zip(COLUMNS, self._cells(row, now), strict=True):
+                    for column, cell in zip(keys, self._cells(row, now), strict=True):
                         table.update_cell(row.reference, column, cell)
 
     def _cells(self, row: QueueRow, now: dt.datetime) -> list[object]:
+        """The row's cells for the columns on screen, each cut to its width with ``…``."""
+        widths = self._widths
         remaining = self.desk_app.desk.business_remaining(row, now)
-        return [
-            Text(row.reference),
-            Text(row.priority_label),
-            safe_cell(row.subject),
-            safe_cell(row.organisation, limit=16),
-            Text(row.status),
-            safe_cell(row.assignee or "—"),
-            Text(short_name(row.next_clock)),
-            self._breach_cell(remaining),
-            Text(age(row.opened_at, now)),
-        ]
+        cells: dict[str, object] = {
+            "ref": Text(row.reference),
+            "priority": Text(fit(row.priority_label, widths.get("priority", 0))),
+            "subject": self._subject_cell(row),
+            "org": safe_cell(row.organisation, limit=widths.get("org")),
+            "status": Text(fit(row.status, widths.get("status", 0))),
+            "assignee": safe_cell(row.assignee or "—", limit=widths.get("assignee")),
+            "clock": Text(short_name(row.next_clock)),
+            "breach": self._breach_cell(remaining),
+            "age": Text(age(row.opened_at, now)),
+        }
+        return [cells[key] for key in widths]
 
     def _breach_cell(self, remaining: int | None) -> Text:
         variables = self.app.theme_variables
+        warning = self.desk_app.warning_seconds
         if remaining is None:
             colour = ""
         elif remaining < 0:
-            colour = variables.get("sla-breached", "red")
-        elif remaining <= self.desk_app.warning_seconds:
+            colour = f"bold {variables.get('sla-breached', 'red')}"
+        elif remaining <= warning:
             colour = variables.get("sla-warning", "yellow")
         else:
             colour = variables.get("sla-safe", "green")
-        return Text(business_remaining(remaining), style=colour, justify="right")
+        return Text(breach_text(remaining, warning), style=colour, justify="right")
 
     def _tick_if_shown(self) -> None:
         # A screen under another one (the queue under a ticket) is not re-rendered every second
@@ -323,9 +485,10 @@ class QueueScreen(Screen[None]):
                     update_cell_if_changed(
                         table, row.reference, "breach", self._breach_cell(remaining)
                     )
-                    update_cell_if_changed(
-                        table, row.reference, "age", Text(age(row.opened_at, now))
-                    )
+                    if "age" in self._widths:
+                        update_cell_if_changed(
+                            table, row.reference, "age", Text(age(row.opened_at, now))
+                        )
 
     # -------------------------------------------------------------- actions
     def action_pane(self, key: str) -> None:
@@ -384,10 +547,23 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(SearchScreen())
 
     def action_toggle_order(self) -> None:
-        self.order = "due" if self.order == "priority" else "priority"
-        self.notify(
-            "Sorted by time to breach" if self.order == "due" else "Sorted by priority, then breach"
-        )
+        """``s``: the next sort (priority → time to breach → each column in turn)."""
+        self._sort_by(SORTS[(SORTS.index(self.order) + 1) % len(SORTS)], reverse=False)
+
+    def action_reverse_order(self) -> None:
+        self._sort_by(self.order, reverse=not self.reverse)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Clicking a column header sorts by it; clicking it again reverses."""
+        event.stop()
+        key = str(event.column_key.value)
+        self._sort_by(key, reverse=not self.reverse if key == self.order else False)
+
+    def _sort_by(self, order: str, *, reverse: bool) -> None:
+        self.order, self.reverse = order, reverse
+        direction = ", reversed" if reverse else ""
+        self.notify(f"Sorted by {SORT_LABELS[order]}{direction} (breached first)")
+        self._build_columns(self.size.width or self._columns_for_width)
         self.refresh_data()
 
     def action_filter(self) -> None:
@@ -407,3 +583,20 @@ class QueueScreen(Screen[None]):
         if event.input.id == "filter":
             self.text_filter = event.value
             self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """``enter`` in the filter goes to the results (the filter stays applied)."""
+        if event.input.id == "filter":
+            event.stop()
+            self.query_one(f"#table-{self.active_pane}", DataTable).focus()
+
+    def action_switch_view(self) -> None:
+        """``:`` (as in k9s): pick a pane by typing part of its name."""
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.action_pane(key)
+
+        self.app.push_screen(
+            ViewSwitcher([(pane.key, pane.title) for pane in PANES]), callback=chosen
+        )

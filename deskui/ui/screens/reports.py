@@ -35,6 +35,7 @@ from deskui.domain.sla.policy import CLOCKS
 from deskui.services.supervision.charts import ReportBundle, report_bundle
 from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.safe import safe_cell
+from deskui.ui.widgets.desk_header import TickingHeader
 
 if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
@@ -72,6 +73,7 @@ class ReportsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
         Binding("ctrl+r", "run", "Run report"),
         Binding("1", "tab('figures')", "Figures", show=False),
         Binding("2", "tab('weekly')", "Weekly", show=False),
@@ -102,6 +104,7 @@ class ReportsScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
+        yield TickingHeader()
         today = self.desk_app.now().astimezone(dt.UTC).date()
         first = today - dt.timedelta(days=DEFAULT_DAYS - 1)
         with Horizontal(id="controls"):

@@ -121,6 +121,7 @@ class TicketScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
         Binding("a", "take", "Take it"),
         Binding("g", "assign", "Assign"),
         Binding("c", "contact", "Contact in"),
@@ -466,7 +467,14 @@ class TicketScreen(Screen[None]):
 
     def _show_assign(self, agents: list[AgentChoice]) -> None:
         if self.page is not None:
-            form = ticket_forms.assign_form(self.actor, self.page, agents)
+            agent = self.desk_app.desk.agent
+            form = ticket_forms.assign_form(
+                self.actor,
+                self.page,
+                agents,
+                me=agent.handle,
+                supervisor="supervisor" in agent.roles,
+            )
             self._open_form(form, f"{self.reference} reassigned")
 
     def action_contact(self) -> None:

@@ -48,7 +48,13 @@ KIND_LABELS: dict[str, str] = {
     "assignment-change": "assigned",
     "acknowledgement": "acknowledged",
     "eta-change": "ETA",
+    "triage-step": "triage",
+    "feedback": "feedback",
 }
+# Who an entry is for, told by a mark as well as a colour: from the customer, to the customer,
+# or internal (notes and changes the customer never sees).
+DIRECTION_MARKS: dict[str, str] = {"in": "◀ from customer", "out": "▶ to customer"}
+INTERNAL_MARK = "◆ internal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,11 @@ def _change(entry: InteractionView, zone: dt.tzinfo) -> str:
     meta = entry.meta
     if entry.kind == "remote-session" and meta.get("minutes"):
         return f"{meta['minutes']} min"
+    if entry.kind == "feedback" and meta.get("score") is not None:
+        return f"score {one_line(str(meta['score']), 10)}"
+    if entry.kind == "triage-step" and meta.get("step"):
+        answer = one_line(str(meta.get("answer") or "?"), 20)
+        return f"step {one_line(str(meta['step']), 60)}: {answer}"
     if "from" not in meta and "to" not in meta:
         return ""
     if entry.kind == "eta-change":
@@ -115,6 +126,10 @@ def log_entry(
     change = _change(entry, agent_zone)
     if change:
         runs.append(("  " + change, "interaction-log--change"))
+    if direction in DIRECTION_MARKS:
+        runs.append(("  " + DIRECTION_MARKS[direction], f"interaction-log--{direction}"))
+    elif entry.kind == "note":
+        runs.append(("  " + INTERNAL_MARK, "interaction-log--internal"))
     body = _visible_body(entry.body)
     reason = entry.meta.get("breach_reason")
     if reason:

@@ -17,10 +17,10 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ValidationInfo, field_validator
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from deskui.domain.untrusted import one_line
 from deskui.services.actor import Actor
@@ -205,21 +205,24 @@ class NewTicketForm(ActionForm[NewTicketValues]):
     }
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
-            yield Static(Content(self.form_title), classes="form-title")
-            yield Static(Content(str(self.intro)), classes="form-intro")
-            for spec in self.fields:
-                marker = " *" if spec.required else ""
-                yield Label(Content(spec.label + marker), classes="field-label")
-                yield self._widget(spec)
-                yield Static("", id=f"error-{spec.name}", classes="field-error")
-                note = self._NOTES.get(spec.name)
-                if note is not None:
-                    yield Static("", id=note, classes="intake-note")
-            yield Static("", id="form-error")
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="fields"):
+                yield Static(Content(self.form_title), classes="form-title")
+                yield Static("", id="draft-note")
+                yield Static(Content(str(self.intro)), classes="form-intro")
+                for spec in self.fields:
+                    marker = " *" if spec.required else ""
+                    yield Label(Content(spec.label + marker), classes="field-label")
+                    yield self._widget(spec)
+                    yield Static("", id=f"error-{spec.name}", classes="field-error")
+                    note = self._NOTES.get(spec.name)
+                    if note is not None:
+                        yield Static("", id=note, classes="intake-note")
+                yield Static("", id="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button(self.submit_label, id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -290,10 +293,26 @@ class NewTicketForm(ActionForm[NewTicketValues]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("field-")
+        if name == "team":
+            self._offer_team_products(event.value)
         if name in ("team", "contact_email"):
             self._check_entitlement()
         elif name in ("priority", "requested_priority"):
             self._show_definitions()
+
+    def _offer_team_products(self, team: object) -> None:
+        """Only the chosen team's products (all of them while no team is chosen); a product
+        already chosen stays when the new team has it too."""
+        offered = (
+            self.choices.products
+            if team is Select.NULL
+            else self.choices.team_products.get(str(team), ())
+        )
+        select = self.query_one("#field-product", Select)
+        chosen = select.value
+        select.set_options([(Content(item.label), item.value) for item in offered])
+        if chosen is not Select.NULL and chosen in {item.value for item in offered}:
+            select.value = chosen
 
     @work(thread=True, exclusive=True, group="intake-organisation")
     def _load_organisation(self, slug: str) -> None:

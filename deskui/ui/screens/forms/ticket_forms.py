@@ -56,12 +56,54 @@ def _title(action: str, page: TicketPage) -> str:
     return f"{action} · {page.ticket.reference}"
 
 
+class AssignForm(ActionForm[AssignValues]):
+    """The assign form. The rule (``services.authorization.require_may_assign``): anyone may
+    place an unassigned ticket or pass on their own; a ticket someone else holds is moved only
+    by a supervisor. So an agent who gives their own ticket to someone else cannot take it
+    back: the form says so up front, and the first save only asks to confirm."""
+
+    def __init__(self, *args: object, gives_away_from: str | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.gives_away_from = gives_away_from  # my handle if the move cannot be undone by me
+        self.confirmed_for: str | None = None
+
+    def action_submit(self) -> None:
+        chosen = self.values().get("assignee")
+        irreversible = self.gives_away_from is not None and chosen not in (
+            None,
+            self.gives_away_from,
+        )
+        if irreversible and self.confirmed_for != chosen and not self.saving:
+            self.clear_errors()
+            self.confirmed_for = chosen
+            self.show_error(
+                None,
+                f"Give it to {chosen}? Only {chosen} or a supervisor can give it back to you. "
+                "Press ctrl+s again to confirm.",
+            )
+            return
+        super().action_submit()
+
+
 def assign_form(
-    actor: Actor, page: TicketPage, agents: Sequence[AgentChoice]
+    actor: Actor,
+    page: TicketPage,
+    agents: Sequence[AgentChoice],
+    *,
+    me: str | None = None,
+    supervisor: bool = False,
 ) -> ActionForm[AssignValues]:
     ref = page.ticket.reference
     current = page.ticket.assignee_name or "nobody"
-    return ActionForm(
+    mine = me is not None and page.ticket.assignee == me
+    gives_away = me if mine and not supervisor else None
+    intro = f"Now assigned to {one_line(current)}."
+    if gives_away:
+        intro += (
+            " It is yours: once someone else has it, only they or a supervisor can move it "
+            "(back to you too)."
+        )
+    return AssignForm(
         _title("Assign", page),
         [
             FieldSpec(
@@ -75,7 +117,8 @@ def assign_form(
         AssignValues,
         lambda v, version: tickets.assign(actor, ref, v.assignee, expected_version=version),
         expected_version=page.ticket.version,
-        intro=f"Now assigned to {one_line(current)}.",
+        intro=intro,
+        gives_away_from=gives_away,
     )
 
 
