@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # server itself. None: the database URL.
     feed_database_url: str | None = None
     warning_minutes: int = Field(default=60, ge=0)
+    # SLA alerts on the queue ring the terminal bell as well as showing a toast and a badge.
+    alert_bell: bool = True
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, gt=0, lt=65536)
     smtp_starttls: bool = False

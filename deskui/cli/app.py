@@ -63,6 +63,7 @@ def _open_app(settings: Settings) -> int:
         refresh_seconds=settings.refresh_seconds,
         warning_minutes=settings.warning_minutes,
         on_theme_change=desk.remember_theme,
+        alert_bell=settings.alert_bell,
     )
     app.run()
     return 0

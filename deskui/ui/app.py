@@ -63,6 +63,8 @@ class DeskApp(App[None]):
         on_theme_change: Callable[[str], None] | None = None,
         start_on_board: bool = False,
         read_only: bool = False,
+        alerts: bool = True,
+        alert_bell: bool = True,
     ) -> None:
         super().__init__()
         # A read-only board is a wall display: it opens on the board and only quits.
@@ -83,6 +85,10 @@ class DeskApp(App[None]):
             listen_url=desk.feed_url,
         )
         self.warning_seconds = warning_minutes * 60
+        # SLA alerts on the queue (a toast, a badge on the pane, the bell if ``alert_bell``);
+        # ``alerts=False`` turns the checks off (tests that picture the screen at rest).
+        self.alerts_enabled = alerts and not read_only
+        self.alert_bell = alert_bell
         self._wanted_theme = theme_name
         self._theme_dirs = (bundled_themes_dir(), *theme_dirs)
         self._on_theme_change = on_theme_change

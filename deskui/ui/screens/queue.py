@@ -23,13 +23,15 @@ from textual.worker import get_current_worker
 
 from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
+from deskui.domain.views import DEFAULT_VIEWS, ViewSpec
 from deskui.services.access import presence
 from deskui.services.intake.form import form_choices
 from deskui.services.oncall.status import on_call_line
+from deskui.services.tickets.alerts import SlaAlertView
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, breach_text, fit, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
-from deskui.ui.safe import safe_cell
+from deskui.ui.safe import safe, safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
 from deskui.ui.screens.quarantine import QuarantineScreen
 from deskui.ui.screens.search import SearchScreen
@@ -43,16 +45,30 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Pane:
+    """One tab of the queue: a view of the agent's (``DeskService.views``).
+
+    ``spec`` None: one of the four default views left as they are, read with ``queue_page``
+    (its breached band and sort); a saved view is read with ``view_page``.
+    """
+
     key: str
     title: str
+    spec: ViewSpec | None = None
 
 
-PANES: tuple[Pane, ...] = (
-    Pane("mine", "My tickets"),
-    Pane("unassigned", "Unassigned"),
-    Pane("open", "All open"),
-    Pane("waiting", "Waiting on customer"),
-)
+PANES: tuple[Pane, ...] = tuple(Pane(view.name, view.label) for view in DEFAULT_VIEWS)
+MAX_NUMBERED = 9  # number keys 1..9 switch to the first nine views
+ALERT_SECONDS = 30.0  # how often SLA alerts are checked besides on every change
+
+
+def panes_for(views: list[ViewSpec]) -> list[Pane]:
+    """The queue's panes for the agent's views: an unchanged default view keeps its pane (read
+    by ``queue_page``); a replaced default or a saved view is read by ``view_page``."""
+    defaults = {view.name: view for view in DEFAULT_VIEWS}
+    return [
+        Pane(view.name, view.label, None if defaults.get(view.name) == view else view)
+        for view in views
+    ]
 
 
 @dataclass(frozen=True)
@@ -125,13 +141,14 @@ SORT_LABELS = {"priority": "priority, then time to breach", "breach": "time to b
 
 
 class QueueScreen(Screen[None]):
-    """Four panes (mine, unassigned, all open, waiting) over the same live data."""
+    """One pane per view of the agent's (the four defaults: mine, unassigned, all open,
+    waiting; then their saved views) over the same live data, with SLA alerts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pane('mine')", "Mine", show=False),
-        Binding("2", "pane('unassigned')", "Unassigned", show=False),
-        Binding("3", "pane('open')", "All open", show=False),
-        Binding("4", "pane('waiting')", "Waiting", show=False),
+        *(
+            Binding(str(n), f"view_number({n})", f"View {n}", show=False)
+            for n in range(1, MAX_NUMBERED + 1)
+        ),
         Binding("tab", "next_pane", "Next pane"),
         Binding("s", "toggle_order", "Sort"),
         Binding("S", "reverse_order", "Reverse sort", show=False),
@@ -147,7 +164,7 @@ class QueueScreen(Screen[None]):
     EXTRA_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("enter", "Open the ticket under the cursor (in the filter: go to the results)"),
         ("j k g G", "Down, up, first, last row"),
-        ("1-4", "My tickets, Unassigned, All open, Waiting"),
+        ("1-9", "The Nth view's pane (1-4: My tickets, Unassigned, All open, Waiting)"),
         ("S", "Reverse the sort (click a column header to sort by it)"),
         ("ctrl+q", "Quit from anywhere"),
     )
@@ -164,10 +181,15 @@ class QueueScreen(Screen[None]):
         self.text_filter = ""
         self.live = True
         self.offline = False  # the database cannot be reached (the header says so)
+        # The panes are read from the agent's views when composed (``panes_for``).
+        self.panes: list[Pane] = list(PANES)
         self._rows: dict[str, list[QueueRow]] = {pane.key: [] for pane in PANES}
         self._columns_for_width = 0
         self._widths: dict[str, int] = column_widths(120)
         self._breached: dict[str, int] = {pane.key: 0 for pane in PANES}
+        # Alerted tickets not yet looked at, per pane (the tab's "● n" badge); cleared when the
+        # agent goes to that pane.
+        self._badges: dict[str, set[int]] = {}
         self._viewers: dict[int, list[str]] = {}  # ticket id → other agents with it open
         self._refresh_timer: Timer | None = None
         # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
@@ -183,21 +205,34 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         desk = self.desk_app.desk
+        self._load_panes()
         yield DeskHeader(desk.desk_name, desk.agent_label, desk.agent_zone)
         with Vertical():
             yield Input(placeholder="filter: reference, subject, organisation…", id="filter")
             with TabbedContent(id="panes"):
-                for pane in PANES:
-                    with TabPane(pane.title, id=f"pane-{pane.key}"):
+                for pane in self.panes:
+                    # A view's title is the agent's text: never markup.
+                    with TabPane(safe(pane.title), id=f"pane-{pane.key}"):
                         yield DataTable(
                             id=f"table-{pane.key}", cursor_type="row", zebra_stripes=True
                         )
         yield Footer()
 
+    def _load_panes(self) -> None:
+        """The agent's views as panes (one short read as the screen is built; if the database
+        is away the four default panes show, and go stale like any pane)."""
+        try:
+            views = self.desk_app.desk.views()
+        except Exception:
+            views = list(DEFAULT_VIEWS)
+        self.panes = panes_for(views)
+        self._rows = {pane.key: self._rows.get(pane.key, []) for pane in self.panes}
+        self._breached = {pane.key: self._breached.get(pane.key, 0) for pane in self.panes}
+
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self._build_columns(self.size.width)
-        self.query_one(f"#table-{PANES[0].key}", DataTable).focus()
+        self.query_one(f"#table-{self.panes[0].key}", DataTable).focus()
         self.tick()
         self.set_interval(1.0, self._tick_if_shown)
         self.refresh_data()
@@ -205,12 +240,17 @@ class QueueScreen(Screen[None]):
         self.refresh_on_call()
         self.set_interval(60.0, self.refresh_on_call)
         self.set_interval(presence.BEAT_SECONDS, self.refresh_presence)
+        if self.desk_app.alerts_enabled:
+            self.check_alerts()
+            self.set_interval(ALERT_SECONDS, self.check_alerts)
 
     # --- live: the app's change feed says when to re-read (``DeskChanged``); the refresh timer
     # is only a slow safety net.
     def on_desk_changed(self, message: DeskChanged) -> None:
         if self.is_attached:
             self.refresh_data()
+            if self.desk_app.alerts_enabled:
+                self.check_alerts()
 
     def on_feed_state(self, message: FeedState) -> None:
         if self.is_attached:
@@ -229,7 +269,7 @@ class QueueScreen(Screen[None]):
         self._columns_for_width = width
         self._widths = column_widths(width)
         now = self.desk_app.now()
-        for pane in PANES:
+        for pane in self.panes:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             table.clear(columns=True)
             for column in COLUMNS:
@@ -257,6 +297,7 @@ class QueueScreen(Screen[None]):
     def refresh_data(self) -> None:
         desk = self.desk_app.desk
         order, text, limits = self.order, self.text_filter, dict(self._limits)
+        panes = list(self.panes)
         try:
             pages = {
                 pane.key: desk.queue_page(
@@ -265,7 +306,15 @@ class QueueScreen(Screen[None]):
                     text=text,
                     limit=limits.get(pane.key),
                 )
-                for pane in PANES
+                if pane.spec is None
+                else desk.view_page(
+                    pane.spec,
+                    text=text,
+                    limit=limits.get(pane.key),
+                    # The view's own sort, unless the agent sorts by time to breach.
+                    order="due" if order == "breach" else None,
+                )
+                for pane in panes
             }
         except Exception as exc:  # the database is away: keep what we have, show stale
             self.app.call_from_thread(
@@ -295,7 +344,7 @@ class QueueScreen(Screen[None]):
             key for key in viewers if viewers[key] != self._viewers.get(key)
         }
         self._viewers = viewers
-        for pane in PANES:
+        for pane in self.panes:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             for row in self._rows[pane.key]:
                 if row.ticket_id in changed and row.reference in table.rows:
@@ -348,21 +397,90 @@ class QueueScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         relabelled = False
         now = self.desk_app.now()
-        for pane in PANES:
-            page = pages[pane.key]
+        for pane in self.panes:
+            page = pages.get(pane.key)
+            if page is None:
+                continue
             rows = self._sorted(page.rows, page.breached, now)
             self._rows[pane.key] = rows
             self._breached[pane.key] = page.breached
             self._totals[pane.key] = page.total
             self._fill(self.query_one(f"#table-{pane.key}", DataTable), rows)
-            tab = tabs.get_tab(f"pane-{pane.key}")
-            label = f"{pane.title} ({page.total})"
-            if str(tab.label) != label:
-                tab.label = label
-                relabelled = True
+            relabelled = self._relabel(tabs, pane) or relabelled
         if relabelled:
             self.call_after_refresh(self._settle_tab_underline)
         self.tick()
+
+    def _tab_label(self, pane: Pane) -> str:
+        """``My tickets (12)``, led by ``● 2`` while alerted tickets in it are not looked at."""
+        badge = len(self._badges.get(pane.key, ()))
+        lead = f"● {badge} " if badge else ""
+        total = self._totals.get(pane.key)
+        count = f" ({total})" if total is not None else ""
+        return f"{lead}{pane.title}{count}"
+
+    def _relabel(self, tabs: TabbedContent, pane: Pane) -> bool:
+        tab = tabs.get_tab(f"pane-{pane.key}")
+        label = self._tab_label(pane)
+        if str(tab.label) == label:
+            return False
+        tab.label = safe(label)  # a view's title is the agent's text: never markup
+        return True
+
+    # ----------------------------------------------------------------- alerts
+    @work(thread=True, exclusive=True, group="queue-alerts")
+    def check_alerts(self) -> None:
+        """New warnings and breaches (each raised once, the service remembers), and which
+        panes hold those tickets."""
+        desk = self.desk_app.desk
+        panes = list(self.panes)
+        try:
+            alerts = desk.check_alerts(self.desk_app.warning_seconds // 60)
+            if not alerts:
+                return
+            views = [pane.spec or _default_view(pane.key) for pane in panes]
+            holding = desk.views_containing(views, sorted({a.ticket_id for a in alerts}))
+        except Exception:  # the database is away: the next check tells what is new
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._raise_alerts, alerts, holding)
+
+    def _raise_alerts(self, alerts: list[SlaAlertView], holding: dict[str, set[int]]) -> None:
+        if not self.is_attached:
+            return
+        zone = self.desk_app.desk.agent_zone
+        for alert in alerts:
+            breached = alert.level == "breached"
+            due = alert.due_at.astimezone(zone).strftime("%a %d %b %H:%M")
+            what = f"{alert.clock} {'breached, was due' if breached else 'due'} {due}"
+            # The subject is the customer's text: plain Content, never markup.
+            self.notify(
+                safe(f"{alert.reference} {alert.subject}\n{what} · {alert.team}", multiline=True),
+                title="SLA breached" if breached else "SLA warning",
+                severity="error" if breached else "warning",
+                timeout=10,
+                markup=False,
+            )
+        if self.desk_app.alert_bell:
+            self.app.bell()  # once per check, however many alerts it found
+        tabs = self.query_one(TabbedContent)
+        ids = {alert.ticket_id for alert in alerts}
+        relabelled = False
+        for pane in self.panes:
+            held = holding.get(pane.key, set()) & ids
+            if held:
+                self._badges.setdefault(pane.key, set()).update(held)
+                relabelled = self._relabel(tabs, pane) or relabelled
+        if relabelled:
+            self.call_after_refresh(self._settle_tab_underline)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Going to a pane is looking at its alerts: its badge goes."""
+        key = (event.pane.id or "").removeprefix("pane-")
+        if self._badges.pop(key, None):
+            pane = next((p for p in self.panes if p.key == key), None)
+            if pane is not None:
+                self._relabel(event.tabbed_content, pane)
 
     def _settle_tab_underline(self) -> None:
         """Re-measure the active tab's underline once relabelled tabs have been laid out.
@@ -477,7 +595,7 @@ class QueueScreen(Screen[None]):
         self.query_one(DeskHeader).show(
             now, open_now=desk.is_open(now), live=self.live, offline=self.offline
         )
-        for pane in PANES:
+        for pane in self.panes:
             table = self.query_one(f"#table-{pane.key}", DataTable)
             for row in self._rows[pane.key]:
                 if row.reference in table.rows:
@@ -495,8 +613,13 @@ class QueueScreen(Screen[None]):
         self.query_one(TabbedContent).active = f"pane-{key}"
         self.query_one(f"#table-{key}", DataTable).focus()
 
+    def action_view_number(self, number: int) -> None:
+        """``1``..``9``: the Nth view's pane (nothing if there are fewer views)."""
+        if 0 < number <= len(self.panes):
+            self.action_pane(self.panes[number - 1].key)
+
     def action_next_pane(self) -> None:
-        keys = [pane.key for pane in PANES]
+        keys = [pane.key for pane in self.panes]
         self.action_pane(keys[(keys.index(self.active_pane) + 1) % len(keys)])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -591,12 +714,17 @@ class QueueScreen(Screen[None]):
             self.query_one(f"#table-{self.active_pane}", DataTable).focus()
 
     def action_switch_view(self) -> None:
-        """``:`` (as in k9s): pick a pane by typing part of its name."""
+        """``:`` (as in k9s): pick a view's pane by typing part of its name (every view of the
+        agent's: the defaults and those saved with ``deskui view save``)."""
 
         def chosen(key: str | None) -> None:
             if key is not None:
                 self.action_pane(key)
 
         self.app.push_screen(
-            ViewSwitcher([(pane.key, pane.title) for pane in PANES]), callback=chosen
+            ViewSwitcher([(pane.key, pane.title) for pane in self.panes]), callback=chosen
         )
+
+
+def _default_view(name: str) -> ViewSpec:
+    return next(view for view in DEFAULT_VIEWS if view.name == name)

@@ -1,0 +1,159 @@
+"""The queue's panes are the agent's views (number keys, ``:``, saved views as panes), and SLA
+alerts raise a toast, the bell and a badge on the pane holding the ticket, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from pilot_helpers import wait_until
+from textual.widgets import DataTable, TabbedContent
+
+from deskui.domain.views import ViewSpec
+from deskui.services import tickets
+from deskui.services.actor import Actor
+from deskui.services.intake import open_ticket
+from deskui.services.tickets.desk import DeskService
+from deskui.services.tickets.draft import TicketDraft
+from deskui.ui.app import DeskApp
+from deskui.ui.screens.queue import QueueScreen
+from deskui.ui.screens.view_switcher import ViewSwitcher
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _table(app: DeskApp, pane: str) -> DataTable[object]:
+    return app.screen.query_one(f"#table-{pane}", DataTable)
+
+
+def _refs(table: DataTable[object]) -> list[str]:
+    return [str(key.value) for key in table.rows]
+
+
+def _active(app: DeskApp) -> str:
+    return app.screen.query_one(TabbedContent).active
+
+
+def _label(app: DeskApp, pane: str) -> str:
+    return str(app.screen.query_one(TabbedContent).get_tab(f"pane-{pane}").label)
+
+
+def _save_breached_view(app: DeskApp) -> ViewSpec:
+    """A view saved through the service, as ``deskui view save`` does."""
+    return app.desk.save_view(ViewSpec(name="overdue", title="Overdue [b]now[/b]", breached=True))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_number_keys_switch_to_the_nth_view(
+    make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
+        for key, pane in (("2", "unassigned"), ("4", "waiting"), ("1", "mine"), ("3", "open")):
+            await pilot.press(key)
+            assert _active(app) == f"pane-{pane}"
+            assert app.focused is _table(app, pane)
+        await pilot.press("9")  # fewer than nine views: nothing moves
+        assert _active(app) == "pane-open"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_saved_view_is_a_pane_with_its_rows_and_in_the_switcher(
+    make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    app = make_app()
+    spec = _save_breached_view(app)
+    expected = app.desk.view_page(spec)
+    assert expected.total > 0  # the demo has overdue work
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: _table(app, "overdue").row_count > 0)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        assert [pane.key for pane in screen.panes] == [
+            "mine",
+            "unassigned",
+            "open",
+            "waiting",
+            "overdue",
+        ]
+        assert _refs(_table(app, "overdue")) == [row.reference for row in expected.rows]
+        # The title is the agent's text, shown literally (not as markup).
+        assert _label(app, "overdue") == f"Overdue [b]now[/b] ({expected.total})"
+        await pilot.press("5")
+        assert _active(app) == "pane-overdue"
+
+        await pilot.press("1", "colon")
+        await wait_until(pilot, lambda: isinstance(app.screen, ViewSwitcher))
+        switcher = app.screen
+        assert isinstance(switcher, ViewSwitcher)
+        assert ("overdue", "Overdue [b]now[/b]") in switcher.views and len(switcher.views) == 5
+        await pilot.press(*"overd", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        assert _active(app) == "pane-overdue"
+
+
+def _ticket_near_breach(desk: DeskService) -> str:
+    """A very-high ticket of the signed-in agent's, opened 80 minutes ago: its response (two
+    business hours) is due in 40 minutes, inside the hour's warning window."""
+    draft = TicketDraft(
+        team="itworks",
+        subject="Printer [red]on fire[/red]",
+        channel="phone",
+        category="technical",
+        priority="very-high",
+    )
+    now = desk.now()
+    opened = now - dt.timedelta(minutes=80)
+    ref = open_ticket(Actor.of(desk.database, None, at=opened), draft).reference
+    tickets.assign(Actor.of(desk.database, desk.agent.handle, at=now), ref, desk.agent.handle)
+    return ref
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_alert_raises_one_toast_one_bell_and_a_badge_once(
+    make_app: Callable[..., DeskApp], size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    ref = _ticket_near_breach(app.desk)
+    bells: list[None] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(None))
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: _table(app, "mine").row_count > 0)
+        await wait_until(pilot, lambda: _label(app, "mine").startswith("● 1 "))
+        toasts = [n for n in app._notifications if ref in str(n.message)]
+        assert len(toasts) == 1 and len(bells) == 1
+        toast = toasts[0]
+        assert toast.title == "SLA warning" and toast.severity == "warning"
+        assert "Printer [red]on fire[/red]" in str(toast.message)  # literal, not markup
+        assert not toast.markup
+        assert _label(app, "open").startswith("● 1 All open")
+        assert not _label(app, "waiting").startswith("●")
+
+        # The next check finds nothing new: no toast, no bell, the badge as it was.
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        await screen.check_alerts().wait()
+        await pilot.pause()
+        assert len([n for n in app._notifications if ref in str(n.message)]) == 1
+        assert len(bells) == 1
+        assert _label(app, "mine").startswith("● 1 ")
+
+        # Going to the pane is looking at it: its badge goes, the others stay.
+        await pilot.press("3")
+        await wait_until(pilot, lambda: not _label(app, "open").startswith("●"))
+        assert _label(app, "mine").startswith("● 1 ")
+
+
+async def test_the_bell_setting_off_keeps_the_toast(
+    make_app: Callable[..., DeskApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    app.alert_bell = False
+    ref = _ticket_near_breach(app.desk)
+    bells: list[None] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: any(ref in str(n.message) for n in app._notifications))
+        assert bells == []
