@@ -54,6 +54,7 @@ def run_board(args: argparse.Namespace) -> int:
         theme_name=settings.theme,
         refresh_seconds=settings.refresh_seconds,
         warning_minutes=settings.warning_minutes,
+        alert_bell=settings.alert_bell,
         on_theme_change=desk.remember_theme,
         start_on_board=True,
         read_only=args.read_only,

@@ -16,6 +16,7 @@ from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.draft import TicketDraft
+from deskui.settings import Settings
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.screens.view_switcher import ViewSwitcher
@@ -128,6 +129,8 @@ async def test_an_alert_raises_one_toast_one_bell_and_a_badge_once(
         assert toast.title == "SLA warning" and toast.severity == "warning"
         assert "Printer [red]on fire[/red]" in str(toast.message)  # literal, not markup
         assert not toast.markup
+        # Which clock, and when it is due in the agent's zone (New York; the calendar opens 9:00).
+        assert "response due Tue 01 Dec 11:00" in str(toast.message)
         assert _label(app, "open").startswith("● 1 All open")
         assert not _label(app, "waiting").startswith("●")
 
@@ -157,3 +160,10 @@ async def test_the_bell_setting_off_keeps_the_toast(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: any(ref in str(n.message) for n in app._notifications))
         assert bells == []
+
+
+def test_the_bell_setting_reads_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DESKUI_ALERT_BELL", raising=False)
+    assert Settings().alert_bell is True
+    monkeypatch.setenv("DESKUI_ALERT_BELL", "false")
+    assert Settings().alert_bell is False

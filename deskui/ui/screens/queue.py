@@ -29,7 +29,7 @@ from deskui.services.intake.form import form_choices
 from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.alerts import SlaAlertView
 from deskui.services.tickets.views import QueuePage, QueueRow
-from deskui.ui.formatting import age, breach_text, fit, update_cell_if_changed
+from deskui.ui.formatting import age, breach_text, fit, local_time, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe, safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
@@ -451,7 +451,7 @@ class QueueScreen(Screen[None]):
         zone = self.desk_app.desk.agent_zone
         for alert in alerts:
             breached = alert.level == "breached"
-            due = alert.due_at.astimezone(zone).strftime("%a %d %b %H:%M")
+            due = local_time(alert.due_at, zone)  # the one date style, in the agent's zone
             what = f"{alert.clock} {'breached, was due' if breached else 'due'} {due}"
             # The subject is the customer's text: plain Content, never markup.
             self.notify(

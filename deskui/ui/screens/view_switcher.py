@@ -1,6 +1,7 @@
 """``:`` on the queue, as in k9s: type part of a view's name, ``enter`` switches to it.
 
-The views offered are the queue's panes (the default saved views); ``escape`` closes it.
+The views offered are the queue's panes: the agent's views (the four defaults, then those they
+saved); ``escape`` closes it.
 """
 
 from __future__ import annotations
