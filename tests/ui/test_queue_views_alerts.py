@@ -18,6 +18,7 @@ from deskui.services.tickets.desk import DeskService
 from deskui.services.tickets.draft import TicketDraft
 from deskui.settings import Settings
 from deskui.ui.app import DeskApp
+from deskui.ui.screens.help import screen_keys
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.screens.view_switcher import ViewSwitcher
 
@@ -58,6 +59,9 @@ async def test_number_keys_switch_to_the_nth_view(
             assert app.focused is _table(app, pane)
         await pilot.press("9")  # fewer than nine views: nothing moves
         assert _active(app) == "pane-open"
+        # ``?`` lists the number keys as one row, not nine.
+        numbered = [key for key, _ in screen_keys(app.screen) if key[0].isdigit()]
+        assert numbered == ["1-9"]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -167,3 +171,24 @@ def test_the_bell_setting_reads_from_the_environment(monkeypatch: pytest.MonkeyP
     assert Settings().alert_bell is True
     monkeypatch.setenv("DESKUI_ALERT_BELL", "false")
     assert Settings().alert_bell is False
+
+
+async def test_a_view_saved_while_the_queue_is_open_joins_and_leaves(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        _save_breached_view(app)
+        screen.refresh_data()  # what the change feed or the refresh timer does
+        await wait_until(pilot, lambda: _table(app, "overdue").row_count > 0)
+        await pilot.press("5")
+        assert _active(app) == "pane-overdue"
+        app.desk.delete_view("overdue")
+        screen.refresh_data()
+        await wait_until(pilot, lambda: [p.key for p in screen.panes][-1] == "waiting")
+        await pilot.pause()
+        assert not app.screen.query("#pane-overdue")
+        assert _active(app) == "pane-mine"

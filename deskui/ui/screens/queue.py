@@ -145,10 +145,8 @@ class QueueScreen(Screen[None]):
     waiting; then their saved views) over the same live data, with SLA alerts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(str(n), f"view_number({n})", f"View {n}", show=False)
-            for n in range(1, MAX_NUMBERED + 1)
-        ),
+        # No description: ``?`` lists them as one row (``1-9`` in EXTRA_KEYS), not nine.
+        *(Binding(str(n), f"view_number({n})", show=False) for n in range(1, MAX_NUMBERED + 1)),
         Binding("tab", "next_pane", "Next pane"),
         Binding("s", "toggle_order", "Sort"),
         Binding("S", "reverse_order", "Reverse sort", show=False),
@@ -268,17 +266,50 @@ class QueueScreen(Screen[None]):
         """Columns by priority for this width (see ``column_widths``); the sort column marked."""
         self._columns_for_width = width
         self._widths = column_widths(width)
-        now = self.desk_app.now()
         for pane in self.panes:
-            table = self.query_one(f"#table-{pane.key}", DataTable)
-            table.clear(columns=True)
-            for column in COLUMNS:
-                if column.key in self._widths:
-                    table.add_column(
-                        self._header_label(column), key=column.key, width=self._widths[column.key]
-                    )
-            for row in self._rows[pane.key]:
-                table.add_row(*self._cells(row, now), key=row.reference)
+            self._build_table(pane)
+
+    def _build_table(self, pane: Pane) -> None:
+        now = self.desk_app.now()
+        table = self.query_one(f"#table-{pane.key}", DataTable)
+        table.clear(columns=True)
+        for column in COLUMNS:
+            if column.key in self._widths:
+                table.add_column(
+                    self._header_label(column), key=column.key, width=self._widths[column.key]
+                )
+        for row in self._rows.get(pane.key, []):
+            table.add_row(*self._cells(row, now), key=row.reference)
+
+    async def _set_panes(self, panes: list[Pane]) -> None:
+        """Add the panes of views saved since, remove those of views deleted; a view replaced
+        in place keeps its tab (and cursor) with its new filters and title."""
+        if not self.is_attached:
+            return
+        tabs = self.query_one(TabbedContent)
+        wanted = {pane.key for pane in panes}
+        gone = [pane for pane in self.panes if pane.key not in wanted]
+        have = {pane.key for pane in self.panes}
+        # Panes leave the list before their tabs go, and join it once mounted, so the tick and
+        # the refresh never look for a table that is not there.
+        self.panes = [pane for pane in panes if pane.key in have]
+        if gone and self.active_pane in {pane.key for pane in gone}:
+            self.action_pane(panes[0].key)
+        for pane in gone:
+            await tabs.remove_pane(f"pane-{pane.key}")
+            self._badges.pop(pane.key, None)
+        for pane in panes:
+            if pane.key not in have:
+                table: DataTable[object] = DataTable(
+                    id=f"table-{pane.key}", cursor_type="row", zebra_stripes=True
+                )
+                await tabs.add_pane(TabPane(safe(pane.title), table, id=f"pane-{pane.key}"))
+                self._rows.setdefault(pane.key, [])
+                self._breached.setdefault(pane.key, 0)
+                self._build_table(pane)
+        self.panes = list(panes)
+        for pane in self.panes:
+            self._relabel(tabs, pane)
 
     def _header_label(self, column: Column) -> Text:
         width = self._widths[column.key]
@@ -297,8 +328,12 @@ class QueueScreen(Screen[None]):
     def refresh_data(self) -> None:
         desk = self.desk_app.desk
         order, text, limits = self.order, self.text_filter, dict(self._limits)
-        panes = list(self.panes)
         try:
+            # A view saved or deleted meanwhile (``deskui view save`` in another terminal)
+            # adds or removes its pane here.
+            panes = panes_for(desk.views())
+            if panes != self.panes and not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._set_panes, panes)
             pages = {
                 pane.key: desk.queue_page(
                     pane.key,
