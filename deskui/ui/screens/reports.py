@@ -154,8 +154,8 @@ class ReportsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ReportsScreen #controls { height: 3; }
-    ReportsScreen #controls Input { width: 18; }
-    ReportsScreen #controls Select { width: 22; }
+    ReportsScreen #controls Input { width: 17; }
+    ReportsScreen #controls Select { width: 25; }
     ReportsScreen #status { height: 1; padding: 0 1; }
     ReportsScreen #status.-error { color: $error; }
     ReportsScreen TabbedContent { height: 1fr; }
@@ -283,9 +283,10 @@ class ReportsScreen(Screen[None]):
         self.bundle = bundle
         grouping = f"by {bundle.by}" if bundle.by else "all tickets"
         opened = sum(group.opened for group in bundle.figures)
+        # Short enough for 80 columns with the longest grouping and zone names.
         self._say(
-            f"Tickets opened {bundle.first.isoformat()} to {bundle.last.isoformat()} "
-            f"({self.zone_name}), {grouping}: {opened}"
+            f"{opened} opened {bundle.first.isoformat()}…{bundle.last.isoformat()} "
+            f"({self.zone_name}), {grouping}"
         )
         self._fill_figures(bundle)
         self._plot_weekly(bundle)
