@@ -420,8 +420,8 @@ class ReportsScreen(Screen[None]):
                 plt.plot(list(xs), list(ys), label=CLOCK_INFO[clock].key, marker="hd")
             if labels:
                 self._sparse_xticks(plt, positions, labels)
-        ticks = [0, 25, 50, 75, 100]
-        plt.yticks(ticks, [f"{t}%" for t in ticks])
+        ticks: list[float] = [0, 25, 50, 75, 100]
+        plt.yticks(ticks, [f"{t:.0f}%" for t in ticks])
         plt.ylim(0, 100)
         plot.refresh()
 
