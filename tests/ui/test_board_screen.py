@@ -18,8 +18,8 @@ from deskui.services.tickets.draft import TicketDraft
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp
-from deskui.ui.formatting import business_remaining
-from deskui.ui.screens.board import BoardScreen
+from deskui.ui.formatting import breach_text
+from deskui.ui.screens.board import WARNING_SECONDS, BoardScreen
 from deskui.ui.screens.forms.base import ActionForm
 from deskui.ui.screens.queue import QueueScreen
 from deskui.ui.screens.reports import ReportsScreen
@@ -253,10 +253,10 @@ async def test_countdowns_tick_every_second_from_memory(
         # Every desk is open at 15:00 UTC: five minutes on the wall are five business minutes.
         ticket = next(t for t in screen.snapshot.within_60 if (t.remaining or 0) > 600)
         table = screen.query_one("#attention", DataTable)
-        assert str(table.get_cell(ticket.reference, "breach")) == business_remaining(
-            ticket.remaining
+        assert str(table.get_cell(ticket.reference, "breach")) == breach_text(
+            ticket.remaining, WARNING_SECONDS
         )
         clock.at = demo_settings.now + dt.timedelta(minutes=5)
-        expected = business_remaining((ticket.remaining or 0) - 300)
+        expected = breach_text((ticket.remaining or 0) - 300, WARNING_SECONDS)
         await wait_until(pilot, lambda: str(table.get_cell(ticket.reference, "breach")) == expected)
         assert screen.loads == loads  # re-ticked from memory, not re-read

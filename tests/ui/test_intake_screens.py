@@ -197,17 +197,25 @@ async def test_quarantine_retry_with_a_team_files_the_message(
         await wait_until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: app.screen.query("#field-team"))
-        app.screen.query_one("#field-team", Input).value = "nosuch"
+        # The teams are offered in a list: nothing to mistype.
+        team = app.screen.query_one("#field-team", Select)
+        offered = [value for _, value in team._options if value is not Select.NULL]
+        assert "kenco" in offered and len(offered) > 1
+        # No team and no ticket: refused, the message stays where it was.
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "unknown team 'nosuch'" in _text(app, "#form-error"))
-        assert app.screen.query_one("#field-team", Input).value == "nosuch"  # kept
-        app.screen.query_one("#field-team", Input).value = "kenco"
+        await wait_until(pilot, lambda: "which team" in _text(app, "#form-error"))
+        team.value = "kenco"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, QuarantineScreen))
         await wait_until(pilot, lambda: app.screen.query_one(DataTable).row_count == 0)
+        # It says which ticket the message became.
+        await wait_until(pilot, lambda: "opened DSK-" in _text(app, "#quarantine-status"))
     with app.desk.database.read() as session:
         row = session.scalars(select(Ticket).where(Ticket.subject == "Help please")).one()
         assert row.flag_no_entitlement and row.requester_email == "stranger@elsewhere.example"
+    assert f"Message #{held.quarantine_id}: opened {row.reference}" in "\n".join(
+        str(n.message) for n in app._notifications
+    )
 
 
 async def test_c_on_a_waiting_ticket_resumes_it(

@@ -1,12 +1,16 @@
 """The series behind the reports screen's charts, aggregated by the database where it can be.
 
-- ``compliance_by_week``: per week of the period (7-day buckets from its first UTC day) and per
+Days are the desk's: ``report_bundle`` takes the agent's zone (UTC by default, as on the
+command line), so the period runs from local midnight to local midnight and the backlog is
+counted at the end of each local day.
+
+- ``compliance_by_week``: per week of the period (7-day buckets from its first day) and per
   clock, met and breached counts of the tickets opened that week (the ``sla_report`` rules) —
   one GROUP BY over an integer week number computed in SQL.
 - ``response_distribution``: per priority, how many first responses took how long in business
   time (buckets below); business time needs the calendars, so it reuses ``sla_report``'s
   column-wise measurement (instants from SQL, ``elapsed_many`` in numpy).
-- ``backlog_by_priority``: open tickets per priority at the end of each day (UTC) of the
+- ``backlog_by_priority``: open tickets per priority at the end of each day of the
   period, one ``SUM(CASE …)`` column per day in one GROUP BY. A ticket counts as open from
   ``opened_at`` until ``resolved_at``; a reopened ticket has no ``resolved_at`` any more, so it
   counts as open throughout (the resolve/reopen history in its log is not replayed).
@@ -77,10 +81,26 @@ class Backlog:
     counts: dict[str, tuple[int, ...]]
 
 
+def day_range(
+    first: dt.date, last: dt.date, zone: dt.tzinfo = dt.UTC
+) -> tuple[dt.datetime, dt.datetime]:
+    """``[first 00:00, the day after last 00:00)`` in ``zone``, as UTC instants."""
+    utc_day_range(first, last)  # the same refusal of an empty period
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
 def compliance_by_week(
-    database: Database, *, start: dt.datetime, end: dt.datetime, now: dt.datetime
+    database: Database,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    zone: dt.tzinfo = dt.UTC,
 ) -> list[WeekCompliance]:
-    """Weeks of ``[start, end)`` that had tickets opened, oldest first."""
+    """Weeks of ``[start, end)`` that had tickets opened, oldest first; a week's first day is
+    read in ``zone`` (the buckets are 7×24 hours, so a DST change moves one edge an hour)."""
     start_epoch = int(start.timestamp())
     week = (
         (epoch_seconds(Ticket.opened_at, database.dialect) - start_epoch) // WEEK_SECONDS
@@ -99,7 +119,8 @@ def compliance_by_week(
             values = [int(v) for v in row[1:]]
             result.append(
                 WeekCompliance(
-                    week_start=(start + dt.timedelta(weeks=int(row[0]))).date(),
+                    # Wall-clock arithmetic in the zone: the local date of the week's start.
+                    week_start=(start.astimezone(zone) + dt.timedelta(weeks=int(row[0]))).date(),
                     outcomes={
                         clock: (values[4 * i], values[4 * i + 1]) for i, clock in enumerate(CLOCKS)
                     },
@@ -130,12 +151,18 @@ def response_distribution(
     return ResponseDistribution(tuple(label for label, _ in RESPONSE_BUCKETS), counts)
 
 
-def backlog_instants(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
-    """The end of each day of ``[start, end)`` (stepping so there are at most ``MAX_POINTS``),
-    none after ``now``; the last one is ``now`` when the period runs past it."""
+def backlog_instants(
+    start: dt.datetime, end: dt.datetime, now: dt.datetime, zone: dt.tzinfo = dt.UTC
+) -> list[dt.datetime]:
+    """The end of each day of ``[start, end)`` in ``zone`` (stepping so there are at most
+    ``MAX_POINTS``), none after ``now``; the last one is ``now`` when the period runs past it."""
     days = max(1, round((end - start) / dt.timedelta(days=1)))
     step = -(-days // MAX_POINTS)
-    instants = [start + dt.timedelta(days=d) for d in range(step, days + 1, step)]
+    local = start.astimezone(zone)
+    # Local midnights (wall-clock arithmetic), so a day of 23 or 25 hours ends at midnight too.
+    instants = [
+        (local + dt.timedelta(days=d)).astimezone(dt.UTC) for d in range(step, days + 1, step)
+    ]
     if instants[-1] < end:
         instants.append(end)
     kept = [instant for instant in instants if instant <= now]
@@ -145,10 +172,16 @@ def backlog_instants(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> 
 
 
 def backlog_by_priority(
-    database: Database, *, start: dt.datetime, end: dt.datetime, now: dt.datetime
+    database: Database,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    zone: dt.tzinfo = dt.UTC,
 ) -> Backlog:
-    """Open tickets per priority at the end of each day of ``[start, end)`` (up to ``now``)."""
-    instants = backlog_instants(start, end, now)
+    """Open tickets per priority at the end of each day of ``[start, end)`` in ``zone``
+    (up to ``now``)."""
+    instants = backlog_instants(start, end, now, zone)
     if not instants:
         return Backlog((), {})
     columns = []
@@ -191,16 +224,23 @@ class ReportBundle:
 
 
 def report_bundle(
-    database: Database, first: dt.date, last: dt.date, *, by: str | None, now: dt.datetime
+    database: Database,
+    first: dt.date,
+    last: dt.date,
+    *,
+    by: str | None,
+    now: dt.datetime,
+    zone: dt.tzinfo = dt.UTC,
 ) -> ReportBundle:
-    """``deskui report sla``'s figures plus the chart series, for UTC days ``first``..``last``."""
-    start, end = utc_day_range(first, last)
+    """``deskui report sla``'s figures plus the chart series, for the days ``first``..``last``
+    in ``zone`` (the agent's on the reports screen)."""
+    start, end = day_range(first, last, zone)
     return ReportBundle(
         first=first,
         last=last,
         by=by,
         figures=sla_report(database, start=start, end=end, now=now, by=by),
-        weeks=compliance_by_week(database, start=start, end=end, now=now),
+        weeks=compliance_by_week(database, start=start, end=end, now=now, zone=zone),
         responses=response_distribution(database, start=start, end=end),
-        backlog=backlog_by_priority(database, start=start, end=end, now=now),
+        backlog=backlog_by_priority(database, start=start, end=end, now=now, zone=zone),
     )

@@ -34,7 +34,7 @@ from deskui.services.supervision.board import BoardChoices, BoardFilter, BoardSn
 from deskui.services.tickets.lookups import active_agents
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import AgentChoice
-from deskui.ui.formatting import business_remaining, local_time, update_cell_if_changed
+from deskui.ui.formatting import breach_text, local_time, update_cell_if_changed
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
@@ -45,13 +45,15 @@ if TYPE_CHECKING:
     from deskui.ui.app import DeskApp
 
 WIDE = 120  # from this many columns the side panels show
+# The warning window of the board's colours and marks: its "< 15 min" tile.
+WARNING_SECONDS = 15 * 60
 TICKET_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("ref", "Ref", 10),
     ("priority", "Priority", 10),
     ("subject", "Subject", None),
     ("assignee", "Assignee", 10),
     ("clock", "Clock", 5),
-    ("breach", "To breach", 9),
+    ("breach", "To breach", 10),
 )
 AGENT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("agent", "Agent", None),
@@ -59,7 +61,7 @@ AGENT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("unack", "Unack", 5),
     ("late", "Late", 5),
     ("next", "Next breach", 11),
-    ("breach", "In", 9),
+    ("breach", "In", 10),
 )
 
 
@@ -356,11 +358,16 @@ class BoardScreen(Screen[None]):
             colour = ""
         elif remaining < 0:
             colour = variables.get("sla-breached", "red")
-        elif remaining <= 15 * 60:
+        elif remaining <= WARNING_SECONDS:
             colour = variables.get("sla-warning", "yellow")
         else:
             colour = variables.get("sla-safe", "green")
-        return Text(business_remaining(remaining), style=f"bold {colour}".strip(), justify="right")
+        # Never colour alone: ``✗`` breached, ``!`` within the window (as on the queue).
+        return Text(
+            breach_text(remaining, WARNING_SECONDS),
+            style=f"bold {colour}".strip(),
+            justify="right",
+        )
 
     def _tick_if_shown(self) -> None:
         # A screen under another one (the queue under a ticket) is not re-rendered every second

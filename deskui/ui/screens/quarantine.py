@@ -3,8 +3,10 @@
 The table lists each waiting message (received, sender, subject, reason); the viewer below
 shows the highlighted one's raw text with every control character made visible (it is
 whatever arrived: never interpreted as markup or sent raw to the terminal). ``r`` retries the
-ingest after choosing the team or the ticket it belongs to; ``d`` dismisses it with a note.
-Both are kept in the database with who reviewed it and when. Database work runs in threads.
+ingest after choosing the team (from the list of the desk's teams) or typing the ticket it
+belongs to; once filed, a notification and the status line say what it became ("opened
+DSK-000123" or "appended to DSK-000045"). ``d`` dismisses it with a note. Both are kept in the
+database with who reviewed it and when. Database work runs in threads.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.services.actor import Actor
+from deskui.services.intake.form import Choice, form_choices
+from deskui.services.intake.mail_in import IngestResult
 from deskui.services.intake.quarantine import (
     QuarantinedMail,
     dismiss_quarantined,
@@ -82,6 +86,7 @@ class QuarantineScreen(Screen[None]):
         super().__init__()
         self.rows: list[QuarantinedMail] = []
         self.shown: QuarantinedMail | None = None
+        self.last_result: IngestResult | None = None
 
     @property
     def actor(self) -> Actor:
@@ -200,21 +205,59 @@ class QuarantineScreen(Screen[None]):
 
     def action_retry(self) -> None:
         current = self._current()
-        if current is None:
+        if current is not None:
+            self._open_retry(current)
+
+    @work(thread=True, exclusive=True, group="quarantine-teams")
+    def _open_retry(self, current: QuarantinedMail) -> None:
+        try:
+            teams = form_choices(self.actor.database).teams
+        except Exception as exc:  # the database is away: nothing typed yet, nothing lost
+            self.app.call_from_thread(self._status, f"Cannot open the retry form: {exc}")
             return
+        self.app.call_from_thread(self._show_retry, current, teams)
+
+    def _show_retry(self, current: QuarantinedMail, teams: tuple[Choice, ...]) -> None:
         actor = self.actor
+        # What the retry became, set by the form's worker thread, read once the form closed.
+        outcome: list[IngestResult] = []
+
+        def perform(values: RetryValues, _version: int | None) -> None:
+            outcome.append(
+                retry_quarantined(actor, current.id, team=values.team, ticket=values.ticket)
+            )
+
         form = ActionForm(
             f"Retry message #{current.id}",
             [
-                FieldSpec("team", "Team (for an unknown sender)", placeholder="kenco"),
+                FieldSpec(
+                    "team",
+                    "Team (for an unknown sender)",
+                    "select",
+                    options=tuple((f"{team.label} ({team.value})", team.value) for team in teams),
+                    placeholder="Choose a team…",
+                ),
                 FieldSpec("ticket", "Or append to ticket", placeholder="DSK-000123"),
             ],
             RetryValues,
-            lambda v, _version: retry_quarantined(actor, current.id, team=v.team, ticket=v.ticket),
+            perform,
             intro=Content(one_line(current.reason)),
             submit_label="Retry",
         )
-        self.app.push_screen(form, callback=self._done)
+
+        def closed(saved: bool | None) -> None:
+            if saved and outcome:
+                self._filed(current, outcome[-1])
+
+        self.app.push_screen(form, callback=closed)
+
+    def _filed(self, current: QuarantinedMail, result: IngestResult) -> None:
+        """Say which ticket the message became (the row leaves the list: it is reviewed)."""
+        self.last_result = result
+        text = f"Message #{current.id}: {describe_result(result)}"
+        self._status(text)
+        self.notify(text, markup=False)
+        self.load()
 
     def action_dismiss_message(self) -> None:
         current = self._current()
@@ -229,6 +272,22 @@ class QuarantineScreen(Screen[None]):
             submit_label="Dismiss",
         )
         self.app.push_screen(form, callback=self._done)
+
+
+def describe_result(result: IngestResult) -> str:
+    """``opened DSK-000123``, ``appended to DSK-000045`` …: what a filed message became."""
+    reference = result.reference or "no ticket"
+    if result.action == "opened":
+        text = f"opened {reference}"
+    elif result.action in ("appended", "bounce"):
+        text = f"{'appended' if result.action == 'appended' else 'bounce logged'} to {reference}"
+    elif result.action == "duplicate":
+        text = f"a duplicate, already on {reference}"
+    else:
+        text = f"{result.action} {reference}"
+    if result.effect:
+        text += f" ({result.effect})"
+    return text
 
 
 def show_quarantine(app: DeskApp) -> None:
