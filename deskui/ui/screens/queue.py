@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from deskui.domain.sla.clock_info import short_name
 from deskui.domain.storage_errors import StoreUnavailableError
+from deskui.domain.untrusted import visible_text
 from deskui.domain.views import DEFAULT_VIEWS, ViewSpec
 from deskui.services.access import presence
 from deskui.services.intake.form import form_choices
@@ -333,7 +334,8 @@ class QueueScreen(Screen[None]):
             # adds or removes its pane here.
             panes = panes_for(desk.views())
             if panes != self.panes and not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._set_panes, panes)
+                # call_from_thread awaits a coroutine function; its stub's types do not say so.
+                self.app.call_from_thread(self._set_panes, panes)  # type: ignore[arg-type]
             pages = {
                 pane.key: desk.queue_page(
                     pane.key,
@@ -490,7 +492,9 @@ class QueueScreen(Screen[None]):
             what = f"{alert.clock} {'breached, was due' if breached else 'due'} {due}"
             # The subject is the customer's text: plain Content, never markup.
             self.notify(
-                safe(f"{alert.reference} {alert.subject}\n{what} · {alert.team}", multiline=True),
+                visible_text(
+                    f"{alert.reference} {alert.subject}\n{what} · {alert.team}", keep_newlines=True
+                ),
                 title="SLA breached" if breached else "SLA warning",
                 severity="error" if breached else "warning",
                 timeout=10,
