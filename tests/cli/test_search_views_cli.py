@@ -113,7 +113,7 @@ def test_search_text_and_json(cli: Cli) -> None:
         (("ticket", "search", " -- "), "deskui: QUERY: type at least one word to search for\n"),
         (
             ("ticket", "search", "x", "--limit", "0"),
-            "deskui: --limit: 0 is not between 1 and 500\n",
+            "deskui: --limit must be at least 1, not '0'\n",
         ),
     ],
 )

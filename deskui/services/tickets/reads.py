@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from deskui.domain.calendar.book import CalendarBook
 from deskui.domain.sla.clocks import ClockState
 from deskui.domain.sla.policy import CLOCKS, Clock, PolicySpec
+from deskui.domain.vocabulary import Status
 from deskui.services.tickets.clocks import LogEntry, clock_events, ticket_clocks
 from deskui.services.tickets.entitlement import contract_status, team_day
 from deskui.services.tickets.sla_context import SlaContext
@@ -28,6 +29,7 @@ from deskui.services.tickets.views import (
     TicketView,
 )
 from deskui.store.models import Agent, Interaction, Organisation, Team, Ticket
+from deskui.store.queue_queries import page_statement
 
 
 def clock_state_name(state: ClockState, now: dt.datetime) -> str:
@@ -190,37 +192,38 @@ def ticket_summaries(
     assignee: str | None,
     limit: int,
 ) -> list[TicketSummary]:
-    """Tickets in queue order (priority, soonest due, no due last), at most ``limit``."""
-    assigned = aliased(Agent)
-    statement = (
-        select(Ticket, Team.slug, Organisation.slug, assigned.handle)
-        .join(Team, Team.id == Ticket.team_id)
-        .outerjoin(Organisation, Organisation.id == Ticket.organisation_id)
-        .outerjoin(assigned, assigned.id == Ticket.assignee_id)
-        .order_by(Ticket.priority_rank, Ticket.no_due, Ticket.next_due_at, Ticket.id)
-        .limit(limit)
-    )
-    if statuses is not None:
-        statement = statement.where(Ticket.status.in_(sorted(statuses)))
+    """Tickets in queue order (priority, soonest due, no due last), at most ``limit``: the
+    queue's own page query (``deskui.store.queue_queries``), so the CLI lists tickets in exactly
+    the order and with exactly the filters the app's panes use."""
+    where = []
     if team is not None:
-        statement = statement.where(Team.slug == team)
-    if assignee is not None:
-        statement = statement.where(assigned.handle == assignee)
+        where.append(Ticket.team_id == select(Team.id).where(Team.slug == team).scalar_subquery())
+    statement = page_statement(
+        statuses=tuple(statuses) if statuses is not None else tuple(s.value for s in Status),
+        assignee=assignee,
+        order="priority",
+        limit=limit,
+        where=where,
+    )
+    # Beside the queue's columns: the team's and organisation's slugs the list shows.
+    statement = statement.outerjoin(Team, Team.id == Ticket.team_id).add_columns(
+        Team.slug, Organisation.slug
+    )
     return [
         TicketSummary(
-            ticket_id=ticket.id,
-            reference=ticket.reference,
-            subject=ticket.subject,
-            status=ticket.status.value,
-            priority=ticket.priority,
-            priority_rank=ticket.priority_rank,
-            team=team_slug,
-            organisation=organisation_slug,
-            assignee=handle,
-            next_clock=ticket.next_clock.value if ticket.next_clock else None,
-            next_due_at=ticket.next_due_at,
-            opened_at=ticket.opened_at,
-            version=ticket.version,
+            ticket_id=row[0],
+            reference=row[1],
+            subject=row[5],
+            status=Status(row[8]).value,
+            priority=row[2],
+            priority_rank=row[4],
+            team=row[17],
+            organisation=row[18],
+            assignee=row[9],
+            next_clock=Clock(row[10]).value if row[10] is not None else None,
+            next_due_at=row[11],
+            opened_at=row[13],
+            version=row[15],
         )
-        for ticket, team_slug, organisation_slug, handle in session.execute(statement)
+        for row in session.execute(statement)
     ]
