@@ -220,7 +220,9 @@ def test_open_a_ticket_and_add_a_note_over_ssh(desk: Desk, server: Server) -> No
     try:
         # The key is Lin Chen's; the user name given ("nobody") plays no part.
         screen = term.wait_for("All open (")
-        assert "Lin Chen (lchen)" in screen
+        # The header names who is signed in (the handle alone when the line is full).
+        header = screen.splitlines()[0]
+        assert "Lin Chen (lchen)" in header or "·  lchen  ·" in header, header
         term.press("3")
         term.wait_for("Whole site cannot")
         term.press("\r")

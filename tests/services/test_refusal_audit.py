@@ -155,6 +155,9 @@ NEVER_REFUSED: dict[str, str] = {
     "intake.mailbox_fetch.fetch_pass": "mail intake is the system (IMAP mailboxes)",
     "intake.mailbox_fetch.watch_mailbox": "mail intake is the system (IMAP mailboxes)",
     "mail.outbox.deliver_pending": "sending mail already queued by an allowed write",
+    "tickets.alerts.check_alerts": "an agent's own alerts: any signed-in agent, no role",
+    "tickets.saved_views.save_view": "an agent's own queue views: any signed-in agent, no role",
+    "tickets.saved_views.delete_view": "an agent's own queue views: any signed-in agent, no role",
 }
 
 

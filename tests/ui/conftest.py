@@ -49,11 +49,12 @@ def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def make_app(demo_settings: Settings) -> Callable[..., DeskApp]:
-    def factory(**overrides: object) -> DeskApp:
+    def factory(*, alerts: bool = True, **overrides: object) -> DeskApp:
         settings = demo_settings.model_copy(update=overrides)
         desk = DeskService.open(settings)
         app = DeskApp(
             desk,
+            alerts=alerts,
             theme_name=settings.theme,
             refresh_seconds=settings.refresh_seconds,
             warning_minutes=settings.warning_minutes,

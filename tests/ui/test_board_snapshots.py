@@ -53,7 +53,9 @@ async def _reports_loaded(pilot: Pilot[object]) -> None:
 def test_board_screen(
     snap_compare: Callable[..., bool], make_app: Callable[..., DeskApp], size: tuple[int, int]
 ) -> None:
-    app = make_app(agent=SUPERVISOR, refresh_seconds=QUIET)
+    # The board as drawn: the supervisor's SLA toasts would cover it (they have their own
+    # tests in test_queue_views_alerts.py).
+    app = make_app(agent=SUPERVISOR, refresh_seconds=QUIET, alerts=False)
     assert snap_compare(app, terminal_size=size, run_before=_board_loaded)
 
 

@@ -31,6 +31,9 @@ async def test_three_screens_share_one_feed(
     make_app: Callable[..., DeskApp], demo_settings: Settings
 ) -> None:
     ref = open_test_ticket(demo_settings)
+    # An app of an earlier test in this process may still be stopping its watcher: wait for
+    # it, so the count below is this app's alone.
+    await wait_until_gone(0)
     before = len(watcher_threads())
     app = make_app(agent=SUPERVISOR, refresh_seconds=QUIET)
     async with app.run_test(size=(120, 40)) as pilot:

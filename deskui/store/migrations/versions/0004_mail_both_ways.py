@@ -35,12 +35,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contact", schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35 and later): recreating ``contact`` or ``team`` would
+    # drop a table that tickets point at, which the foreign keys refuse once there is data.
+    with op.batch_alter_table("contact", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("mail_bounce_reason")
         batch_op.drop_column("mail_bounced_at")
-    with op.batch_alter_table("team", schema=None) as batch_op:
+    with op.batch_alter_table("team", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("mail")
-    with op.batch_alter_table("outbound_mail", schema=None) as batch_op:
+    with op.batch_alter_table("outbound_mail", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("references_header")
         batch_op.drop_column("in_reply_to")
         batch_op.drop_column("cc")
