@@ -20,11 +20,11 @@ from collections import Counter
 from pathlib import Path
 
 import psycopg
+from idle_bench import demo_database  # the same demo desk the idle bench measures
 from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SAMPLE_DATA = REPO / "sample_data"
 AGENT = "mbrennan"
 SETTLE_SECONDS = 3.0
 BATCH = 10
@@ -48,24 +48,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-def demo_database(url: str) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deskui",
-            "--db",
-            url,
-            "demo",
-            "--no-app",
-            "--data",
-            str(SAMPLE_DATA),
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 def rss_mb(pid: int) -> float:

@@ -21,7 +21,7 @@ from pager_servers import Hook, Inbox, free_port
 from deskui.cli import main
 from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.session import Database
 
 WEEKDAY_NIGHT = dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)  # Tuesday 23:00 Eastern

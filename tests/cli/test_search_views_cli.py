@@ -17,7 +17,7 @@ from deskui.services import tickets
 from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.intake import open_ticket
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

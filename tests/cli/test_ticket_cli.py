@@ -18,7 +18,8 @@ from deskui.cli import main
 from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
 from deskui.services.intake import open_ticket
-from deskui.services.tickets.lifecycle import TicketDraft, get_ticket
+from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.lifecycle import get_ticket
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

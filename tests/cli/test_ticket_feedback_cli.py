@@ -17,7 +17,7 @@ from deskui.cli import main
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.catalog.seeding import seed_directory
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.migrate import upgrade
 from deskui.store.session import Database
 

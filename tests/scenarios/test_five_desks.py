@@ -35,7 +35,7 @@ from deskui.services import tickets
 from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import TicketValidationError
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import ClockView, TicketView
 from deskui.services.workflow import approvals, feedback, modification, triage
 from deskui.store.models import Interaction

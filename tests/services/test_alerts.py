@@ -13,7 +13,7 @@ from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.catalog.load import Catalog
 from deskui.services.tickets.alerts import check_alerts, forget_alerts
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.saved_views import agent_id
 from deskui.store.session import Database
 

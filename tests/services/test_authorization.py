@@ -13,7 +13,7 @@ from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError
 from deskui.services.errors import PermissionDeniedError
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.models import AuditRefusal, Ticket
 from deskui.store.session import Database
 

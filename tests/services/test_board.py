@@ -49,7 +49,7 @@ from deskui.services.supervision.board import (
     board_snapshot,
     reassign,
 )
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.models import AuditRefusal
 from deskui.store.session import Database
 

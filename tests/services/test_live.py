@@ -17,7 +17,7 @@ from ticket_workers import take_tickets
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.live import LiveFeed
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.changes import events_after
 from deskui.store.session import Database
 

@@ -23,7 +23,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services import intake
 from deskui.services.actor import Actor
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.models import Event, Interaction, Ticket
 from deskui.store.session import Database
 

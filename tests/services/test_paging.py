@@ -19,7 +19,8 @@ from deskui.services.intake import open_ticket
 from deskui.services.oncall.delivery import deliver_due, pager_tick
 from deskui.services.oncall.paging import acknowledge_pages, list_pages
 from deskui.services.oncall.status import on_call_line
-from deskui.services.tickets.lifecycle import TicketDraft, get_ticket
+from deskui.services.tickets.draft import TicketDraft
+from deskui.services.tickets.lifecycle import get_ticket
 from deskui.settings import Settings
 from deskui.store.session import Database
 

@@ -27,7 +27,7 @@ from deskui.services.intake import opening
 from deskui.services.mail import replies
 from deskui.services.oncall import paging
 from deskui.services.supervision import board
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.unit_of_work import ticket_write
 from deskui.services.workflow import approvals, feedback, modification, triage
 from deskui.store.models import AuditRefusal

@@ -39,7 +39,7 @@ from deskui.domain.sla.policy import Clock
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.supervision.reports import ClockFigures, ReportError, sla_report, utc_day_range
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.models import Feedback, Ticket
 from deskui.store.session import Database
 

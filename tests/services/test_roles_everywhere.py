@@ -15,7 +15,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.authorization import RoleRefusedError, list_refusals
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.store.models import Ticket
 from deskui.store.session import Database
 

@@ -24,7 +24,7 @@ from deskui.domain.vocabulary import InteractionKind
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.oncall.shifts import on_call
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.store.models import Agent, Interaction, Organisation, Ticket
 from deskui.store.session import Database

@@ -14,7 +14,7 @@ from deskui.domain.vocabulary import Status
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.errors import TicketValidationError
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.saved_views import (
     ViewNotFoundError,
     agent_id,

@@ -13,7 +13,7 @@ from ticket_fixtures import *  # noqa: F403 - the seeded-database fixtures
 from deskui.services import intake, tickets
 from deskui.services.actor import Actor
 from deskui.services.catalog.generate import generate_tickets
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.search import SearchQueryError, parse_query, search
 from deskui.store import search as index
 from deskui.store.migrate import downgrade, upgrade

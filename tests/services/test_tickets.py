@@ -32,7 +32,7 @@ from deskui.services.errors import (
     TicketValidationError,
 )
 from deskui.services.tickets.clocks import LogEntry, clock_events
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.store.changes import events_after
 from deskui.store.models import Ticket

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from deskui.services import intake
 from deskui.services.actor import Actor
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
 from deskui.store.models import Interaction, Ticket
 from deskui.store.session import Database

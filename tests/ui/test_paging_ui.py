@@ -13,7 +13,7 @@ from deskui.services.actor import Actor
 from deskui.services.intake import open_ticket
 from deskui.services.oncall.paging import list_pages
 from deskui.services.oncall.status import on_call_line
-from deskui.services.tickets.lifecycle import TicketDraft
+from deskui.services.tickets.draft import TicketDraft
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp

@@ -16,10 +16,10 @@ lifecycle's actions are re-exported here (``tickets.resolve(...)``); the pieces 
 - ``desk``: the signed-in agent's desk (its ``Actor``), the queue panes and countdowns.
 """
 
+from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.lifecycle import (
     CONTACT_KINDS,
     REPLY_KINDS,
-    TicketDraft,
     acknowledge,
     add_note,
     assign,

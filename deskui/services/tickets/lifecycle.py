@@ -36,7 +36,6 @@ from deskui.services.errors import (
 )
 from deskui.services.tickets.clocks import current_clocks
 from deskui.services.tickets.customer_contact import apply_customer_contact
-from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.reads import ticket_summaries, ticket_view
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.unit_of_work import (
@@ -52,29 +51,6 @@ from deskui.services.tickets.unit_of_work import (
 from deskui.services.tickets.views import TicketSummary, TicketView
 from deskui.store.models import Agent
 from deskui.store.session import Database
-
-__all__ = [
-    "CONTACT_KINDS",
-    "REPLY_KINDS",
-    "TicketDraft",
-    "acknowledge",
-    "add_note",
-    "assign",
-    "change_priority",
-    "close",
-    "get_ticket",
-    "list_tickets",
-    "log_contact",
-    "log_remote_session",
-    "reopen",
-    "reply",
-    "resolve",
-    "resolve_in",
-    "set_eta",
-    "set_status",
-    "set_waiting",
-    "start_work",
-]
 
 CONTACT_KINDS: tuple[InteractionKind, ...] = (
     InteractionKind.CALL_IN,

@@ -724,7 +724,7 @@ class QueueScreen(Screen[None]):
     def _sort_by(self, order: str, *, reverse: bool) -> None:
         self.order, self.reverse = order, reverse
         direction = ", reversed" if reverse else ""
-        self.notify(f"Sorted by {SORT_LABELS[order]}{direction} (breached first)")
+        self.notify(f"Sorted by {SORT_LABELS[order]}{direction} (breached first)", markup=False)
         self._build_columns(self.size.width or self._columns_for_width)
         self.refresh_data()
 
