@@ -225,6 +225,7 @@ def list_view(args: argparse.Namespace) -> int:
                 {
                     "view": spec.name,
                     "total": result.total,
+                    "breached": result.breached,
                     "tickets": [record_json(row) for row in result.records],
                 }
             )

@@ -141,6 +141,39 @@ def test_views_save_list_run_delete(cli: Cli) -> None:
     assert "done-acme" not in cli("view", "list", "--as", "dpatel")[1]
 
 
+def test_a_view_lists_breached_tickets_first(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three days on, DSK-000001 is breached; a newer ticket would head a view sorted newest
+    first, but the breached band comes first, as in the app."""
+    later = NOW + dt.timedelta(days=3)
+    database = Database(f"sqlite:///{tmp_path / 'desk.db'}")
+    try:
+        draft = TicketDraft(
+            team="kenco",
+            organisation="acme-foods",
+            contact_email="maria.lopez@acme-foods.example",
+            channel="phone",
+            category="training",
+            priority="training",
+            subject="How do I print a pick list?",
+            description="New starter.",
+        )
+        newer = open_ticket(Actor.of(database, None, at=later), draft).reference
+    finally:
+        database.dispose()
+    monkeypatch.setenv("DESKUI_NOW", later.isoformat())
+    assert cli("view", "save", "newest", "--as", "dpatel", "--sort", "opened")[0] == 0
+    code, out, _ = cli("ticket", "list", "--view", "newest", "--as", "dpatel")
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == [
+        "DSK-000001",
+        newer,
+    ]
+    payload = json.loads(cli("ticket", "list", "--view", "newest", "--as", "dpatel", "--json")[1])
+    assert payload["breached"] == 1
+    assert [t["reference"] for t in payload["tickets"]] == ["DSK-000001", newer]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -182,3 +182,28 @@ def test_which_views_hold_which_tickets(desk: Database) -> None:
     # The view's own order, or another one asked for.
     by_due = run_view(desk, DEFAULT_VIEWS[2], agent_id=None, now=FRIDAY, order="opened")
     assert [r.reference for r in by_due.records] == [nobody, mine]
+
+
+def test_a_views_breached_tickets_come_first_in_a_band(desk: Database) -> None:
+    """A breached medium ticket sits above a high one with hours to spare, in a view sorted by
+    priority as in any other order; paging runs over the band, then the rest."""
+    late = open_velsoft(desk, "Late medium", priority="medium", at=FRIDAY.replace(hour=9))
+    later = open_velsoft(desk, "Later medium", priority="medium", at=FRIDAY.replace(hour=10))
+    spare = open_velsoft(desk, "High, hours to spare", at=FRIDAY - dt.timedelta(minutes=10))
+    now = FRIDAY
+    spec = parse_view({"name": "all", "sort": "priority"})
+    result = run_view(desk, spec, agent_id=None, now=now, limit=50)
+    assert [r.reference for r in result.records] == [late, later, spare]
+    assert result.breached == 2
+    # The old order (no band) puts the high one first: the band is what moves them.
+    plain = run_view(desk, spec, agent_id=None, now=now, breached_first=False)
+    assert plain.records[0].reference == spare
+    assert plain.breached == 0
+    for sort in ("opened", "updated", "due"):
+        ordered = run_view(desk, parse_view({"name": "all", "sort": sort}), agent_id=None, now=now)
+        assert [r.reference for r in ordered.records][:2] == [late, later], sort
+    second = run_view(desk, spec, agent_id=None, now=now, limit=1, offset=1)
+    third = run_view(desk, spec, agent_id=None, now=now, limit=1, offset=2)
+    assert ([r.reference for r in second.records], second.breached) == ([later], 1)
+    assert ([r.reference for r in third.records], third.breached) == ([spare], 0)
+    assert second.total == third.total == 3

@@ -99,6 +99,29 @@ async def test_a_saved_view_is_a_pane_with_its_rows_and_in_the_switcher(
         assert _active(app) == "pane-overdue"
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_saved_views_breached_work_sits_on_top(
+    make_app: Callable[..., DeskApp], size: tuple[int, int]
+) -> None:
+    """A view of all open work sorted by priority: the demo's breached tickets come before its
+    top-priority ones with time to spare, in the pane and in its order on the service."""
+    app = make_app()
+    spec = app.desk.save_view(ViewSpec(name="everything", title="Everything", sort="priority"))
+    now = app.desk.now()
+    page = app.desk.view_page(spec)
+    overdue = {row.reference for row in page.rows if row.next_due_at and row.next_due_at <= now}
+    assert page.breached == len(overdue) > 0
+    spare = [row for row in page.rows if row.reference not in overdue and row.next_due_at]
+    assert min(row.priority_rank for row in spare) < max(
+        row.priority_rank for row in page.rows if row.reference in overdue
+    )  # without the band, priority order would put a ticket with time to spare first
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: _table(app, "everything").row_count > 0)
+        shown = _refs(_table(app, "everything"))
+        assert set(shown[: len(overdue)]) == overdue
+        assert shown == [row.reference for row in page.rows]
+
+
 def _ticket_near_breach(desk: DeskService) -> str:
     """A very-high ticket of the signed-in agent's, opened 80 minutes ago: its response (two
     business hours) is due in 40 minutes, inside the hour's warning window."""

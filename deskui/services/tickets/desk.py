@@ -18,8 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskui.domain.calendar.book import CalendarBook
-from deskui.domain.sla.due import target_calendar
-from deskui.domain.sla.policy import Clock, PolicySpec
+from deskui.domain.sla.policy import PolicySpec
 from deskui.domain.timesource import TimeSource
 from deskui.domain.views import ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
@@ -28,6 +27,7 @@ from deskui.services.connect import open_database, require_schema
 from deskui.services.errors import ServiceError
 from deskui.services.tickets import alerts, saved_views
 from deskui.services.tickets.alerts import SlaAlertView
+from deskui.services.tickets.queue_order import business_remaining, clock_calendar, remaining_key
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.settings import APP_NAME, Settings
@@ -223,30 +223,17 @@ class DeskService:
 
     def _remaining_key(self, row: QueueRow, now: dt.datetime) -> tuple[int, int, float, int]:
         """Sort key by business time left: no running clock last, ties by due, then id."""
-        remaining = self.business_remaining(row, now)
-        if remaining is None:
-            return (1, 0, 0.0, row.ticket_id)
-        due = row.next_due_at.timestamp() if row.next_due_at is not None else 0.0
-        return (0, remaining, due, row.ticket_id)
+        return remaining_key(self.book, row.calendar, row, now)
 
     def _clock_calendar(
         self, policy: str | None, priority: str, clock: str | None, fallback: str | None
     ) -> str | None:
         """The calendar the next clock counts on (Kenco's callback runs on kenco-24x7)."""
-        spec = self.policies.get(policy or "")
-        if spec is None or clock is None:
-            return fallback
-        try:
-            target = spec.resolve_priority(priority).target(Clock(clock))
-        except (KeyError, ValueError):
-            return fallback
-        return target_calendar(target, spec)
+        return clock_calendar(self.policies, policy, priority, clock, fallback)
 
     def business_remaining(self, row: QueueRow, now: dt.datetime) -> int | None:
         """Business seconds until the row's next due (negative once breached)."""
-        if row.next_due_at is None or row.calendar is None or row.calendar not in self.book:
-            return None
-        return self.book.get(row.calendar).elapsed(now, row.next_due_at)
+        return business_remaining(self.book, row.calendar, row.next_due_at, now)
 
     # ------------------------------------------------------------------ saved views
     def views(self) -> list[ViewSpec]:
@@ -271,7 +258,7 @@ class DeskService:
     ) -> QueuePage:
         """The first ``limit`` rows (default ``page_size``) of a view (or a view's name) in its
         own order (or ``order``: priority, due, opened, updated), and its total; rows as
-        ``queue_page`` gives them."""
+        ``queue_page`` gives them, the view's breached tickets first in a band of their own."""
         spec = view if isinstance(view, ViewSpec) else self._named_view(view)
         result = saved_views.run_view(
             self.database,
@@ -283,14 +270,8 @@ class DeskService:
             text_filter=text or None,
             order=order,
         )
-        rows = [
-            QueueRow(
-                **{name: getattr(r, name) for name in _QUEUE_ROW_FIELDS},
-                calendar=self._clock_calendar(r.policy, r.priority, r.next_clock, r.calendar),
-            )
-            for r in result.records
-        ]
-        return QueuePage(rows=rows, total=result.total)
+        rows = [self._row(r) for r in result.records]
+        return QueuePage(rows=rows, total=result.total, breached=result.breached)
 
     def views_containing(self, views: list[ViewSpec], ticket_ids: list[int]) -> dict[str, set[int]]:
         """Which of ``ticket_ids`` each view holds (to badge the panes an alert is in)."""

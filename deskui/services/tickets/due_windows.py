@@ -27,6 +27,11 @@ def breached(now: dt.datetime) -> ColumnElement[bool]:
     return and_(Ticket.next_due_at.is_not(None), Ticket.next_due_at <= now)
 
 
+def not_breached(now: dt.datetime) -> ColumnElement[bool]:
+    """The complement of ``breached``: no running clock, or due after ``now``."""
+    return or_(Ticket.next_due_at.is_(None), Ticket.next_due_at > now)
+
+
 def due_within(
     session: Session,
     context: SlaContext,

@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session
 from deskui.domain.views import DEFAULT_VIEWS, ME, NOBODY, ViewSpec
 from deskui.services.actor import Actor
 from deskui.services.errors import NotFoundError, TicketValidationError
-from deskui.services.tickets.due_windows import breached, due_within
+from deskui.services.tickets.due_windows import breached, due_within, not_breached
+from deskui.services.tickets.queue_order import clock_calendar, remaining_key
 from deskui.services.tickets.sla_context import sla_context
 from deskui.store.models import Agent, Organisation, Product, SavedView, SlaPriority, Team, Ticket
 from deskui.store.queue_queries import QueueRecord, count_open, open_tickets_page
@@ -60,6 +61,7 @@ ViewRecord = QueueRecord
 class ViewResult:
     records: list[ViewRecord]
     total: int
+    breached: int = 0  # the first ``breached`` records are the view's breached band
 
 
 def parse_view(values: dict[str, object]) -> ViewSpec:
@@ -255,25 +257,61 @@ def run_view(
     offset: int = 0,
     text_filter: str | None = None,
     order: str | None = None,
+    breached_first: bool = True,
 ) -> ViewResult:
     """One page of the view's tickets in its order (``order`` overrides it: ``priority``,
     ``due``, ``opened``, ``updated``), and how many there are in all.
 
-    ``agent_id`` is who ``me`` means (``None``: a view about ``me`` is refused).
+    With ``breached_first`` the view's breached tickets come first, in a band of their own
+    (most overdue first by business time), then the rest in the view's order; ``priority`` and
+    ``due`` order by business time left on each ticket's own calendar, as the queue shows it
+    (``services.tickets.queue_order``). Paging runs over band then rest. ``agent_id`` is who
+    ``me`` means (``None``: a view about ``me`` is refused).
     """
     filters = _filters(spec, agent_id, text_filter)
+    chosen = order or spec.sort.value
     with database.read() as session:
+        context = sla_context(database, session)
         where = view_conditions(database, session, spec, now=now)
-        records = open_tickets_page(
-            session,
-            order=order or spec.sort.value,  # type: ignore[arg-type]
-            limit=limit,
-            offset=offset,
-            where=where,
-            **filters,
-        )
         total = count_open(session, where=where, **filters)
-    return ViewResult(records=records, total=total)
+        band: list[QueueRecord] = []
+        band_total = 0
+        rest_where = where
+        if breached_first:
+            band_total = count_open(session, where=[*where, breached(now)], **filters)
+            if offset < band_total:
+                band = open_tickets_page(
+                    session,
+                    order="due",
+                    limit=limit,
+                    offset=offset,
+                    where=[*where, breached(now)],
+                    **filters,
+                )
+            rest_where = [*where, not_breached(now)]
+        rest: list[QueueRecord] = []
+        if len(band) < limit:
+            rest = open_tickets_page(
+                session,
+                order=chosen,  # type: ignore[arg-type]
+                limit=limit - len(band),
+                offset=max(0, offset - band_total),
+                where=rest_where,
+                **filters,
+            )
+
+    def key(record: QueueRecord) -> tuple[int, int, float, int]:
+        calendar = clock_calendar(
+            context.policies, record.policy, record.priority, record.next_clock, record.calendar
+        )
+        return remaining_key(context.book, calendar, record, now)
+
+    band.sort(key=key)
+    if chosen == "due":
+        rest.sort(key=key)
+    elif chosen == "priority":
+        rest.sort(key=lambda record: (record.priority_rank, *key(record)))
+    return ViewResult(records=band + rest, total=total, breached=len(band))
 
 
 def views_containing(
