@@ -1,0 +1,80 @@
+"""Fault 5 of the agent's day: a form saves what is in its fields when ``ctrl+s`` is pressed.
+
+The keys here go in one burst (typing, ``tab``, more typing, ``ctrl+s``) with no pause for
+the screen to settle, as a fast typist or a loaded machine delivers them: an ETA once went
+missing that way. Each save is checked in the database, at 80×24 and 120×40.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from pilot_helpers import wait_until
+from ticket_helpers import open_form, open_test_ticket, press_and_reload, show_ticket, stored
+
+from deskui.settings import Settings
+from deskui.ui.app import DeskApp
+from deskui.ui.screens.forms.base import ActionForm
+
+SIZES = [(80, 24), (120, 40)]
+QUIET = 3600  # no periodic refresh during the test: only the saves reload the screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_eta_and_its_note_typed_and_saved_in_one_burst(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+) -> None:
+    ref = open_test_ticket(demo_settings)
+    app = make_app(refresh_seconds=QUIET)
+    async with app.run_test(size=size) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        await press_and_reload(pilot, screen, "a")
+        form = await open_form(pilot, app, "e")
+        loads = screen.loads
+        await pilot.press(*"2026-12-02 16:30", "tab", *"Told Linda", "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
+        assert not form.errors
+        ticket = stored(demo_settings, ref)
+        assert ticket.eta_at == dt.datetime(2026, 12, 2, 21, 30, tzinfo=dt.UTC)  # New York
+        assert ticket.interactions[-1].body == "Told Linda"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_note_typed_and_saved_in_one_burst_keeps_every_character(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+) -> None:
+    ref = open_test_ticket(demo_settings)
+    app = make_app(refresh_seconds=QUIET)
+    text = "Rebooted the print server; queue cleared at 10:42."
+    async with app.run_test(size=size) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        form = await open_form(pilot, app, "n")
+        loads = screen.loads
+        await pilot.press(*text, "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
+        assert not form.errors
+        assert stored(demo_settings, ref).interactions[-1].body == text
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_what_is_typed_after_a_refused_save_is_what_the_next_save_sends(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+) -> None:
+    """A refused ETA, corrected and saved in one burst: the correction is what is stored."""
+    ref = open_test_ticket(demo_settings)
+    app = make_app(refresh_seconds=QUIET)
+    async with app.run_test(size=size) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        await press_and_reload(pilot, screen, "a")
+        form = await open_form(pilot, app, "e")
+        await pilot.press(*"tomorrow", "ctrl+s")
+        await wait_until(pilot, lambda: bool(form.errors) and not form.saving)
+        assert isinstance(app.screen, ActionForm)
+        assert form.values()["eta"] == "tomorrow"  # kept, focus on the bad field
+        loads = screen.loads
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-12-03 09:15", "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
+        ticket = stored(demo_settings, ref)
+        assert ticket.eta_at == dt.datetime(2026, 12, 3, 14, 15, tzinfo=dt.UTC)
