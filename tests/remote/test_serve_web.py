@@ -85,7 +85,11 @@ def test_serve_web_page_and_desk(tmp_path: Path) -> None:
         assert "/static/js/textual.js" in page  # the textual-serve page
         assert f"ws://127.0.0.1:{port}/ws" in page
         assert "deskui — lchen" in page
-        output = asyncio.run(_desk_output(f"ws://127.0.0.1:{port}/ws?width=100&height=30", "lchen"))
+        # Wait for the header's name itself: the handle can come down first (in the title),
+        # and on a loaded machine the header's paint arrives in a later message.
+        output = asyncio.run(
+            _desk_output(f"ws://127.0.0.1:{port}/ws?width=100&height=30", "Lin Chen")
+        )
         assert "Lin Chen" in output
     finally:
         server.send_signal(signal.SIGTERM)
