@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from deskui.domain.vocabulary import InteractionKind
 from deskui.services.catalog.demo import DEMO_AGENT, DemoSummary, build_demo_database
+from deskui.services.catalog.demo_stories import GENERIC, KINDS, TEAM_STORIES, stories_for
+from deskui.services.catalog.load import load_catalog_from_directory
 from deskui.services.intake.quarantine import list_quarantine
 from deskui.settings import Settings
 from deskui.store.models import Interaction, Team, Ticket
@@ -33,10 +36,11 @@ SHAPE = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoSummary, Database]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoSummary, Database]]:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     url = f"sqlite:///{path}"
-    summary = build_demo_database(Settings(database_url=url, now=NOW, agent=DEMO_AGENT), SAMPLE_DATA)
+    settings = Settings(database_url=url, now=NOW, agent=DEMO_AGENT)
+    summary = build_demo_database(settings, SAMPLE_DATA)
     database = Database(url)
     yield summary, database
     database.dispose()
@@ -112,3 +116,12 @@ def test_a_message_or_two_wait_in_the_quarantine(demo: tuple[DemoSummary, Databa
     # Each kept for the reason mail intake really gives, received before now.
     assert all(row.reason and row.received_at < NOW for row in held)
     assert any("which team" in row.reason for row in held)
+
+
+def test_every_bundled_team_has_its_own_seven_stories() -> None:
+    teams = load_catalog_from_directory(SAMPLE_DATA).teams
+    assert set(teams) == set(TEAM_STORIES)
+    for team in teams:
+        assert tuple(TEAM_STORIES[team]) == KINDS, team
+    # Custom sample data: a team nobody wrote stories for still gets all seven.
+    assert stories_for("someone-else") == tuple(GENERIC[kind] for kind in KINDS)
