@@ -57,7 +57,7 @@ QUARANTINED: tuple[tuple[float, bytes], ...] = (
         b"From: Priya Shah <priya.shah@harbour-freight.example>\r\n"
         b"To: info@deskui.example\r\n"
         b"Subject: Support for our new warehouse from January?\r\n"
-        b"Message-ID: <20261201-q1@harbour-freight.example>\r\n"
+        b"Message-ID: <second-warehouse.1@harbour-freight.example>\r\n"
         b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
         b"Hello,\r\n\r\nWe open a second warehouse in January and would like it covered "
         b"by your support desk\r\nfrom the first day. Who should I speak to?\r\n\r\n"
