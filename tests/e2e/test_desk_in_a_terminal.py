@@ -50,7 +50,7 @@ def test_open_the_desk_see_the_queue_and_quit(demo_db: str, tmp_path: Path) -> N
     try:
         term.wait_for("All open (")
         term.press("3")
-        screen = term.wait_for("Invoice layout wrong")
+        screen = term.wait_for("Registration screen")
         assert "Brennan" in screen
         term.press("q")
         term.child.expect(pexpect.EOF, timeout=10)
@@ -69,7 +69,7 @@ def test_open_a_ticket_add_a_note_and_find_it_in_the_database(demo_db: str, tmp_
     try:
         term.wait_for("All open (")
         term.press("3")
-        term.wait_for("Whole site cannot")
+        term.wait_for("Whole site locked")
         term.press("\r")  # enter: open the ticket under the cursor (the top of All open)
         screen = term.wait_for("oldest first")
         reference = next(word for word in screen.split() if word.startswith("DSK-"))

@@ -301,7 +301,7 @@ def test_sign_in_open_a_ticket_add_a_note_and_two_agents_side_by_side(
 
         michael.focus_desk()
         michael.press("3")
-        michael.wait_for("Whole site cannot")
+        michael.wait_for("Whole site locked")
         michael.press("\ue007")  # enter: open the ticket under the cursor
         michael.wait_for("oldest first")
         michael.press("n")

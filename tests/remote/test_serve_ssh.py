@@ -224,7 +224,7 @@ def test_open_a_ticket_and_add_a_note_over_ssh(desk: Desk, server: Server) -> No
         header = screen.splitlines()[0]
         assert "Lin Chen (lchen)" in header or "·  lchen  ·" in header, header
         term.press("3")
-        term.wait_for("Whole site cannot")
+        term.wait_for("Whole site locked")
         term.press("\r")
         screen = term.wait_for("oldest first")
         reference = next(word for word in screen.split() if word.startswith("DSK-"))

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 from textual_plotext import PlotextPlot
 
 from deskui.services.intake.mail_in import ingest_message
+from deskui.services.intake.quarantine import list_quarantine
 from deskui.store.models import Ticket
 from deskui.ui.app import DeskApp
 from deskui.ui.formatting import BREACHED_MARK, WARNING_MARK
@@ -176,6 +177,7 @@ async def test_report_days_are_the_agents(make_app: AppFactory, size) -> None:  
 @pytest.mark.parametrize("size", SIZES)
 async def test_retry_offers_the_teams_and_says_which_ticket(make_app: AppFactory, size) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
+    waiting = len(list_quarantine(app.desk.database))  # the demo's own, received earlier
     raw = (
         b"From: Stranger <stranger@elsewhere.example>\r\nSubject: Scanner help\r\n"
         b"Message-ID: <y13@elsewhere.example>\r\n\r\nOur scanners are down.\r\n"
@@ -187,7 +189,8 @@ async def test_retry_offers_the_teams_and_says_which_ticket(make_app: AppFactory
         await pilot.press("Q")
         await wait_until(pilot, lambda: isinstance(app.screen, QuarantineScreen))
         screen = app.screen
-        await wait_until(pilot, lambda: screen.query_one(DataTable).row_count == 1)
+        # Newest first: the cursor is on this message.
+        await wait_until(pilot, lambda: screen.query_one(DataTable).row_count == waiting + 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: app.screen.query("#field-team"))
         form = app.screen
