@@ -15,7 +15,14 @@ import json
 from typing import Any
 
 from deskui.cli import arguments
-from deskui.cli.common import CommandError, command_group, desk, global_options_parent
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+    reader_zone,
+)
+from deskui.domain.display import local_time
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.authorization import RefusalView, list_refusals
@@ -67,9 +74,11 @@ def run_refusals(args: argparse.Namespace) -> int:
             refusals = list_refusals(database, actor=args.agent, limit=args.limit)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
+        zone = reader_zone(args, actor)
     if args.json:
         print(json.dumps([_json(refusal) for refusal in refusals]))
         return 0
     for r in refusals:
-        print("\t".join([_stamp(r.at), r.actor, r.action, r.target, one_line(r.reason)]))
+        when = local_time(r.at, zone)
+        print("\t".join([when, r.actor, r.action, r.target, one_line(r.reason)]))
     return 0

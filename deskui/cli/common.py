@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from deskui.services.actor import Actor
     from deskui.services.connect import Database
     from deskui.settings import Settings
@@ -80,6 +82,15 @@ def acting(
     from deskui.services.actor import Actor
 
     return Actor(database, handle, FrozenTime(now), settings_from(args))
+
+
+def reader_zone(args: argparse.Namespace, actor: Actor) -> ZoneInfo:
+    """The zone this command's human text prints times in: the agent's (the actor, ``--as``,
+    else ``DESKUI_AGENT``), else the desk's. JSON keeps ISO-8601 UTC instants."""
+    from deskui.services.connect import display_zone
+
+    handle = actor.handle or getattr(args, "actor", None) or actor.settings.agent
+    return display_zone(actor.database, handle if isinstance(handle, str) else None)
 
 
 @contextmanager

@@ -29,8 +29,10 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
     settings_from,
 )
+from deskui.domain.display import local_time
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.actor import Actor
@@ -160,6 +162,7 @@ def run_quarantine(args: argparse.Namespace) -> int:
     with desk(args) as actor:
         database, _now = actor.database, actor.now()
         rows = list_quarantine(database, include_reviewed=args.all)
+        zone = reader_zone(args, actor)
     if args.json:
         print(
             json.dumps(
@@ -185,7 +188,7 @@ def run_quarantine(args: argparse.Namespace) -> int:
         print("no quarantined messages")
     for r in rows:
         print(
-            f"{r.id:>5}  {r.received_at:%Y-%m-%d %H:%M}  {one_line(r.sender or '-', 40)}  "
+            f"{r.id:>5}  {local_time(r.received_at, zone)}  {one_line(r.sender or '-', 40)}  "
             f"{one_line(r.subject or '-', 50)}  — {one_line(r.reason, 100)}"
         )
     return 0

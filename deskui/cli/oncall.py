@@ -1,7 +1,8 @@
 """`deskui oncall show`: who is on call now (or ``--at``) and next, per team with a rotation.
 
 Times default to the settings' clock (``DESKUI_NOW`` freezes it); ``--at`` without a UTC offset
-is read in each team's zone. Shift times print in the team's zone. ``--json`` prints one
+is read in each team's zone. Shift times print in the reader's zone (the agent's, else the
+desk's) in the app's one date style; JSON keeps ISO-8601 in the team's zone. ``--json`` prints one
 object whose keys the README lists ("On call and SSH keys"). An unknown team or a bad time is
 one line on stderr, exit code 2.
 """
@@ -19,8 +20,10 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
 )
 from deskui.domain.calendar.localtime import local_instant
+from deskui.domain.display import local_time
 from deskui.domain.storage_errors import StoreError
 from deskui.services.connect import Database
 from deskui.services.errors import ServiceError
@@ -56,10 +59,11 @@ def run_show(args: argparse.Namespace) -> int:
     with desk(args) as actor:
         database, now = actor.database, actor.now()
         teams = _read(database, at or now, args.team)
+        zone = reader_zone(args, actor)
     if args.json:
         print(json.dumps({"teams": [_team_json(team) for team in teams]}))
     else:
-        print(_text(teams), end="")
+        print(_text(teams, zone), end="")
     return 0
 
 
@@ -107,26 +111,26 @@ def _team_json(team: TeamOnCall) -> dict[str, object]:
     }
 
 
-def _shift_line(label: str, shift: ShiftView | None) -> str:
+def _shift_line(label: str, shift: ShiftView | None, zone: dt.tzinfo) -> str:
     if shift is None:
         return f"  {label:<15} nobody"
-    when = f"{shift.starts_at:%a %Y-%m-%d %H:%M} to {shift.ends_at:%a %Y-%m-%d %H:%M %Z}"
+    when = f"{local_time(shift.starts_at, zone)} to {local_time(shift.ends_at, zone)}"
     reason = f" ({shift.override_reason})" if shift.override_reason else ""
     return f"  {label:<15} {shift.handle:<12} {when}{reason}"
 
 
-def _text(teams: list[TeamOnCall]) -> str:
+def _text(teams: list[TeamOnCall], zone: dt.tzinfo) -> str:
     if not teams:
         return "no team has an on-call rotation\n"
     blocks: list[str] = []
     for team in teams:
         hours = "business hours" if team.business_hours else "after hours"
         lines = [
-            f"{team.team} ({team.team_name}) at {team.at:%a %Y-%m-%d %H:%M %Z}: {hours}",
-            _shift_line("primary", team.primary),
-            _shift_line("secondary", team.secondary),
-            _shift_line("next primary", team.next_primary),
-            _shift_line("next secondary", team.next_secondary),
+            f"{team.team} ({team.team_name}) at {local_time(team.at, zone)}: {hours}",
+            _shift_line("primary", team.primary, zone),
+            _shift_line("secondary", team.secondary, zone),
+            _shift_line("next primary", team.next_primary, zone),
+            _shift_line("next secondary", team.next_secondary, zone),
         ]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)

@@ -1,6 +1,9 @@
 """`deskui report sla`: SLA statistics per group for the tickets opened in a period.
 
-``--from`` and ``--to`` are UTC calendar dates, both included. ``--format json`` prints a list
+``--from`` and ``--to`` are calendar dates in the agent's time zone (``--as`` or
+``DESKUI_AGENT``; else the desk's), both included, cut at that zone's midnight as the reports
+screen cuts them. Durations in the table read as in the app (``2d 04h``). ``--format json``
+prints a list
 of objects whose keys are listed in the README ("Reports"); scripts may rely on them. Bad input
 (a bad date, ``--from`` after ``--to``, an unknown ``--by`` or ``--format``) is one line on
 stderr, exit code 2.
@@ -20,12 +23,13 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
 )
-from deskui.domain.durations import format_business_seconds
+from deskui.domain.display import duration, local_day_range
 from deskui.domain.sla.clock_info import CLOCK_INFO
 from deskui.domain.sla.policy import CLOCKS
 from deskui.domain.untrusted import one_line
-from deskui.services.supervision.reports import GROUPINGS, GroupFigures, sla_report, utc_day_range
+from deskui.services.supervision.reports import GROUPINGS, GroupFigures, sla_report
 
 FORMATS = ("table", "csv", "json")
 
@@ -44,7 +48,8 @@ def register(commands: Any) -> None:
         parents=[global_options_parent()],
         help="SLA compliance and business response times per group",
         description=(
-            "Tickets opened from --from to --to (UTC dates, both included), per group: opened, "
+            "Tickets opened from --from to --to (dates in the agent's time zone, else the "
+            "desk's; both included), per group: opened, "
             "resolved, met/breached/running per clock, compliance, median and 90th percentile "
             "business times, breach reasons and feedback."
         ),
@@ -65,6 +70,13 @@ def register(commands: Any) -> None:
         type=arguments.date,
         help=f"last day, YYYY-MM-DD ({arguments.SUPPORTED})",
     )
+    sla.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="HANDLE",
+        help="read the dates in this agent's time zone (default DESKUI_AGENT, else the desk's)",
+    )
     sla.add_argument("--by", default=None, help=f"group by one of {', '.join(GROUPINGS)}")
     sla.add_argument("--format", default="table", help=f"one of {', '.join(FORMATS)}")
     sla.set_defaults(handler=run_sla)
@@ -80,8 +92,9 @@ def run_sla(args: argparse.Namespace) -> int:
         raise CommandError(
             f"--format: unknown format {args.format!r} (known: {', '.join(FORMATS)})"
         )
-    start, end = utc_day_range(first, last)
     with desk(args) as actor:
+        # The period's days end at midnight where the reader is, not at UTC midnight.
+        start, end = local_day_range(first, last, reader_zone(args, actor))
         figures = sla_report(actor.database, start=start, end=end, now=actor.now(), by=args.by)
     rows = [group_json(group) for group in figures]
     if args.format == "json":
@@ -136,7 +149,7 @@ _EMPTY = GroupFigures(group="", opened=0, resolved=0, clocks={})
 
 
 def _time(seconds: int | None) -> str:
-    return "-" if seconds is None else format_business_seconds(seconds)
+    return "-" if seconds is None else duration(seconds)
 
 
 def _pct(value: float | None) -> str:

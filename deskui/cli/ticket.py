@@ -23,8 +23,9 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
 )
-from deskui.domain.durations import format_business_seconds
+from deskui.domain.display import duration, local_time
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.domain.vocabulary import OPEN_STATUSES, Category, Channel, Status
 from deskui.services import tickets
@@ -299,14 +300,14 @@ def summary_json(row: TicketSummary) -> dict[str, object]:
 # ---- text ----------------------------------------------------------------------------------
 
 
-def _clock_line(clock: ClockView) -> str:
+def _clock_line(clock: ClockView, zone: dt.tzinfo) -> str:
     parts = [f"  {clock.clock:<16}{clock.state:<10}"]
     if clock.due_at is not None:
-        parts.append(f"due {_time(clock.due_at)}")
+        parts.append(f"due {local_time(clock.due_at, zone)}")
     if clock.met_at is not None:
-        parts.append(f"met {_time(clock.met_at)}")
+        parts.append(f"met {local_time(clock.met_at, zone)}")
     if clock.business_seconds is not None:
-        amount = format_business_seconds(abs(clock.business_seconds))
+        amount = duration(abs(clock.business_seconds))
         if clock.state in ("running", "paused"):
             word = "left" if clock.business_seconds >= 0 else "over"
         else:
@@ -316,8 +317,9 @@ def _clock_line(clock: ClockView) -> str:
     return " ".join(parts)
 
 
-def ticket_text(view: TicketView) -> str:
-    """The ticket for a person at a terminal: customers' text made visible, never raw."""
+def ticket_text(view: TicketView, zone: dt.tzinfo) -> str:
+    """The ticket for a person at a terminal: customers' text made visible, never raw; times
+    in ``zone`` in the app's one date style, durations in its one duration style."""
     contact = view.contact
     who = one_line(contact.name) + (f" <{one_line(contact.email)}>" if contact.email else "")
     if contact.is_liaison:
@@ -329,17 +331,18 @@ def ticket_text(view: TicketView) -> str:
         f"team: {view.team}; organisation: {view.organisation or 'none'}; contact: {who}",
         f"contract: {view.contract_reference or 'none'} ({view.contract_status}); "
         f"channel: {view.channel}; category: {view.category}; product: {view.product or 'none'}",
-        f"opened: {_time(view.opened_at)}"
-        + (f"; eta: {_time(view.eta_at)}" if view.eta_at else ""),
+        f"opened: {local_time(view.opened_at, zone)}"
+        + (f"; eta: {local_time(view.eta_at, zone)}" if view.eta_at else ""),
     ]
     if view.flags:
         lines.append(f"flags: {', '.join(view.flags)}")
     lines.append("clocks:")
-    lines.extend(_clock_line(clock) for clock in view.clocks)
+    lines.extend(_clock_line(clock, zone) for clock in view.clocks)
     lines.append("log:")
     for entry in view.interactions:
         lines.append(
-            f"  {_time(entry.at)} {entry.kind} ({entry.direction}) {one_line(entry.author)}"
+            f"  {local_time(entry.at, zone)} {entry.kind} ({entry.direction}) "
+            f"{one_line(entry.author)}"
         )
         if entry.body:
             body = visible_text(entry.body, keep_newlines=True)
@@ -432,7 +435,8 @@ def run_show(args: argparse.Namespace) -> int:
     with desk(args, options=_OPTIONS) as actor:
         database, now = actor.database, actor.now()
         view = tickets.get_ticket(database, args.ref, now=now)
-    return _print_ticket(args, view, ticket_text(view))
+        zone = reader_zone(args, actor)
+    return _print_ticket(args, view, ticket_text(view, zone))
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -458,11 +462,14 @@ def run_list(args: argparse.Namespace) -> int:
     with desk(args, options=_OPTIONS) as actor:
         database = actor.database
         rows = tickets.list_tickets(database, status=wanted, limit=args.limit)
+        zone = reader_zone(args, actor)
     if args.json:
         print(json.dumps({"tickets": [summary_json(row) for row in rows]}))
         return 0
     for row in rows:
-        due = f"{row.next_clock} due {_time(row.next_due_at)}" if row.next_due_at else "-"
+        due = (
+            f"{row.next_clock} due {local_time(row.next_due_at, zone)}" if row.next_due_at else "-"
+        )
         print(
             f"{row.reference}\t{row.status}\t{row.priority}\t{row.assignee or '-'}\t"
             f"{due}\t{one_line(row.subject, 80)}"

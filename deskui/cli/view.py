@@ -19,8 +19,10 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
     settings_from,
 )
+from deskui.domain.display import local_time
 from deskui.domain.untrusted import one_line
 from deskui.domain.views import DEFAULT_VIEWS, ViewSort, ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
@@ -219,6 +221,7 @@ def list_view(args: argparse.Namespace) -> int:
         spec = saved_views.get_view(database, handle, args.view)
         agent_id = saved_views.agent_id(database, handle)
         result = saved_views.run_view(database, spec, agent_id=agent_id, now=now, limit=args.limit)
+        zone = reader_zone(args, actor)
     if args.json:
         print(
             json.dumps(
@@ -234,7 +237,7 @@ def list_view(args: argparse.Namespace) -> int:
     for row in result.records:
         due = "-"
         if row.next_due_at is not None:
-            due = f"{row.next_clock} due {row.next_due_at.isoformat(timespec='seconds')}"
+            due = f"{row.next_clock} due {local_time(row.next_due_at, zone)}"
         print(
             f"{row.reference}\t{row.status}\t{row.priority}\t{row.assignee or '-'}\t"
             f"{due}\t{one_line(row.subject, 80)}"

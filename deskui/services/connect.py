@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from deskui.services.actor import Actor
 from deskui.services.errors import ServiceError
 from deskui.settings import Settings
 from deskui.store.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from deskui.store.models import Agent, Desk
 from deskui.store.session import Database, shown_url, translate_errors
 
 __all__ = [
@@ -77,3 +81,16 @@ def desk(settings: Settings, handle: str | None = None) -> Iterator[Actor]:
         yield Actor(database, handle, settings.time_source(), settings)
     finally:
         database.dispose()
+
+
+def display_zone(database: Database, handle: str | None) -> ZoneInfo:
+    """The zone a person reads times in: agent ``handle``'s, else the desk's (``desk.yaml``),
+    else UTC. Every front end prints human times in it (``deskui/domain/display.py``)."""
+    with database.read() as session:
+        zone = (
+            session.scalar(select(Agent.timezone).where(Agent.handle == handle)) if handle else None
+        )
+        if zone is None:
+            desk_row = session.get(Desk, 1)
+            zone = desk_row.timezone if desk_row is not None else "UTC"
+    return ZoneInfo(zone)

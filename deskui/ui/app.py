@@ -63,13 +63,18 @@ class DeskApp(App[None]):
         on_theme_change: Callable[[str], None] | None = None,
         start_on_board: bool = False,
         read_only: bool = False,
+        board_team: str | None = None,
         alerts: bool = True,
         alert_bell: bool = True,
     ) -> None:
         super().__init__()
-        # A read-only board is a wall display: it opens on the board and only quits.
+        # A read-only board is a wall display: it opens on the board and only quits. A viewer
+        # desk (nobody signed in) is always one.
+        read_only = read_only or desk.is_viewer
         self.start_on_board = start_on_board or read_only
         self.read_only = read_only
+        # The team the board opens on (a wall display stays on it).
+        self.board_team = board_team
         self.use_command_palette = not read_only
         self.desk = desk
         # What is typed in a form and not saved yet, per ticket and form (survives restarts).
@@ -131,7 +136,7 @@ class DeskApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.feed.start()
         if self.start_on_board:
-            self.push_screen(BoardScreen(read_only=self.read_only))
+            self.push_screen(BoardScreen(read_only=self.read_only, team=self.board_team))
         else:
             self.push_screen(QueueScreen())
 
@@ -165,12 +170,15 @@ class DeskApp(App[None]):
 
     # --- the breach board and reports
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A wall display offers nothing that leaves the board but quitting.
-        return not (self.read_only and action in ("board", "reports", "command_palette"))
+        # A wall display offers quitting (``ctrl+q``) and nothing else: no keys help, no
+        # palette, no other screen, no list moves.
+        return not self.read_only or action == "quit"
 
     def role_allows(self, action: str) -> bool:
         """Whether the signed-in agent's roles allow ``action`` (``?`` dims the others; the
         services still decide, and refuse with a reason)."""
+        if self.desk.is_viewer:
+            return False  # a wall display holds no roles
         roles = self.desk.agent.roles
         needed = ACTION_ROLES.get(action.removeprefix("app."))
         return needed is None or bool(needed & roles)

@@ -1,6 +1,7 @@
 """How times and durations read on screen: one duration style, one date style, agent's zone.
 
-Durations (business time left, ages, waits) all read the same way: ``45m``, ``3h 05m``,
+Durations (business time left, ages, waits) all read the same way (``deskui/domain/display.py``,
+which the command line uses too): ``45m``, ``3h 05m``,
 ``2d 04h`` (a day is 24 hours of the time counted), a leading ``-`` once past due. Dates and
 times all read ``Tue 01 Dec 10:00`` in the agent's zone. A cut cell ends with ``…``.
 """
@@ -12,30 +13,27 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+# The one duration and date style is shared with the command line (``deskui/domain/display.py``).
+from deskui.domain.display import DATE_TIME, duration, local_time
+
+__all__ = [
+    "DATE_TIME",
+    "age",
+    "breach_text",
+    "business_remaining",
+    "duration",
+    "fit",
+    "local_time",
+    "update_cell_if_changed",
+]
+
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
-DATE_TIME = "%a %d %b %H:%M"
 ELLIPSIS = "…"
 # Breach is never told by colour alone: a mark goes before the countdown.
 BREACHED_MARK = "✗"
 WARNING_MARK = "!"
-
-
-def duration(seconds: int | float | None) -> str:
-    """``300`` → ``"5m"``, ``5400`` → ``"1h 30m"``, ``190800`` → ``"2d 05h"``; negative keeps
-    its ``-``; None → ``"—"``."""
-    if seconds is None:
-        return "—"
-    sign = "-" if seconds < 0 else ""
-    minutes = abs(int(seconds)) // 60
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{sign}{days}d {hours:02d}h"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m"
 
 
 def business_remaining(seconds: int | None) -> str:
@@ -58,15 +56,6 @@ def breach_text(seconds: int | None, warning_seconds: int) -> str:
 def age(opened_at: dt.datetime, now: dt.datetime) -> str:
     """Wall-clock age in the one duration style (never negative)."""
     return duration(max(int((now - opened_at).total_seconds()), 0))
-
-
-def local_time(instant: dt.datetime | None, zone: dt.tzinfo, fmt: str = DATE_TIME) -> str:
-    """``instant`` in ``zone`` (naive instants are UTC, as the store keeps them)."""
-    if instant is None:
-        return "—"
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=dt.UTC)
-    return instant.astimezone(zone).strftime(fmt)
 
 
 def fit(text: str, width: int) -> str:

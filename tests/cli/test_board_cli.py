@@ -54,7 +54,7 @@ def test_an_agent_without_the_supervisor_role_is_refused(
     assert code == 2
     assert err.strip() == (
         "deskui: the breach board is for supervisors: mbrennan does not have the supervisor "
-        "role (sign in with --as HANDLE)"
+        "role (sign in with --as HANDLE, or use --read-only without one)"
     )
 
 
@@ -65,3 +65,62 @@ def test_an_unknown_agent_is_named(
     code = main(["board", "--as", "nobody", "--db", url, "--config", str(config)])
     assert code == 2
     assert "unknown agent 'nobody'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def wall(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The app `deskui board` would run, caught instead of run (no terminal in a test)."""
+    from deskui.ui.app import DeskApp
+
+    monkeypatch.delenv("DESKUI_AGENT", raising=False)
+    started: list[object] = []
+
+    def run(self: DeskApp) -> None:
+        started.append(self)
+        self.desk.database.dispose()
+
+    monkeypatch.setattr(DeskApp, "run", run)
+    return started
+
+
+@pytest.mark.parametrize("team", [[], ["--team", "itworks"]])
+def test_read_only_needs_nobody_signed_in(
+    seeded: tuple[str, Path], wall: list[object], team: list[str]
+) -> None:
+    from deskui.ui.app import DeskApp
+
+    url, config = seeded
+    assert main(["board", "--read-only", *team, "--db", url, "--config", str(config)]) == 0
+    [app] = wall
+    assert isinstance(app, DeskApp)
+    assert app.read_only and app.desk.is_viewer
+    assert app.desk.agent_label == "wall display"
+    assert app.board_team == (team[1] if team else None)
+
+
+def test_an_unknown_team_is_named_with_the_known_ones(
+    seeded: tuple[str, Path], wall: list[object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, config = seeded
+    code = main(["board", "--read-only", "--team", "nosuch", "--db", url, "--config", str(config)])
+    assert code == 2 and not wall
+    assert capsys.readouterr().err.strip() == (
+        "deskui: unknown team 'nosuch' (known: itworks, kenco, keystone, paritor, velsoft)"
+    )
+
+
+def test_a_supervisor_with_an_unknown_team_is_refused_too(
+    seeded: tuple[str, Path], wall: list[object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, config = seeded
+    args = ["board", "--as", "sokafor", "--team", "nosuch", "--db", url, "--config", str(config)]
+    assert main(args) == 2 and not wall
+    assert "unknown team 'nosuch' (known: itworks," in capsys.readouterr().err
+
+
+def test_without_read_only_nobody_signed_in_is_still_asked_who(
+    seeded: tuple[str, Path], wall: list[object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, config = seeded
+    assert main(["board", "--db", url, "--config", str(config)]) == 2 and not wall
+    assert "who is signing in? pass --as HANDLE" in capsys.readouterr().err

@@ -119,6 +119,9 @@ def test_an_unfileable_message_exits_65_and_is_listed(cli: Cli) -> None:
     assert "no From header" in held["reason"]
     code, out, _ = cli("quarantine")
     assert code == 0 and "no From header" in out
+    # 14:00 UTC in the app's date style and the desk's zone (nobody signed in), not UTC.
+    assert out.startswith("    1  Tue 24 Nov 09:00  -  hi  — no From header")
+    assert held["received_at"].startswith("2026-11-24T14:00:00")  # JSON stays ISO
     code, out, err = cli("dismiss", "1", "--as", "amorgan", "--note", "test message")
     assert (code, out) == (0, "message 1 dismissed\n")
     code, out, _ = cli("quarantine")

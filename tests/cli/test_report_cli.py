@@ -139,7 +139,7 @@ def test_the_table_shows_each_clock(cli: Cli) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "all: opened 6, resolved 2, feedback 2 (mean 4.50)"
-    ack = ["acknowledgement", "3", "2", "1", "0", "60.0%", "0h", "20m", "0h", "30m"]
+    ack = ["acknowledgement", "3", "2", "1", "0", "60.0%", "20m", "30m"]  # the app's style
     assert lines[2].split() == ack
     assert lines[4].split()[:6] == ["resolution", "2", "2", "2", "0", "50.0%"]
     assert "  breach reason (1): Late pickup" in lines
@@ -177,3 +177,34 @@ def test_a_database_without_a_schema_is_one_line(cli: Cli, tmp_path: Path) -> No
     assert code == 2
     assert err.startswith("deskui: the database has no deskui schema yet")
     assert err.count("\n") == 1
+
+
+def test_report_days_end_at_the_readers_midnight_not_utcs(
+    report_file: Path, tmp_path: Path, cli: Cli, monkeypatch
+) -> None:
+    """A ticket opened 04:30 UTC on Fri 20 Feb is Thu 19 Feb in New York (the desk's zone,
+    the fallback) and Fri 20 Feb in London (gharris's zone, given with --as)."""
+    import datetime as dt
+
+    from test_reports import _open
+
+    monkeypatch.delenv("DESKUI_AGENT", raising=False)
+    path = tmp_path / "late.db"
+    shutil.copyfile(report_file, path)
+    url = f"sqlite:///{path}"
+
+    def opened(day: str, *who: str) -> int:
+        code, out, err = cli("--from", day, "--to", day, "--format", "json", *who, db=url)
+        assert (code, err) == (0, ""), err
+        return sum(row["opened"] for row in json.loads(out))
+
+    before = {day: opened(day) for day in ("2026-02-19", "2026-02-20")}
+    london_before = opened("2026-02-20", "--as", "gharris")
+    database = Database(url)
+    try:
+        _open(database, dt.datetime(2026, 2, 20, 4, 30, tzinfo=dt.UTC))
+    finally:
+        database.dispose()
+    assert opened("2026-02-19") == before["2026-02-19"] + 1
+    assert opened("2026-02-20") == before["2026-02-20"]
+    assert opened("2026-02-20", "--as", "gharris") == london_before + 1

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -446,9 +447,8 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
             "acknowledgement",
             "running",
             "due",
-            "2026-11-23T15:15:00+00:00",
-            "(0h",
-            "15m",
+            *("Mon", "23", "Nov", "10:15"),  # the app's date style in the desk's zone
+            "(15m",
             "left)",
             "[15m",
             "on",
@@ -456,16 +456,26 @@ def test_show_text(cli: Cli, db_path: Path) -> None:
         ]
         for line in lines
     ), out
-    opening = lines.index("  2026-11-23T15:00:00+00:00 email-in (in) Maria Lopez")
+    opening = lines.index("  Mon 23 Nov 10:00 email-in (in) Maria Lopez")
     assert lines[opening + 1 : opening + 3] == ["    All", "    scanners␛[2J"]
-    assert lines[-4] == "  2026-11-23T15:00:00+00:00 assignment-change (internal) system"
+    assert lines[-4] == "  Mon 23 Nov 10:00 assignment-change (internal) system"
     assert lines[-3].startswith("    Routing rule ") and "on call" in lines[-3]
     # A top-priority ticket pages the on-call agent: the log's last entry says so.
     assert lines[-2:] == [
-        "  2026-11-23T15:00:00+00:00 page (internal) system",
+        "  Mon 23 Nov 10:00 page (internal) system",
         "    paging Lin Chen (lchen) as primary by email and webhook: top priority",
     ]
     assert "\x1b" not in out and "\x07" not in out
+
+
+def test_show_text_is_in_the_signed_in_agents_zone(cli: Cli, monkeypatch) -> None:
+    ref = new_ticket(cli)
+    monkeypatch.setenv("DESKUI_AGENT", "gharris")  # Europe/London: 15:00 UTC reads 15:00
+    code, out, err = cli("show", ref)
+    assert (code, err) == (0, "")
+    assert "opened: Mon 23 Nov 15:00" in out.splitlines()
+    code, out, _ = cli("show", ref, "--json")
+    assert json.loads(out)["opened_at"] == "2026-11-23T15:00:00+00:00"  # JSON stays ISO UTC
 
 
 def test_show_unknown_reference(cli: Cli) -> None:
@@ -506,9 +516,10 @@ def test_list(cli: Cli) -> None:
 
     code, out, _ = cli("list", "--status", "new")
     assert code == 0
+    due = dt.datetime.fromisoformat(show_json(cli, second)["clocks"]["acknowledgement"]["due_at"])
+    local = due.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b %H:%M")
     assert out.splitlines() == [
-        f"{second}\tnew\ttraining\t-\tacknowledgement due "
-        f"{show_json(cli, second)['clocks']['acknowledgement']['due_at']}\tScanners down"
+        f"{second}\tnew\ttraining\t-\tacknowledgement due {local}\tScanners down"
     ]
 
     cli("status", first, "resolved", "--as", "jmorales", "--note", "Rebooted the controller")

@@ -184,7 +184,9 @@ async def test_read_only_board_offers_nothing_but_quitting(demo_settings: Settin
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is screen, key
+        assert not notifications(app)  # the keys are not offered: not even a toast
         screen.action_reassign()  # even if the action is reached another way
+        await pilot.pause()
         assert "Read-only board" in notifications(app)
         await pilot.press("q")
         await wait_until(pilot, lambda: not app.is_running)

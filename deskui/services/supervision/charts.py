@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import and_, func, literal, or_, select
 
+from deskui.domain.display import local_day_range
 from deskui.domain.sla.policy import CLOCKS, Clock
 from deskui.services.supervision.reports import (
     GroupFigures,
@@ -86,9 +87,7 @@ def day_range(
 ) -> tuple[dt.datetime, dt.datetime]:
     """``[first 00:00, the day after last 00:00)`` in ``zone``, as UTC instants."""
     utc_day_range(first, last)  # the same refusal of an empty period
-    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    return local_day_range(first, last, zone)
 
 
 def compliance_by_week(

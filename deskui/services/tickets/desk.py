@@ -1,14 +1,17 @@
 """The desk as the app sees it: who is signed in, the queue panes, countdowns, opening hours.
 
 ``DeskService.open`` signs the agent in and builds the ``Actor`` the screens pass to every use
-case (``desk.actor``). Its queries run in the app's thread workers; business time remaining is
-computed here, from data in memory, for the rows on screen only.
+case (``desk.actor``). ``DeskService.open_viewer`` is the wall display's desk: a read-only
+viewer that is no row in the agents table and has no ``Actor`` at all, so nothing it drives can
+write, be audited or raise alerts as a person. Its queries run in the app's thread workers;
+business time remaining is computed here, from data in memory, for the rows on screen only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +27,7 @@ from deskui.domain.views import ViewSpec
 from deskui.domain.vocabulary import OPEN_STATUSES, Status
 from deskui.services.actor import Actor, default_settings
 from deskui.services.connect import open_database, require_schema
-from deskui.services.errors import ServiceError
+from deskui.services.errors import PermissionDeniedError, ServiceError
 from deskui.services.tickets import alerts, saved_views
 from deskui.services.tickets.alerts import SlaAlertView
 from deskui.services.tickets.queue_order import business_remaining, clock_calendar, remaining_key
@@ -48,6 +51,9 @@ PANE_FILTERS: dict[str, dict[str, object]] = {
 # The store's record carries the same fields; the calendar is the one of the clock that is due.
 _QUEUE_ROW_FIELDS = tuple(f.name for f in fields(QueueRow) if f.name != "calendar")
 
+# What the header says in place of an agent on a wall display.
+WALL_DISPLAY = "wall display"
+
 
 class DeskSetupError(ServiceError):
     """The desk cannot open: no schema, no data, or an unknown agent."""
@@ -61,6 +67,8 @@ class SignedInAgent:
     timezone: str
     roles: frozenset[str]
     team_calendar: str | None
+    # A read-only viewer (a wall display): not an agent, holds no roles, may not act.
+    viewer: bool = False
 
 
 def _state_file() -> Path:
@@ -102,22 +110,60 @@ class DeskService:
         # Who the screens act as: every write they make takes this (with the settings, so
         # the app acknowledges mail with the same Message-ID domain as the CLI).
         chosen = settings if settings is not None else default_settings()
-        self.actor = Actor(database, agent.handle, clock, chosen)
+        # A viewer gets no Actor: every write path starts from one, so it cannot write.
+        self._actor = None if agent.viewer else Actor(database, agent.handle, clock, chosen)
+
+    @property
+    def actor(self) -> Actor:
+        """Who the screens act as; a viewer (a wall display) is refused: it only reads."""
+        if self._actor is None:
+            raise PermissionDeniedError("a wall display only reads the board: it cannot act")
+        return self._actor
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.agent.viewer
 
     @classmethod
     def open(cls, settings: Settings) -> DeskService:
         """Connect, check the schema and data, and sign ``settings.agent`` in."""
+        return cls._open(settings, lambda session, _desk: _sign_in(session, settings.agent))
+
+    @classmethod
+    def open_viewer(cls, settings: Settings, *, team: str | None = None) -> DeskService:
+        """The wall display's desk: nobody signed in (``settings.agent`` is not read), the
+        desk's time zone, and with ``team`` that team's opening hours (``DeskSetupError``
+        naming the known teams for an unknown slug)."""
+
+        def viewer(session: Session, desk_row: Desk | None) -> SignedInAgent:
+            calendar = _team_calendar(session, team) if team is not None else None
+            return SignedInAgent(
+                id=0,  # no agent row has id 0: "mine" and saved views hold nothing
+                handle="",
+                name=WALL_DISPLAY,
+                timezone=desk_row.timezone if desk_row is not None else "UTC",
+                roles=frozenset(),
+                team_calendar=calendar,
+                viewer=True,
+            )
+
+        return cls._open(settings, viewer)
+
+    @classmethod
+    def _open(
+        cls, settings: Settings, who: Callable[[Session, Desk | None], SignedInAgent]
+    ) -> DeskService:
         database = open_database(settings.database_url)
         try:
             require_schema(database)
+            with database.read() as session:
+                context = sla_context(database, session)
+                desk_row = session.get(Desk, 1)
+                agent = who(session, desk_row)
+                desk_name = desk_row.name if desk_row is not None else settings.desk_name
         except Exception:
             database.dispose()
             raise
-        with database.read() as session:
-            context = sla_context(database, session)
-            desk_row = session.get(Desk, 1)
-            agent = _sign_in(session, settings.agent)
-        desk_name = desk_row.name if desk_row is not None else settings.desk_name
         return cls(
             database,
             agent,
@@ -132,6 +178,8 @@ class DeskService:
     # ------------------------------------------------------------------ who and when
     @property
     def agent_label(self) -> str:
+        if self.agent.viewer:
+            return self.agent.name
         return f"{self.agent.name} ({self.agent.handle})"
 
     @property
@@ -147,6 +195,11 @@ class DeskService:
         if name is None or name not in self.book:
             return True
         return self.book.get(name).is_open(now)
+
+    def require_team(self, slug: str) -> None:
+        """``DeskSetupError`` naming the known teams unless ``slug`` is one."""
+        with self.database.read() as session:
+            _team_calendar(session, slug)
 
     def remember_theme(self, name: str) -> None:
         path = _state_file()
@@ -292,6 +345,15 @@ class DeskService:
         """The warning window of ``policy`` (its ``warning_minutes``, else the setting)."""
         spec = self.policies.get(policy or "")
         return spec.warning_seconds(default_minutes) if spec else default_minutes * 60
+
+
+def _team_calendar(session: Session, slug: str) -> str:
+    """The calendar of team ``slug``; ``DeskSetupError`` naming the known teams if none."""
+    team = session.scalars(select(Team).where(Team.slug == slug)).one_or_none()
+    if team is None:
+        known = ", ".join(session.scalars(select(Team.slug).order_by(Team.slug)))
+        raise DeskSetupError(f"unknown team {slug!r} (known: {known or 'none'})")
+    return team.calendar.name
 
 
 def _sign_in(session: Session, handle: str | None) -> SignedInAgent:

@@ -6,8 +6,9 @@ a side column adds the counts per priority and policy and who is on call; narrow
 one line under the counters. The snapshot is read in a thread worker when the change feed says
 something changed (and on a slow fallback timer); countdowns re-tick every second from memory.
 
-On a read-only board (``deskui board --read-only``, a wall display) nothing leaves the board
-but quitting: no ticket screen, no reassign, no palette.
+On a read-only board (``deskui board --read-only``, a wall display, usually with nobody signed
+in) every key but ``q``/``ctrl+q`` does nothing: no ticket screen, no reassign, no filters, no
+palette, ``escape`` ignored. ``team`` pins the board to one team.
 """
 
 from __future__ import annotations
@@ -112,10 +113,10 @@ class BoardScreen(Screen[None]):
     BoardScreen .panel-title { text-style: bold; }
     """
 
-    def __init__(self, *, read_only: bool = False) -> None:
+    def __init__(self, *, read_only: bool = False, team: str | None = None) -> None:
         super().__init__()
         self.read_only = read_only
-        self.filter = BoardFilter()
+        self.filter = BoardFilter(team=team)
         self.snapshot: BoardSnapshot | None = None
         self.loads = 0
         self.live = True
@@ -133,6 +134,7 @@ class BoardScreen(Screen[None]):
 
     @property
     def actor(self) -> Actor:
+        """Who reassigns (a wall display has nobody: ``PermissionDeniedError``)."""
         return self.desk_app.desk.actor
 
     # ------------------------------------------------------------------ layout
@@ -148,14 +150,20 @@ class BoardScreen(Screen[None]):
         yield Static("", id="summary", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
-                yield DataTable(id="agents", cursor_type="row", zebra_stripes=True)
+                for table_id in ("attention", "agents"):
+                    table: DataTable[object] = DataTable(
+                        id=table_id, cursor_type="row", zebra_stripes=True
+                    )
+                    # A wall display focuses nothing: the tables' keys (enter) do nothing.
+                    table.can_focus = not self.read_only
+                    yield table
             yield Static("", id="side", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self._build_columns(self.size.width)
-        self.query_one("#attention", DataTable).focus()
+        if not self.read_only:
+            self.query_one("#attention", DataTable).focus()
         self.tick()
         self.set_interval(1.0, self._tick_if_shown)
         self.load_choices()
@@ -193,7 +201,7 @@ class BoardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="board-choices")
     def load_choices(self) -> None:
         try:
-            choices = board.board_choices(self.actor.database)
+            choices = board.board_choices(self.desk_app.desk.database)
         except Exception:  # the database is away: the filters wait for the next try
             return
         self.app.call_from_thread(setattr, self, "_choices", choices)
@@ -202,13 +210,14 @@ class BoardScreen(Screen[None]):
     def refresh_data(self) -> None:
         wanted = self.filter
         try:
-            actor = self.actor
+            # Reads need no Actor: a wall display, which has none, reads the board too.
+            database = self.desk_app.desk.database
             snapshot = board.board_snapshot(
-                actor.database,
-                actor.now(),
+                database,
+                self.desk_app.now(),
                 wanted,
                 limit=10,
-                context=sla_context(actor.database),
+                context=sla_context(database),
             )
         except Exception as exc:  # keep the last picture, marked stale
             self.app.call_from_thread(self._went_stale, str(exc))
@@ -339,7 +348,7 @@ class BoardScreen(Screen[None]):
         if ticket is None:
             return None
         # From memory (the context is cached): the countdowns tick every second.
-        context = sla_context(self.actor.database)
+        context = sla_context(self.desk_app.desk.database)
         return board.business_remaining(context, ticket.calendar, ticket.due_at, now)
 
     def _ticket_cells(self, ticket: BoardTicket, now: dt.datetime) -> list[object]:
@@ -401,8 +410,8 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A wall display writes nothing: the reassign key is not even offered.
-        return not (action == "reassign" and self.read_only)
+        # A wall display offers quitting only: a passer-by's key press changes nothing.
+        return not self.read_only or action == "back"
 
     def action_leave(self) -> None:
         """``escape``: back to the desk; a wall display ignores it (a passer-by's key press
@@ -460,7 +469,7 @@ class BoardScreen(Screen[None]):
         if self.read_only:
             self.notify("Read-only board: nothing can be changed here.", severity="warning")
             return
-        if not board.may_supervise(self.desk_app.desk.agent.roles):
+        if self.desk_app.desk.is_viewer or not board.may_supervise(self.desk_app.desk.agent.roles):
             self.notify("Only a supervisor may reassign tickets.", severity="error")
             return
         ticket = self._selected()
@@ -472,7 +481,7 @@ class BoardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="board-agents")
     def _open_reassign(self, ticket: BoardTicket) -> None:
         try:
-            agents = active_agents(self.actor.database)
+            agents = active_agents(self.desk_app.desk.database)
         except Exception as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

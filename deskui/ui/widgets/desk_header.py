@@ -77,7 +77,8 @@ class DeskHeader(Static):
             # "Michael Brennan (mbrennan)" → "mbrennan": the handle is what identifies them.
             if agent.endswith(")") and "(" in agent:
                 agent = agent[agent.rindex("(") + 1 : -1]
-            agent = fit(agent, max(left // 2, 8))
+            # The agent (or "wall display") keeps its whole name if the desk keeps six cells.
+            agent = fit(agent, max(left // 2, min(len(agent), left - 6), 8))
             desk = fit(desk, max(left - len(agent), 6))
         return Content.assemble(
             (desk, "bold"),
