@@ -15,12 +15,20 @@ nothing written. ``web-login HANDLE`` issues the secret HANDLE signs in to the w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from deskui.cli.common import CommandError, command_group, desk, global_options_parent
+from deskui.cli.common import (
+    CommandError,
+    command_group,
+    desk,
+    global_options_parent,
+    reader_zone,
+)
+from deskui.domain.display import local_time
 from deskui.domain.storage_errors import StoreError
 from deskui.domain.untrusted import one_line
 from deskui.services.access.keys import KeyView, add_key, list_keys, remove_key
@@ -150,8 +158,8 @@ def _key_json(key: KeyView) -> dict[str, object]:
     }
 
 
-def _key_line(key: KeyView) -> str:
-    added = key.added_at.isoformat(timespec="seconds")
+def _key_line(key: KeyView, zone: dt.tzinfo) -> str:
+    added = local_time(key.added_at, zone)
     return f"{key.handle}\t{key.key_type}\t{key.fingerprint}\t{one_line(key.comment)}\t{added}"
 
 
@@ -179,13 +187,14 @@ def run_keys(args: argparse.Namespace) -> int:
         database, _now = actor.database, actor.now()
         try:
             keys = list_keys(database, args.handle)
+            zone = reader_zone(args, actor)
         except (ServiceError, StoreError) as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps([_key_json(key) for key in keys]))
     else:
         for key in keys:
-            print(_key_line(key))
+            print(_key_line(key, zone))
     return 0
 
 

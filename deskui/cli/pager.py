@@ -24,7 +24,9 @@ from deskui.cli.common import (
     command_group,
     desk,
     global_options_parent,
+    reader_zone,
 )
+from deskui.domain.display import local_time
 from deskui.domain.untrusted import one_line
 from deskui.domain.vocabulary import PageStatus
 from deskui.services.actor import Actor
@@ -208,6 +210,7 @@ def run_list(args: argparse.Namespace) -> int:
     with desk(args) as actor:
         database, _ = actor.database, actor.settings
         pages = list_pages(database, ticket=args.ticket, status=args.status)
+        zone = reader_zone(args, actor)
     if args.json:
         print(json.dumps({"pages": [_page_json(page) for page in pages]}))
         return 0
@@ -215,7 +218,7 @@ def run_list(args: argparse.Namespace) -> int:
         print("no pages")
         return 0
     for page in pages:
-        when = _iso(page.created_at)
+        when = local_time(page.created_at, zone)
         line = (
             f"{page.reference} {when} {page.agent} ({page.level_name}) {page.channel.value}: "
             f"{page.status.value}, {page.attempts} attempt{'s' if page.attempts != 1 else ''}"

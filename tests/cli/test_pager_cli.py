@@ -118,7 +118,8 @@ def test_tick_delivers_and_list_shows_the_pages(
     }
     code, out, _ = cli("list")
     assert code == 0
-    assert f"{night_ticket} 2026-11-25T04:00:00+00:00 lchen (primary) email: sent, 1 attempt" in (
+    # Text in the one date style, in the desk's zone (04:00 UTC is 23:00 in New York).
+    assert f"{night_ticket} Tue 24 Nov 23:00 lchen (primary) email: sent, 1 attempt" in (
         out.splitlines()
     )
     # Nothing more is due.
@@ -148,7 +149,7 @@ def test_a_failed_page_is_listed_with_its_error(
     assert f"{night_ticket} lchen webhook failed: webhook {dead} failed:" in out
     code, out, _ = cli("list", "--status", "failed")
     [line] = out.splitlines()
-    assert line.startswith(f"{night_ticket} 2026-11-25T04:00:00+00:00 lchen (primary) webhook: ")
+    assert line.startswith(f"{night_ticket} Tue 24 Nov 23:00 lchen (primary) webhook: ")
     assert f"failed, 1 attempt — webhook {dead} failed:" in line
 
 
