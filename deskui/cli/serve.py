@@ -327,9 +327,11 @@ def run_serve_web(args: argparse.Namespace) -> int:
             max_failures=args.max_failures,
             single_agent=single,
         )
-        # textual-serve starts each desk with this process's environment.
+        # textual-serve starts each desk with this process's environment. Built before the
+        # clear: built after it, the desks lost every setting (DESKUI_NOW, the config, HOME).
+        env = desk_env(settings)
         os.environ.clear()
-        os.environ.update(desk_env(settings))
+        os.environ.update(env)
         try:
             serve_web(config, on_ready=ready)
         except OSError as exc:

@@ -91,6 +91,8 @@ def test_serve_web_page_and_desk(tmp_path: Path) -> None:
             _desk_output(f"ws://127.0.0.1:{port}/ws?width=100&height=30", "Lin Chen")
         )
         assert "Lin Chen" in output
+        # The desk process runs with the server's settings: its clock is the frozen one.
+        assert "Tue 01 Dec 09:00" in output
     finally:
         server.send_signal(signal.SIGTERM)
         try:
