@@ -6,7 +6,7 @@ DEMO_DB := .demo/demo.db
 # The suite runs on TEST_WORKERS processes (pytest-xdist; each starts its own throwaway
 # PostgreSQL); tests marked with one xdist_group run on one worker, one after another.
 # `make test TEST_WORKERS=0` runs it in a single process. The slowest tests are listed at the end.
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 .PHONY: demo test lint bench venv clean

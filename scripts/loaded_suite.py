@@ -1,7 +1,7 @@
 """Run the test suite with CPU-burning processes beside it, N times; green/red per run and a count.
 
 A suite that passes only on an idle machine is not done: this starts ``--burners`` (3) busy
-loops, runs pytest as ``make test`` does (``-n 2 --dist loadgroup``), stops the burners by
+loops, runs pytest as ``make test`` does (``-n 3 --dist loadgroup``), stops the burners by
 their pids, and repeats ``--runs`` times. Each run's output goes to ``--log-dir``.
 
     .venv/bin/python scripts/loaded_suite.py --runs 20
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1, help="how many loaded runs (default 1)")
     parser.add_argument("--burners", type=int, default=3, help="busy processes (default 3)")
-    parser.add_argument("--workers", default="2", help="pytest-xdist workers (default 2)")
+    parser.add_argument("--workers", default="3", help="pytest-xdist workers (default 3)")
     parser.add_argument(
         "--log-dir",
         type=Path,

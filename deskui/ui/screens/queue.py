@@ -16,6 +16,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
@@ -270,6 +271,14 @@ class QueueScreen(Screen[None]):
         for pane in self.panes:
             self._build_table(pane)
 
+    def _pane_table(self, key: str) -> DataTable[object] | None:
+        """The pane's table, or ``None`` while panes are rebuilt or the screen is torn down
+        (a worker's result can land then: on a loaded machine one did, at app shutdown)."""
+        try:
+            return self.query_one(f"#table-{key}", DataTable)
+        except NoMatches:
+            return None
+
     def _build_table(self, pane: Pane) -> None:
         now = self.desk_app.now()
         table = self.query_one(f"#table-{pane.key}", DataTable)
@@ -382,7 +391,9 @@ class QueueScreen(Screen[None]):
         }
         self._viewers = viewers
         for pane in self.panes:
-            table = self.query_one(f"#table-{pane.key}", DataTable)
+            table = self._pane_table(pane.key)
+            if table is None:
+                continue
             for row in self._rows[pane.key]:
                 if row.ticket_id in changed and row.reference in table.rows:
                     table.update_cell(row.reference, "subject", self._subject_cell(row))
@@ -442,7 +453,9 @@ class QueueScreen(Screen[None]):
             self._rows[pane.key] = rows
             self._breached[pane.key] = page.breached
             self._totals[pane.key] = page.total
-            self._fill(self.query_one(f"#table-{pane.key}", DataTable), rows)
+            table = self._pane_table(pane.key)
+            if table is not None:
+                self._fill(table, rows)
             relabelled = self._relabel(tabs, pane) or relabelled
         if relabelled:
             self.call_after_refresh(self._settle_tab_underline)
@@ -635,7 +648,9 @@ class QueueScreen(Screen[None]):
             now, open_now=desk.is_open(now), live=self.live, offline=self.offline
         )
         for pane in self.panes:
-            table = self.query_one(f"#table-{pane.key}", DataTable)
+            table = self._pane_table(pane.key)
+            if table is None:
+                continue
             for row in self._rows[pane.key]:
                 if row.reference in table.rows:
                     remaining = desk.business_remaining(row, now)
