@@ -36,6 +36,7 @@ from deskui.services.tickets.lookups import active_agents
 from deskui.services.tickets.sla_context import sla_context
 from deskui.services.tickets.views import AgentChoice
 from deskui.ui.formatting import breach_text, local_time, update_cell_if_changed
+from deskui.ui.landing import land
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe_cell
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
@@ -204,7 +205,7 @@ class BoardScreen(Screen[None]):
             choices = board.board_choices(self.desk_app.desk.database)
         except Exception:  # the database is away: the filters wait for the next try
             return
-        self.app.call_from_thread(setattr, self, "_choices", choices)
+        land(self, setattr, self, "_choices", choices)
 
     @work(thread=True, exclusive=True, group="board-refresh")
     def refresh_data(self) -> None:
@@ -220,12 +221,12 @@ class BoardScreen(Screen[None]):
                 context=sla_context(database),
             )
         except Exception as exc:  # keep the last picture, marked stale
-            self.app.call_from_thread(self._went_stale, str(exc))
+            land(self, self._went_stale, str(exc))
         else:
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._apply, snapshot)
+                land(self, self._apply, snapshot)
         finally:
-            self.app.call_from_thread(self._schedule_refresh)
+            land(self, self._schedule_refresh)
 
     def _schedule_refresh(self) -> None:
         if self._refresh_timer is not None:
@@ -483,9 +484,9 @@ class BoardScreen(Screen[None]):
         try:
             agents = active_agents(self.desk_app.desk.database)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            land(self, self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show_reassign, ticket, agents)
+        land(self, self._show_reassign, ticket, agents)
 
     def _show_reassign(self, ticket: BoardTicket, agents: list[AgentChoice]) -> None:
         actor, read_only = self.actor, self.read_only

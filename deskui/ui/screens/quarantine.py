@@ -35,6 +35,7 @@ from deskui.services.intake.quarantine import (
     retry_quarantined,
 )
 from deskui.ui.formatting import local_time
+from deskui.ui.landing import land
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 from deskui.ui.widgets.desk_header import TickingHeader
@@ -139,9 +140,9 @@ class QuarantineScreen(Screen[None]):
         try:
             rows = list_quarantine(self.actor.database)
         except Exception as exc:  # the database is away: say so, keep what is shown
-            self.app.call_from_thread(self._status, f"Could not load the quarantine: {exc}")
+            land(self, self._status, f"Could not load the quarantine: {exc}")
             return
-        self.app.call_from_thread(self._show_rows, rows)
+        land(self, self._show_rows, rows)
 
     def _status(self, text: str) -> None:
         self.query_one("#quarantine-status", Static).update(Content(text))
@@ -181,9 +182,9 @@ class QuarantineScreen(Screen[None]):
         try:
             message = read_quarantined(self.actor.database, quarantine_id)
         except Exception as exc:
-            self.app.call_from_thread(self._status, f"Could not read message: {exc}")
+            land(self, self._status, f"Could not read message: {exc}")
             return
-        self.app.call_from_thread(self._show_raw, message)
+        land(self, self._show_raw, message)
 
     def _show_raw(self, message: QuarantinedMail) -> None:
         self.shown = message
@@ -213,9 +214,9 @@ class QuarantineScreen(Screen[None]):
         try:
             teams = form_choices(self.actor.database).teams
         except Exception as exc:  # the database is away: nothing typed yet, nothing lost
-            self.app.call_from_thread(self._status, f"Cannot open the retry form: {exc}")
+            land(self, self._status, f"Cannot open the retry form: {exc}")
             return
-        self.app.call_from_thread(self._show_retry, current, teams)
+        land(self, self._show_retry, current, teams)
 
     def _show_retry(self, current: QuarantinedMail, teams: tuple[Choice, ...]) -> None:
         actor = self.actor

@@ -32,6 +32,7 @@ from deskui.services.oncall.status import on_call_line
 from deskui.services.tickets.alerts import SlaAlertView
 from deskui.services.tickets.views import QueuePage, QueueRow
 from deskui.ui.formatting import age, breach_text, fit, local_time, update_cell_if_changed
+from deskui.ui.landing import land
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe, safe_cell
 from deskui.ui.screens.forms.new_ticket import NewTicketForm
@@ -343,8 +344,7 @@ class QueueScreen(Screen[None]):
             # adds or removes its pane here.
             panes = panes_for(desk.views())
             if panes != self.panes and not get_current_worker().is_cancelled:
-                # call_from_thread awaits a coroutine function; its stub's types do not say so.
-                self.app.call_from_thread(self._set_panes, panes)  # type: ignore[arg-type]
+                land(self, self._set_panes, panes)
             pages = {
                 pane.key: desk.queue_page(
                     pane.key,
@@ -363,14 +363,12 @@ class QueueScreen(Screen[None]):
                 for pane in panes
             }
         except Exception as exc:  # the database is away: keep what we have, show stale
-            self.app.call_from_thread(
-                self._went_stale, str(exc), offline=isinstance(exc, StoreUnavailableError)
-            )
+            land(self, self._went_stale, str(exc), offline=isinstance(exc, StoreUnavailableError))
         else:
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._apply_pages, pages)
+                land(self, self._apply_pages, pages)
         finally:
-            self.app.call_from_thread(self._schedule_refresh)
+            land(self, self._schedule_refresh)
 
     @work(thread=True, exclusive=True, group="queue-presence")
     def refresh_presence(self) -> None:
@@ -381,7 +379,7 @@ class QueueScreen(Screen[None]):
             viewers = presence.others_viewing(desk.database, ids, desk.agent.handle)
         except Exception:  # the database is away: the rows keep what they showed
             return
-        self.app.call_from_thread(self._show_presence, viewers)
+        land(self, self._show_presence, viewers)
 
     def _show_presence(self, viewers: dict[int, list[str]]) -> None:
         if not self.is_attached or viewers == self._viewers or "subject" not in self._widths:
@@ -418,7 +416,7 @@ class QueueScreen(Screen[None]):
             line = on_call_line(actor.database, actor.handle, actor.now())
         except Exception:  # the database is away: the header keeps what it showed
             return
-        self.app.call_from_thread(self._show_on_call, line)
+        land(self, self._show_on_call, line)
 
     def _show_on_call(self, line: str | None) -> None:
         if self.is_attached:
@@ -493,7 +491,7 @@ class QueueScreen(Screen[None]):
         except Exception:  # the database is away: the next check tells what is new
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._raise_alerts, alerts, holding)
+            land(self, self._raise_alerts, alerts, holding)
 
     def _raise_alerts(self, alerts: list[SlaAlertView], holding: dict[str, set[int]]) -> None:
         if not self.is_attached:
@@ -702,11 +700,9 @@ class QueueScreen(Screen[None]):
         try:
             choices = form_choices(actor.database)
         except Exception as exc:  # the database is away: nothing typed yet, nothing lost
-            self.app.call_from_thread(
-                self.notify, f"Cannot open the form: {exc}", severity="error", markup=False
-            )
+            land(self, self.notify, f"Cannot open the form: {exc}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show_new_ticket_form, NewTicketForm(actor, choices))
+        land(self, self._show_new_ticket_form, NewTicketForm(actor, choices))
 
     def _show_new_ticket_form(self, form: NewTicketForm) -> None:
         def saved(done: bool | None) -> None:

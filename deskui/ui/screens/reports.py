@@ -43,6 +43,7 @@ from deskui.domain.sla.policy import CLOCKS
 from deskui.services.supervision.charts import ReportBundle, report_bundle
 from deskui.services.supervision.reports import GROUPINGS
 from deskui.ui.formatting import duration, fit
+from deskui.ui.landing import land
 from deskui.ui.safe import safe_cell
 from deskui.ui.widgets.desk_header import TickingHeader
 
@@ -268,9 +269,9 @@ class ReportsScreen(Screen[None]):
                 desk.database, first, last, by=by, now=desk.now(), zone=desk.agent_zone
             )
         except Exception as exc:  # a ServiceError or the database away: say so, keep the last
-            self.app.call_from_thread(self._say, str(exc), True)
+            land(self, self._say, str(exc), True)
             return
-        self.app.call_from_thread(self._show, bundle)
+        land(self, self._show, bundle)
 
     def _say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)

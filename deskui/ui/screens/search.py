@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from deskui.services.errors import TicketValidationError
 from deskui.services.tickets.search import SearchResults, search
 from deskui.ui.formatting import age
+from deskui.ui.landing import land
 from deskui.ui.safe import safe, safe_cell
 from deskui.ui.screens.ticket import TicketScreen
 from deskui.ui.widgets.desk_header import DeskHeader
@@ -114,13 +115,13 @@ class SearchScreen(Screen[None]):
         try:
             results = search(self.desk_app.desk.database, query, limit=RESULT_LIMIT)
         except TicketValidationError as exc:
-            self.app.call_from_thread(self._say, exc.message)
+            land(self, self._say, exc.message)
             return
         except Exception as exc:  # the database is away: say so, keep the query
-            self.app.call_from_thread(self._say, f"Cannot search now: {exc}")
+            land(self, self._say, f"Cannot search now: {exc}")
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, results)
+            land(self, self._show, results)
 
     def _say(self, message: str) -> None:
         if self.is_attached:

@@ -49,6 +49,7 @@ from deskui.services.workflow import approvals, modification, triage
 from deskui.services.workflow.modification import WorkflowState
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
 from deskui.ui.formatting import local_time
+from deskui.ui.landing import land
 from deskui.ui.live import DeskChanged, FeedState
 from deskui.ui.safe import safe
 from deskui.ui.screens.forms import ticket_forms, workflow_forms
@@ -244,7 +245,7 @@ class TicketScreen(Screen[None]):
         except Exception:  # offline or no such ticket: the header or the title says so
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_viewers, viewers)
+            land(self, self._show_viewers, viewers)
 
     def _show_viewers(self, viewers: list[presence.Viewer]) -> None:
         if not self.is_attached:
@@ -267,22 +268,22 @@ class TicketScreen(Screen[None]):
                 and known is not None
                 and ticket_version(actor.database, self.reference) == known
             ):
-                self.app.call_from_thread(self._set_live, True)
+                land(self, self._set_live, True)
                 return
             page = ticket_page(actor.database, self.reference, now=actor.now(), agent=actor.handle)
             entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
         except TicketNotFoundError as exc:
-            self.app.call_from_thread(self._missing, str(exc))
+            land(self, self._missing, str(exc))
         except StoreUnavailableError:  # keep what is shown; the feed brings the app back
-            self.app.call_from_thread(self._went_offline)
+            land(self, self._went_offline)
         except Exception as exc:  # the database is away: keep what is shown, mark it stale
-            self.app.call_from_thread(self._went_stale, str(exc))
+            land(self, self._went_stale, str(exc))
         else:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show, page, entries)
+                land(self, self._show, page, entries)
         finally:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._schedule_poll)
+                land(self, self._schedule_poll)
 
     def _schedule_poll(self) -> None:
         if not self.is_attached:
@@ -418,14 +419,17 @@ class TicketScreen(Screen[None]):
         try:
             action()
         except StoreUnavailableError:
-            self.app.call_from_thread(
-                self.say, "Offline: the database cannot be reached; nothing was saved.", error=True
+            land(
+                self,
+                self.say,
+                "Offline: the database cannot be reached; nothing was saved.",
+                error=True,
             )
         except Exception as exc:  # ServiceError, StoreError: the message says what is wrong
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
         else:
-            self.app.call_from_thread(self.say, done)
-            self.app.call_from_thread(self.refresh_ticket)
+            land(self, self.say, done)
+            land(self, self.refresh_ticket)
 
     # ------------------------------------------------------------------ keys
     def action_back(self) -> None:
@@ -461,9 +465,9 @@ class TicketScreen(Screen[None]):
             )
             agents = active_agents(desk.database)
         except Exception as exc:
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
             return
-        self.app.call_from_thread(self._show_assign, agents)
+        land(self, self._show_assign, agents)
 
     def _show_assign(self, agents: list[AgentChoice]) -> None:
         if self.page is not None:
@@ -539,10 +543,10 @@ class TicketScreen(Screen[None]):
             actor = self.actor
             text = explain_clocks(actor.database, self.reference, now=actor.now(), clock=clock)
         except Exception as exc:
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
             return
         title = f"{self.reference} · why the {clock or 'SLA'} clock is due when it is"
-        self.app.call_from_thread(self.app.push_screen, TextModal(title, text))
+        land(self, self.app.push_screen, TextModal(title, text))
 
     # ------------------------------------------------------------------ workflow
     @work(thread=True, exclusive=True, group="ticket-workflow")
@@ -551,7 +555,7 @@ class TicketScreen(Screen[None]):
             state = modification.workflow_state(self.actor.database, self.reference)
         except Exception:  # the line is extra information: keep the last one shown
             return
-        self.app.call_from_thread(self._show_workflow, state)
+        land(self, self._show_workflow, state)
 
     def _show_workflow(self, state: WorkflowState) -> None:
         self.workflow = state
@@ -572,9 +576,9 @@ class TicketScreen(Screen[None]):
         try:
             state = modification.workflow_state(self.actor.database, self.reference)
         except Exception as exc:
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
             return
-        self.app.call_from_thread(then, state)
+        land(self, then, state)
 
     def action_triage(self) -> None:
         if self._loaded() is not None:
@@ -585,9 +589,9 @@ class TicketScreen(Screen[None]):
         try:
             form = triage.triage_form(self.actor.database, self.reference)
         except Exception as exc:  # no checklist for this policy or team, a database error
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
             return
-        self.app.call_from_thread(self._show_triage, form)
+        land(self, self._show_triage, form)
 
     def _show_triage(self, form: TriageForm) -> None:
         actor, ref, zone = self.actor, self.reference, self.zone
@@ -648,9 +652,9 @@ class TicketScreen(Screen[None]):
             approvals.require_approver(actor, self.reference)
             state = modification.workflow_state(actor.database, self.reference)
         except Exception as exc:  # RoleRefusedError says who needs which role
-            self.app.call_from_thread(self.say, str(exc), error=True)
+            land(self, self.say, str(exc), error=True)
             return
-        self.app.call_from_thread(self._show_decision, state)
+        land(self, self._show_decision, state)
 
     def _show_decision(self, state: WorkflowState) -> None:
         if not state.awaiting_approval:

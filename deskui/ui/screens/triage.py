@@ -28,6 +28,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from deskui.domain.vocabulary import TriageAnswer
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
+from deskui.ui.landing import land
 from deskui.ui.safe import safe
 
 ANSWERS: tuple[tuple[str, str], ...] = (
@@ -253,10 +254,10 @@ class TriageScreen(ModalScreen[bool]):
         try:
             self.save_answers(answers)
         except Exception as exc:  # ServiceError, StoreError: the message says what is wrong
-            self.app.call_from_thread(self._failed, str(exc))
+            land(self, self._failed, str(exc))
         else:
             self.wrote = True
-            self.app.call_from_thread(self.dismiss, True)
+            land(self, self.dismiss, True)
 
     @work(thread=True, exclusive=True, group="triage-save")
     def _apply(
@@ -267,10 +268,10 @@ class TriageScreen(ModalScreen[bool]):
             self.wrote = True
             done = self.apply_outcome(outcome, text)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            land(self, self._failed, str(exc))
         else:
-            self.app.call_from_thread(self.app.notify, done, markup=False)
-            self.app.call_from_thread(self.dismiss, True)
+            land(self, self.app.notify, done, markup=False)
+            land(self, self.dismiss, True)
 
     def _failed(self, message: str) -> None:
         self.busy = False

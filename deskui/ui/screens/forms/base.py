@@ -39,6 +39,7 @@ from deskui.domain.storage_errors import StaleEditError, StoreError, StoreUnavai
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.tickets.form_drafts import FormDrafts
 from deskui.ui.formatting import local_time
+from deskui.ui.landing import land
 from deskui.ui.safe import safe
 
 M = TypeVar("M", bound=BaseModel)
@@ -373,18 +374,18 @@ class ActionForm(ModalScreen[bool], Generic[M]):
         try:
             self.perform(data, self.expected_version)
         except TicketValidationError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
+            land(self, self._refused, exc.field, exc.message)
         except StaleEditError as exc:
-            self.app.call_from_thread(self._stale, exc)
+            land(self, self._stale, exc)
         except StoreUnavailableError:
-            self.app.call_from_thread(self._refused, None, OFFLINE_MESSAGE)
+            land(self, self._refused, None, OFFLINE_MESSAGE)
         except (ServiceError, StoreError) as exc:
-            self.app.call_from_thread(self._refused, None, str(exc))
+            land(self, self._refused, None, str(exc))
         except Exception as exc:  # show it, keep the draft: the agent may copy it elsewhere
             self.app.log.error(f"form {self.form_title!r} failed: {exc!r}")
-            self.app.call_from_thread(self._refused, None, f"Unexpected error: {exc}")
+            land(self, self._refused, None, f"Unexpected error: {exc}")
         else:
-            self.app.call_from_thread(self._saved)
+            land(self, self._saved)
 
     def _refused(self, field: str | None, message: str) -> None:
         self._set_saving(False)

@@ -34,6 +34,7 @@ from deskui.services.intake.form import (
 from deskui.services.intake.opening import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.views import TicketView
+from deskui.ui.landing import land
 from deskui.ui.screens.forms.base import ActionForm, FieldSpec
 
 OTHER_CONTACT = "-"  # the contact choice for a caller who is not on file
@@ -319,9 +320,9 @@ class NewTicketForm(ActionForm[NewTicketValues]):
         try:
             facts = organisation_facts(self.actor.database, slug, now=self.actor.now())
         except Exception as exc:  # the database is away: say so, keep everything typed
-            self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
+            land(self, self.show_error, None, f"Could not look it up: {exc}")
             return
-        self.app.call_from_thread(self._organisation_loaded, facts)
+        land(self, self._organisation_loaded, facts)
 
     def _organisation_loaded(self, facts: OrganisationFacts | None) -> None:
         self.facts = facts
@@ -368,9 +369,9 @@ class NewTicketForm(ActionForm[NewTicketValues]):
                 self.actor.database, organisation, team, contact, now=self.actor.now()
             )
         except Exception as exc:
-            self.app.call_from_thread(self.show_error, None, f"Could not look it up: {exc}")
+            land(self, self.show_error, None, f"Could not look it up: {exc}")
             return
-        self.app.call_from_thread(self._entitlement_loaded, found)
+        land(self, self._entitlement_loaded, found)
 
     def _entitlement_loaded(self, found: Entitlement | None) -> None:
         self.entitlement = found
