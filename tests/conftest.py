@@ -56,6 +56,21 @@ def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
             os.environ["XDG_CACHE_HOME"] = before
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test's own user data, state and config directories (inherited by every desk
+    process it starts), so no test reads another's form drafts, theme or settings, and none
+    writes into the real user's. Two tests on two workers once opened the same ticket's note
+    form as the same agent: one restored the other's autosaved draft and saved both texts."""
+    root = tmp_path_factory.mktemp("xdg")
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"),
+                      ("XDG_CONFIG_HOME", "config")):  # fmt: skip
+        monkeypatch.setenv(name, str(root / sub))
+    return root
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """A PostgreSQL server for this test run; skipped (or, under CI, failed) if none exists."""

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from deskui.domain.vocabulary import InteractionKind
 from deskui.store.models import Agent, Interaction, Ticket
 from deskui.store.session import Database
 
@@ -312,7 +313,13 @@ def test_sign_in_open_a_ticket_add_a_note_and_two_agents_side_by_side(
         michael.wait_for("Note added")
         database = Database(db_url)
         try:
-            author = _until("the note in the database", lambda: _note_author(database))
+            try:
+                author = _until("the note in the database", lambda: _note_author(database))
+            except AssertionError as missing:
+                raise AssertionError(
+                    f"{missing}; the notes there: {_notes(database)!r}; "
+                    f"the desk showed: {michael.desk_output()[-3000:]!r}"
+                ) from None
         finally:
             database.dispose()
         assert author == "mbrennan"
@@ -329,6 +336,20 @@ def _note_author(database: Database) -> str | None:
             .join(Ticket, Ticket.id == Interaction.ticket_id)
             .where(Interaction.body == NOTE)
         )
+
+
+def _notes(database: Database) -> list[tuple[str, str, str]]:
+    """Every note's (ticket, author, body): what the failure message shows."""
+    with database.read() as session:
+        rows = session.execute(
+            select(Ticket.reference, Agent.handle, Interaction.body)
+            .join(Interaction, Interaction.author_agent_id == Agent.id)
+            .join(Ticket, Ticket.id == Interaction.ticket_id)
+            .where(Interaction.kind == InteractionKind.NOTE)
+            .order_by(Interaction.id.desc())
+            .limit(5)
+        )
+        return [(str(ref), str(handle), str(body)) for ref, handle, body in rows]
 
 
 def test_an_expired_session_closes_the_desk_and_asks_to_sign_in_again(
