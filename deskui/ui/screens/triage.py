@@ -59,7 +59,7 @@ class TriageScreen(ModalScreen[bool]):
     """The checklist of ``form``; dismissed with ``True`` once something was written."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "apply", "Apply outcome", priority=True),
         Binding("escape", "close", "Close"),
     ]

@@ -74,7 +74,7 @@ class ActionForm(ModalScreen[bool], Generic[M]):
     """A form whose ``perform`` writes to the database; dismissed with ``True`` once it has."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Save", priority=True),
+        Binding("ctrl+s", "submit", "Save"),
         Binding("escape", "cancel", "Cancel (keeps draft)"),
         Binding("ctrl+d", "discard", "Discard draft", priority=True),
     ]
