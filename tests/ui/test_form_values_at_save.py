@@ -151,3 +151,23 @@ async def test_triage_notes_and_ctrl_s_in_one_read_save_those_notes(
         await wait_until(pilot, lambda: app.screen is screen)
         steps = triage_form_of(demo_settings, ref).steps
         assert (steps[0].answer, steps[0].notes) == ("yes", "Seen on a web demo")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_eta_tab_and_its_note_in_one_read_each_land_in_their_field(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+) -> None:
+    """``tab`` moves on at once: the note typed after it is not added to the ETA."""
+    ref = open_test_ticket(demo_settings)
+    app = make_app(refresh_seconds=QUIET)
+    async with app.run_test(size=size) as pilot:
+        screen = await show_ticket(app, pilot, ref)
+        await press_and_reload(pilot, screen, "a")
+        form = await open_form(pilot, app, "e")
+        loads = screen.loads
+        await burst(pilot, *"2026-12-02 16:30", "tab", *"Told Linda", "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
+        assert not form.errors
+        ticket = stored(demo_settings, ref)
+        assert ticket.eta_at == dt.datetime(2026, 12, 2, 21, 30, tzinfo=dt.UTC)
+        assert ticket.interactions[-1].body == "Told Linda"

@@ -28,6 +28,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from deskui.domain.vocabulary import TriageAnswer
 from deskui.services.workflow.triage import TriageForm, TriageOutcome, TriageStepView
+from deskui.ui.form_keys import FIELD_TO_FIELD
 from deskui.ui.landing import land
 from deskui.ui.safe import safe
 
@@ -60,8 +61,9 @@ class TriageScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+o", "apply", "Apply outcome", priority=True),
+        Binding("ctrl+o", "apply", "Apply outcome"),
         Binding("escape", "close", "Close"),
+        *FIELD_TO_FIELD,
     ]
 
     DEFAULT_CSS = """

@@ -38,6 +38,7 @@ from textual.widgets.select import InvalidSelectValueError
 from deskui.domain.storage_errors import StaleEditError, StoreError, StoreUnavailableError
 from deskui.services.errors import ServiceError, TicketValidationError
 from deskui.services.tickets.form_drafts import FormDrafts
+from deskui.ui.form_keys import FIELD_TO_FIELD
 from deskui.ui.formatting import local_time
 from deskui.ui.landing import land
 from deskui.ui.safe import safe
@@ -77,6 +78,7 @@ class ActionForm(ModalScreen[bool], Generic[M]):
         Binding("ctrl+s", "submit", "Save"),
         Binding("escape", "cancel", "Cancel (keeps draft)"),
         Binding("ctrl+d", "discard", "Discard draft", priority=True),
+        *FIELD_TO_FIELD,
     ]
 
     DEFAULT_CSS = """
