@@ -300,12 +300,12 @@ def summary_json(row: TicketSummary) -> dict[str, object]:
 # ---- text ----------------------------------------------------------------------------------
 
 
-def _clock_line(clock: ClockView, zone: dt.tzinfo) -> str:
+def _clock_line(clock: ClockView, zone: dt.tzinfo, now: dt.datetime | None) -> str:
     parts = [f"  {clock.clock:<16}{clock.state:<10}"]
     if clock.due_at is not None:
-        parts.append(f"due {local_time(clock.due_at, zone)}")
+        parts.append(f"due {local_time(clock.due_at, zone, now=now)}")
     if clock.met_at is not None:
-        parts.append(f"met {local_time(clock.met_at, zone)}")
+        parts.append(f"met {local_time(clock.met_at, zone, now=now)}")
     if clock.business_seconds is not None:
         amount = duration(abs(clock.business_seconds))
         if clock.state in ("running", "paused"):
@@ -317,9 +317,10 @@ def _clock_line(clock: ClockView, zone: dt.tzinfo) -> str:
     return " ".join(parts)
 
 
-def ticket_text(view: TicketView, zone: dt.tzinfo) -> str:
+def ticket_text(view: TicketView, zone: dt.tzinfo, now: dt.datetime | None = None) -> str:
     """The ticket for a person at a terminal: customers' text made visible, never raw; times
-    in ``zone`` in the app's one date style, durations in its one duration style."""
+    in ``zone`` in the app's one date style (the year said when not ``now``'s), durations in
+    its one duration style."""
     contact = view.contact
     who = one_line(contact.name) + (f" <{one_line(contact.email)}>" if contact.email else "")
     if contact.is_liaison:
@@ -331,17 +332,17 @@ def ticket_text(view: TicketView, zone: dt.tzinfo) -> str:
         f"team: {view.team}; organisation: {view.organisation or 'none'}; contact: {who}",
         f"contract: {view.contract_reference or 'none'} ({view.contract_status}); "
         f"channel: {view.channel}; category: {view.category}; product: {view.product or 'none'}",
-        f"opened: {local_time(view.opened_at, zone)}"
-        + (f"; eta: {local_time(view.eta_at, zone)}" if view.eta_at else ""),
+        f"opened: {local_time(view.opened_at, zone, now=now)}"
+        + (f"; eta: {local_time(view.eta_at, zone, now=now)}" if view.eta_at else ""),
     ]
     if view.flags:
         lines.append(f"flags: {', '.join(view.flags)}")
     lines.append("clocks:")
-    lines.extend(_clock_line(clock, zone) for clock in view.clocks)
+    lines.extend(_clock_line(clock, zone, now) for clock in view.clocks)
     lines.append("log:")
     for entry in view.interactions:
         lines.append(
-            f"  {local_time(entry.at, zone)} {entry.kind} ({entry.direction}) "
+            f"  {local_time(entry.at, zone, now=now)} {entry.kind} ({entry.direction}) "
             f"{one_line(entry.author)}"
         )
         if entry.body:
@@ -436,7 +437,7 @@ def run_show(args: argparse.Namespace) -> int:
         database, now = actor.database, actor.now()
         view = tickets.get_ticket(database, args.ref, now=now)
         zone = reader_zone(args, actor)
-    return _print_ticket(args, view, ticket_text(view, zone))
+    return _print_ticket(args, view, ticket_text(view, zone, now))
 
 
 def run_list(args: argparse.Namespace) -> int:

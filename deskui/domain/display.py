@@ -2,7 +2,9 @@
 
 One duration style: ``45m``, ``3h 05m``, ``2d 04h`` (a day is 24 hours of the time counted), a
 leading ``-`` once past due. One date style: ``Tue 01 Dec 10:00``, always in the reader's zone
-(the agent's, else the desk's). Machine output (JSON, CSV) stays ISO-8601 and is not made here.
+(the agent's, else the desk's), with the year added for an instant outside the reader's current
+year (``Mon 14 Oct 2024 09:12``: a case kept for reference). Machine output (JSON, CSV) stays
+ISO-8601 and is not made here.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 DATE_TIME = "%a %d %b %H:%M"
+DATE_TIME_YEAR = "%a %d %b %Y %H:%M"
 
 
 def duration(seconds: int | float | None) -> str:
@@ -28,13 +31,27 @@ def duration(seconds: int | float | None) -> str:
     return f"{sign}{minutes}m"
 
 
-def local_time(instant: dt.datetime | None, zone: dt.tzinfo, fmt: str = DATE_TIME) -> str:
-    """``instant`` in ``zone`` (naive instants are UTC, as the store keeps them)."""
+def local_time(
+    instant: dt.datetime | None,
+    zone: dt.tzinfo,
+    fmt: str = DATE_TIME,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """``instant`` in ``zone`` (naive instants are UTC, as the store keeps them); in the one
+    date style, given ``now``, the year is added when it is not ``now``'s year in ``zone``."""
     if instant is None:
         return "—"
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=dt.UTC)
-    return instant.astimezone(zone).strftime(fmt)
+    local = instant.astimezone(zone)
+    if fmt == DATE_TIME and now is not None and local.year != _aware(now).astimezone(zone).year:
+        fmt = DATE_TIME_YEAR
+    return local.strftime(fmt)
+
+
+def _aware(instant: dt.datetime) -> dt.datetime:
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
 
 
 def local_day_range(

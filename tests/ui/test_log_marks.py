@@ -1,6 +1,7 @@
 """The interaction log tells internal notes from customer-facing messages by a mark (as well as
-colour) and shows the feedback score and the triage step and answer; on the ticket screen at
-80×24 and 120×40."""
+colour) and shows the feedback score and the triage step and answer; its times are in the one
+date style (the year only when it is not this year's); on the ticket screen at 80×24 and
+120×40."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ AT = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
-def _view(kind: str, direction: str, meta: dict[str, object] | None = None) -> InteractionView:
+def _view(
+    kind: str, direction: str, meta: dict[str, object] | None = None, at: dt.datetime = AT
+) -> InteractionView:
     fields = InteractionView.__dataclass_fields__
     values: dict[str, object] = {
         "id": 1,
-        "at": AT,
+        "at": at,
         "kind": kind,
         "direction": direction,
         "author": "Michael Brennan",
@@ -40,6 +43,13 @@ def _view(kind: str, direction: str, meta: dict[str, object] | None = None) -> I
 
 def _header(view: InteractionView) -> str:
     return "".join(text for text, _ in log_entry(view, NY, None).header)
+
+
+def test_log_times_say_the_year_only_when_it_is_not_this_one() -> None:
+    this_year = log_entry(_view("note", "internal"), NY, None, AT).header
+    assert this_year[0][0] == "Tue 01 Dec 10:00"
+    old = _view("note", "internal", at=dt.datetime(2024, 10, 14, 13, 12, tzinfo=dt.UTC))
+    assert log_entry(old, NY, None, AT).header[0][0] == "Mon 14 Oct 2024 09:12"
 
 
 def test_marks_scores_and_triage_answers() -> None:
@@ -64,6 +74,10 @@ async def test_ticket_log_marks_internal_and_customer_entries(
         )
         log = app.screen.query_one(InteractionLog)
         headers = ["".join(text for text, _ in entry.header) for entry in log._entries]
+        # The demo's entries are this year's: the one date style, no year.
+        days = ("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ")
+        assert headers
+        assert all(h.startswith(days) and "2026" not in h.split("  ")[0] for h in headers)
         notes = [h for h in headers if "  note  " in h]
         assert notes and all(h.endswith("◆ internal") for h in notes)
         customer = [h for h in headers if "phone" in h or "email in" in h or "call in" in h]

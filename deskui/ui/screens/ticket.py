@@ -76,7 +76,7 @@ def _field(label: str, value: Content | str) -> Content:
     return Content.assemble((f"{label}: ", "bold $text-muted"), value)
 
 
-def ticket_fields(ticket: TicketView, zone: dt.tzinfo) -> Content:
+def ticket_fields(ticket: TicketView, zone: dt.tzinfo, now: dt.datetime | None = None) -> Content:
     """The ticket's fields as lines of ``label: value`` (customer text through ``safe``)."""
     contact = ticket.contact
     who = safe(contact.name or "unknown")
@@ -110,7 +110,7 @@ def ticket_fields(ticket: TicketView, zone: dt.tzinfo) -> Content:
         + sep
         + _field("Assignee", safe(ticket.assignee_name or "unassigned"))
         + sep
-        + _field("ETA", local_time(ticket.eta_at, zone, "%a %d %b %Y %H:%M")),
+        + _field("ETA", local_time(ticket.eta_at, zone, now=now)),
     ]
     if ticket.flags:
         lines.append(_field("Flags", Content.assemble((", ".join(ticket.flags), "$warning"))))
@@ -271,7 +271,9 @@ class TicketScreen(Screen[None]):
                 land(self, self._set_live, True)
                 return
             page = ticket_page(actor.database, self.reference, now=actor.now(), agent=actor.handle)
-            entries = log_entries(page.ticket.interactions, self.zone, page.customer_timezone)
+            entries = log_entries(
+                page.ticket.interactions, self.zone, page.customer_timezone, actor.now()
+            )
         except TicketNotFoundError as exc:
             land(self, self._missing, str(exc))
         except StoreUnavailableError:  # keep what is shown; the feed brings the app back
@@ -303,7 +305,9 @@ class TicketScreen(Screen[None]):
         self.query_one("#ticket-title", Static).update(
             Content(f"{ticket.reference} · ") + safe(ticket.subject)
         )
-        self.query_one("#ticket-fields", Static).update(ticket_fields(ticket, self.zone))
+        self.query_one("#ticket-fields", Static).update(
+            ticket_fields(ticket, self.zone, self.actor.now())
+        )
         count = len(ticket.interactions)
         self.query_one("#log-title", Static).update(
             Content(f"Log · {count} entr{'y' if count == 1 else 'ies'}, oldest first")
@@ -561,7 +565,7 @@ class TicketScreen(Screen[None]):
         self.workflow = state
         line = workflow_forms.workflow_summary(state)
         if state.eta_at is not None and state.tasks:
-            line += f" · ETA {local_time(state.eta_at, self.zone, '%a %d %b %Y %H:%M')}"
+            line += f" · ETA {local_time(state.eta_at, self.zone, now=self.actor.now())}"
         box = self.query_one("#workflow", Static)
         box.update(_field("Workflow", safe(line)) if line else "")
         box.set_class(bool(line), "-shown")
@@ -613,7 +617,7 @@ class TicketScreen(Screen[None]):
             return f"{ref}: " + ", ".join(done)
 
         def saved_at(step: TriageStepView) -> str:
-            when = local_time(step.answered_at, zone, "%a %d %b %H:%M")
+            when = local_time(step.answered_at, zone)
             return f", {when}" if step.answered_at is not None else ""
 
         def closed(wrote: bool | None) -> None:

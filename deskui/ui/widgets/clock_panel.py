@@ -104,7 +104,7 @@ class ClockPanel(DataTable[Text]):
     def _cells(self, clock: ClockView, seconds: int | None, zone: dt.tzinfo) -> list[Text]:
         state = clock_state(clock, seconds)
         colour = self._colour(state, seconds)
-        due = local_time(clock.due_at, zone, "%a %d %b %H:%M")
+        due = local_time(clock.due_at, zone)
         return [
             Text(clock_label(clock.clock)),
             Text(clock.target or "none", no_wrap=True, overflow="ellipsis"),

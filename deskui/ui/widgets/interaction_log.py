@@ -25,6 +25,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from deskui.domain.display import local_time
 from deskui.domain.untrusted import one_line, visible_text
 from deskui.services.tickets.views import InteractionView
 
@@ -76,9 +77,14 @@ def _visible_body(text: str) -> str:
     return visible_text(text, keep_newlines=True)
 
 
-def _when(instant: dt.datetime, agent_zone: dt.tzinfo, customer_zone: dt.tzinfo | None) -> Line:
+def _when(
+    instant: dt.datetime,
+    agent_zone: dt.tzinfo,
+    customer_zone: dt.tzinfo | None,
+    now: dt.datetime | None,
+) -> Line:
     mine = instant.astimezone(agent_zone)
-    runs: list[Run] = [(mine.strftime("%a %d %b %Y %H:%M"), "interaction-log--time")]
+    runs: list[Run] = [(local_time(instant, agent_zone, now=now), "interaction-log--time")]
     if customer_zone is not None:
         theirs = instant.astimezone(customer_zone)
         if theirs.utcoffset() != mine.utcoffset():
@@ -89,7 +95,7 @@ def _when(instant: dt.datetime, agent_zone: dt.tzinfo, customer_zone: dt.tzinfo 
 
 def _meta_time(value: object, zone: dt.tzinfo) -> str:
     try:
-        return dt.datetime.fromisoformat(str(value)).astimezone(zone).strftime("%a %d %b %H:%M")
+        return local_time(dt.datetime.fromisoformat(str(value)), zone)
     except ValueError:
         return one_line(str(value), 40)
 
@@ -116,10 +122,14 @@ def _change(entry: InteractionView, zone: dt.tzinfo) -> str:
 
 
 def log_entry(
-    entry: InteractionView, agent_zone: dt.tzinfo, customer_zone: dt.tzinfo | None
+    entry: InteractionView,
+    agent_zone: dt.tzinfo,
+    customer_zone: dt.tzinfo | None,
+    now: dt.datetime | None = None,
 ) -> LogEntry:
+    """One entry; its time in the one date style (``now`` tells which year needs saying)."""
     direction = entry.direction if entry.direction in ("in", "out") else "internal"
-    runs: list[Run] = [*_when(entry.at, agent_zone, customer_zone), ("  ", "")]
+    runs: list[Run] = [*_when(entry.at, agent_zone, customer_zone, now), ("  ", "")]
     runs.append((KIND_LABELS.get(entry.kind, entry.kind), f"interaction-log--{direction}"))
     runs.append(("  ", ""))
     runs.append((one_line(entry.author, 80) or "—", "interaction-log--author"))
@@ -152,10 +162,11 @@ def log_entries(
     interactions: Iterable[InteractionView],
     agent_zone: dt.tzinfo,
     customer_zone: str | dt.tzinfo | None,
+    now: dt.datetime | None = None,
 ) -> list[LogEntry]:
     """Entries for ``InteractionLog.show``, in the order given (the service's: oldest first)."""
     zone = ZoneInfo(customer_zone) if isinstance(customer_zone, str) else customer_zone
-    return [log_entry(entry, agent_zone, zone) for entry in interactions]
+    return [log_entry(entry, agent_zone, zone, now) for entry in interactions]
 
 
 # ---------------------------------------------------------------------- wrapping
