@@ -11,16 +11,22 @@ keys that followed). Each save is checked in the database, at 80×24 and 120×40
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from pilot_helpers import burst, wait_until
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
-from ticket_helpers import open_form, open_test_ticket, press_and_reload, show_ticket, stored
+from ticket_helpers import (
+    open_form,
+    open_test_ticket,
+    press_and_reload,
+    show_ticket,
+    stored,
+    triage_form,
+)
 
-from deskui.services.workflow import triage
 from deskui.settings import Settings
-from deskui.store.session import Database
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.forms.base import ActionForm
 from deskui.ui.screens.triage import TriageScreen
@@ -28,21 +34,24 @@ from deskui.ui.screens.triage import TriageScreen
 SIZES = [(80, 24), (120, 40)]
 
 
-def triage_form_of(settings: Settings, ref: str) -> triage.TriageForm:
-    database = Database(settings.database_url)
-    try:
-        return triage.triage_form(database, ref)
-    finally:
-        database.dispose()
+Typing = Callable[..., Awaitable[None]]
 
+
+async def key_by_key(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+
+
+TYPING = [pytest.param(key_by_key, id="key-by-key"), pytest.param(burst, id="one-read")]
 
 QUIET = 3600  # no periodic refresh during the test: only the saves reload the screen
 
 
+@pytest.mark.parametrize("typing", TYPING)
 @pytest.mark.parametrize("size", SIZES)
-async def test_eta_and_its_note_typed_and_saved_in_one_burst(
-    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+async def test_eta_and_its_note_typed_and_saved(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int], typing: Typing
 ) -> None:
+    """In one read too, ``tab`` moves on at once: the note typed after it is not in the ETA."""
     ref = open_test_ticket(demo_settings)
     app = make_app(refresh_seconds=QUIET)
     async with app.run_test(size=size) as pilot:
@@ -50,7 +59,7 @@ async def test_eta_and_its_note_typed_and_saved_in_one_burst(
         await press_and_reload(pilot, screen, "a")
         form = await open_form(pilot, app, "e")
         loads = screen.loads
-        await pilot.press(*"2026-12-02 16:30", "tab", *"Told Linda", "ctrl+s")
+        await typing(pilot, *"2026-12-02 16:30", "tab", *"Told Linda", "ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
         assert not form.errors
         ticket = stored(demo_settings, ref)
@@ -58,9 +67,10 @@ async def test_eta_and_its_note_typed_and_saved_in_one_burst(
         assert ticket.interactions[-1].body == "Told Linda"
 
 
+@pytest.mark.parametrize("typing", TYPING)
 @pytest.mark.parametrize("size", SIZES)
-async def test_a_note_typed_and_saved_in_one_burst_keeps_every_character(
-    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
+async def test_a_note_typed_and_saved_keeps_every_character(
+    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int], typing: Typing
 ) -> None:
     ref = open_test_ticket(demo_settings)
     app = make_app(refresh_seconds=QUIET)
@@ -69,7 +79,7 @@ async def test_a_note_typed_and_saved_in_one_burst_keeps_every_character(
         screen = await show_ticket(app, pilot, ref)
         form = await open_form(pilot, app, "n")
         loads = screen.loads
-        await pilot.press(*text, "ctrl+s")
+        await typing(pilot, *text, "ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
         assert not form.errors
         assert stored(demo_settings, ref).interactions[-1].body == text
@@ -95,23 +105,6 @@ async def test_what_is_typed_after_a_refused_save_is_what_the_next_save_sends(
         await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
         ticket = stored(demo_settings, ref)
         assert ticket.eta_at == dt.datetime(2026, 12, 3, 14, 15, tzinfo=dt.UTC)
-
-
-@pytest.mark.parametrize("size", SIZES)
-async def test_a_note_and_ctrl_s_in_one_read_save_every_character(
-    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
-) -> None:
-    ref = open_test_ticket(demo_settings)
-    app = make_app(refresh_seconds=QUIET)
-    text = "Rebooted the print server; queue cleared at 10:42."
-    async with app.run_test(size=size) as pilot:
-        screen = await show_ticket(app, pilot, ref)
-        form = await open_form(pilot, app, "n")
-        loads = screen.loads
-        await burst(pilot, *text, "ctrl+s")
-        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
-        assert not form.errors
-        assert stored(demo_settings, ref).interactions[-1].body == text
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -149,25 +142,5 @@ async def test_triage_notes_and_ctrl_s_in_one_read_save_those_notes(
         await pilot.pause()
         await burst(pilot, *"Seen on a web demo", "ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen)
-        steps = triage_form_of(demo_settings, ref).steps
+        steps = triage_form(demo_settings, ref).steps
         assert (steps[0].answer, steps[0].notes) == ("yes", "Seen on a web demo")
-
-
-@pytest.mark.parametrize("size", SIZES)
-async def test_an_eta_tab_and_its_note_in_one_read_each_land_in_their_field(
-    make_app: Callable[..., DeskApp], demo_settings: Settings, size: tuple[int, int]
-) -> None:
-    """``tab`` moves on at once: the note typed after it is not added to the ETA."""
-    ref = open_test_ticket(demo_settings)
-    app = make_app(refresh_seconds=QUIET)
-    async with app.run_test(size=size) as pilot:
-        screen = await show_ticket(app, pilot, ref)
-        await press_and_reload(pilot, screen, "a")
-        form = await open_form(pilot, app, "e")
-        loads = screen.loads
-        await burst(pilot, *"2026-12-02 16:30", "tab", *"Told Linda", "ctrl+s")
-        await wait_until(pilot, lambda: app.screen is screen and screen.loads > loads)
-        assert not form.errors
-        ticket = stored(demo_settings, ref)
-        assert ticket.eta_at == dt.datetime(2026, 12, 2, 21, 30, tzinfo=dt.UTC)
-        assert ticket.interactions[-1].body == "Told Linda"

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -52,13 +53,19 @@ async def _from_a_worker(call: Callable[[], None]) -> list[BaseException]:
     return failures
 
 
+async def _pushed(app: App[None], pilot: Pilot[None]) -> Holder:
+    """A fresh ``Holder`` on top of the app, composed and showing nothing yet."""
+    screen = Holder()
+    screen.shown = []
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
 async def test_a_result_for_a_live_screen_lands() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = Holder()
-        screen.shown = []
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await _pushed(app, pilot)
         failures = await _from_a_worker(lambda: land(screen, screen.show, "Lin Chen"))
         assert failures == []
         assert screen.shown == ["Lin Chen"]
@@ -68,10 +75,7 @@ async def test_a_result_for_a_live_screen_lands() -> None:
 async def test_a_coroutine_callback_is_awaited() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = Holder()
-        screen.shown = []
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await _pushed(app, pilot)
 
         async def show_later(text: str) -> None:
             screen.show(text)
@@ -84,10 +88,7 @@ async def test_a_coroutine_callback_is_awaited() -> None:
 async def test_a_result_for_widgets_already_gone_is_dropped() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = Holder()
-        screen.shown = []
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await _pushed(app, pilot)
         await screen.query_one("#line").remove()  # as when the app tears the screen down
         failures = await _from_a_worker(lambda: land(screen, screen.show, "too late"))
         assert failures == []
@@ -97,10 +98,7 @@ async def test_a_result_for_widgets_already_gone_is_dropped() -> None:
 async def test_a_result_for_a_screen_that_was_left_is_dropped() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = Holder()
-        screen.shown = []
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await _pushed(app, pilot)
         app.pop_screen()
         await pilot.pause()
         assert not screen.is_attached

@@ -13,7 +13,7 @@ from pilot_helpers import wait_until
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
-from ticket_helpers import AGENT, open_test_ticket, reloaded, show_ticket
+from ticket_helpers import AGENT, open_test_ticket, reloaded, show_ticket, triage_form
 
 from deskui.services.actor import Actor
 from deskui.services.tickets.lifecycle import acknowledge, resolve
@@ -32,14 +32,6 @@ AppFactory = Callable[..., DeskApp]
 
 def notifications(app: DeskApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
-
-
-def form_of(settings: Settings, ref: str) -> triage.TriageForm:
-    database = Database(settings.database_url)
-    try:
-        return triage.triage_form(database, ref)
-    finally:
-        database.dispose()
 
 
 async def open_triage(pilot: Pilot[None], app: DeskApp) -> TriageScreen:
@@ -75,7 +67,7 @@ async def test_triage_half_done_resumed_then_reclassified(
         await wait_until(pilot, lambda: app.screen is screen)
         await reloaded(pilot, screen, loads)
 
-        saved = form_of(demo_settings, ref)
+        saved = triage_form(demo_settings, ref)
         assert [(s.key, s.answer, s.notes, s.answered_by) for s in saved.steps[:3]] == [
             ("1", "yes", "Seen on a web demo", AGENT),
             ("2", "no", "Their network is fine", AGENT),

@@ -18,6 +18,7 @@ from deskui.services.intake import open_ticket
 from deskui.services.tickets.draft import TicketDraft
 from deskui.services.tickets.lifecycle import get_ticket
 from deskui.services.tickets.views import TicketView
+from deskui.services.workflow import triage
 from deskui.settings import Settings
 from deskui.store.session import Database
 from deskui.ui.app import DeskApp
@@ -135,3 +136,12 @@ async def submit(
     if screen is not None and app.screen is not form:
         await reloaded(pilot, screen, loads)
     await pilot.pause()
+
+
+def triage_form(settings: Settings, ref: str) -> triage.TriageForm:
+    """The ticket's triage checklist as stored (answers, notes, who answered)."""
+    database = Database(settings.database_url)
+    try:
+        return triage.triage_form(database, ref)
+    finally:
+        database.dispose()
