@@ -3,6 +3,7 @@ alerts raise a toast, the bell and a badge on the pane holding the ticket, once.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 
@@ -19,7 +20,7 @@ from deskui.services.tickets.draft import TicketDraft
 from deskui.settings import Settings
 from deskui.ui.app import DeskApp
 from deskui.ui.screens.help import screen_keys
-from deskui.ui.screens.queue import QueueScreen
+from deskui.ui.screens.queue import QueueScreen, panes_for
 from deskui.ui.screens.view_switcher import ViewSwitcher
 
 SIZES = [(80, 24), (120, 40)]
@@ -215,3 +216,27 @@ async def test_a_view_saved_while_the_queue_is_open_joins_and_leaves(
         await pilot.pause()
         assert not app.screen.query("#pane-overdue")
         assert _active(app) == "pane-mine"
+
+
+async def test_two_refreshes_bringing_the_same_new_view_add_one_pane(
+    make_app: Callable[..., DeskApp],
+) -> None:
+    """The refresh timer and the change feed can both find a view saved meanwhile, and land
+    their pane changes together: the second waits for the first and finds nothing left to add
+    (both adding the tab broke the screen: a duplicate tab id, and on a loaded machine a queue
+    whose messages were never processed again)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        _save_breached_view(app)
+        panes = panes_for(app.desk.views())
+        await asyncio.gather(screen._set_panes(panes), screen._set_panes(panes))
+        await pilot.pause()
+        assert [pane.key for pane in screen.panes][-1] == "overdue"
+        assert len(screen.query("#pane-overdue")) == 1
+        screen.refresh_data()
+        await wait_until(pilot, lambda: _table(app, "overdue").row_count > 0)
+        await pilot.press("5")
+        assert _active(app) == "pane-overdue"

@@ -6,6 +6,7 @@ moves the cursor off its ticket. Countdowns re-tick every second from rows in me
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -196,6 +197,9 @@ class QueueScreen(Screen[None]):
         # Rows loaded per pane: one page to start, one more each time the cursor nears the end.
         self._limits: dict[str, int] = {}
         self._totals: dict[str, int] = {}
+        # Two refreshes (the timer's and the change feed's) can each land a pane change while
+        # the other is still mounting its tabs; one at a time, or both add the same tab.
+        self._panes_changing = asyncio.Lock()
 
     @property
     def desk_app(self) -> DeskApp:
@@ -295,8 +299,12 @@ class QueueScreen(Screen[None]):
     async def _set_panes(self, panes: list[Pane]) -> None:
         """Add the panes of views saved since, remove those of views deleted; a view replaced
         in place keeps its tab (and cursor) with its new filters and title."""
-        if not self.is_attached:
-            return
+        async with self._panes_changing:
+            # A change that waited for another compares with the panes that one left.
+            if self.is_attached and panes != self.panes:
+                await self._change_panes(panes)
+
+    async def _change_panes(self, panes: list[Pane]) -> None:
         tabs = self.query_one(TabbedContent)
         wanted = {pane.key for pane in panes}
         gone = [pane for pane in self.panes if pane.key not in wanted]
