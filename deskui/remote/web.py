@@ -22,7 +22,6 @@ import html
 import ipaddress
 import logging
 import secrets
-import shlex
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -37,6 +36,8 @@ import textual_serve
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
+
+from deskui.remote.web_desk_process import end_desk, shell_command
 
 log = logging.getLogger("deskui.web")
 
@@ -71,6 +72,8 @@ class WebConfig:
     failure_window: float = 15 * 60.0
     # A single-user local desk (``serve web --as``): no sign-in, everyone is this agent.
     single_agent: SignedIn | None = None
+    # How long a desk has to quit when its browser leaves, before it is terminated.
+    desk_quit_seconds: float = 10.0
 
     @property
     def url(self) -> str:
@@ -366,7 +369,7 @@ class WebDesk:
             await websocket.close()
 
         service = AppService(
-            shlex.join(self.config.desk_command(session.handle)),
+            shell_command(self.config.desk_command(session.handle)),
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=close,
@@ -386,7 +389,7 @@ class WebDesk:
         finally:
             self.open_desks.pop(websocket, None)
             expiry.cancel()
-            await service.stop()
+            await end_desk(service, grace=self.config.desk_quit_seconds)
         return websocket
 
 

@@ -1,12 +1,16 @@
 """The web desk's sign-in gate, in process (aiohttp's test server, a stand-in desk command):
 no page or websocket without a session, wrong secrets refused and audited, the throttle,
-expiry, sign-out, two agents side by side, and requests from another site."""
+expiry, sign-out, two agents side by side, and requests from another site; and a desk process
+ends with its browser or the server, even one that does not answer the request to quit."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, WSMsgType, WSServerHandshakeError
@@ -251,3 +255,73 @@ async def test_behind_a_tls_proxy_at_a_path_the_cookie_is_secure_and_names_the_p
     finally:
         await browser.close()
         await server.close()
+
+
+# A desk that never speaks textual-serve's protocol, so never answers "quit": it says who it is
+# and sleeps far longer than any bound below.
+_SILENT_DESK = (
+    "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(300)"
+)
+
+
+def silent_desk(audit: Audit, pid_file: Path) -> WebDesk:
+    command = [sys.executable, "-c", _SILENT_DESK, str(pid_file)]
+    return desk(audit, desk_command=lambda handle: command, desk_quit_seconds=0.5)
+
+
+async def desk_pid(pid_file: Path) -> int:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if pid_file.exists() and pid_file.read_text():
+            return int(pid_file.read_text())
+        await asyncio.sleep(0.05)
+    raise AssertionError("the desk process never started")
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def ended(pid: int) -> bool:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if not running(pid):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_a_desk_that_does_not_quit_ends_when_its_browser_leaves(tmp_path: Path) -> None:
+    web_desk = silent_desk(Audit(), tmp_path / "desk.pid")
+    server = TestServer(web_desk.application(), host="127.0.0.1")
+    await server.start_server()
+    browser = await client(server)
+    try:
+        assert (await post_sign_in(browser, "lchen", "lin-secret"))[0] == 303
+        websocket = await browser.ws_connect("/ws")
+        pid = await desk_pid(tmp_path / "desk.pid")
+        assert running(pid)
+        await websocket.close()
+        assert await ended(pid), "the desk process outlived its browser"
+    finally:
+        await browser.close()
+        await server.close()
+
+
+async def test_stopping_the_server_ends_the_open_desks(tmp_path: Path) -> None:
+    web_desk = silent_desk(Audit(), tmp_path / "desk.pid")
+    server = TestServer(web_desk.application(), host="127.0.0.1")
+    await server.start_server()
+    browser = await client(server)
+    try:
+        assert (await post_sign_in(browser, "lchen", "lin-secret"))[0] == 303
+        await browser.ws_connect("/ws")
+        pid = await desk_pid(tmp_path / "desk.pid")
+        await server.close()  # the browser is still there
+        assert await ended(pid), "the desk process outlived the server"
+    finally:
+        await browser.close()
