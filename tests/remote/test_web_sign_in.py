@@ -10,10 +10,11 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, WSMsgType, WSServerHandshakeError
+from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
 
 from deskui.remote.web import COOKIE, SignedIn, WebConfig, WebDesk
@@ -264,11 +265,6 @@ _SILENT_DESK = (
 )
 
 
-def silent_desk(audit: Audit, pid_file: Path) -> WebDesk:
-    command = [sys.executable, "-c", _SILENT_DESK, str(pid_file)]
-    return desk(audit, desk_command=lambda handle: command, desk_quit_seconds=0.5)
-
-
 async def desk_pid(pid_file: Path) -> int:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -295,33 +291,35 @@ async def ended(pid: int) -> bool:
     return False
 
 
-async def test_a_desk_that_does_not_quit_ends_when_its_browser_leaves(tmp_path: Path) -> None:
-    web_desk = silent_desk(Audit(), tmp_path / "desk.pid")
+@asynccontextmanager
+async def a_silent_desk_open(
+    tmp_path: Path,
+) -> AsyncIterator[tuple[TestServer, ClientWebSocketResponse, int]]:
+    """A signed-in browser with its (silent) desk running: the server, the websocket, the pid."""
+    pid_file = tmp_path / "desk.pid"
+    command = [sys.executable, "-c", _SILENT_DESK, str(pid_file)]
+    web_desk = desk(Audit(), desk_command=lambda handle: command, desk_quit_seconds=0.5)
     server = TestServer(web_desk.application(), host="127.0.0.1")
     await server.start_server()
     browser = await client(server)
     try:
         assert (await post_sign_in(browser, "lchen", "lin-secret"))[0] == 303
         websocket = await browser.ws_connect("/ws")
-        pid = await desk_pid(tmp_path / "desk.pid")
+        pid = await desk_pid(pid_file)
         assert running(pid)
-        await websocket.close()
-        assert await ended(pid), "the desk process outlived its browser"
+        yield server, websocket, pid
     finally:
         await browser.close()
         await server.close()
 
 
+async def test_a_desk_that_does_not_quit_ends_when_its_browser_leaves(tmp_path: Path) -> None:
+    async with a_silent_desk_open(tmp_path) as (_server, websocket, pid):
+        await websocket.close()
+        assert await ended(pid), "the desk process outlived its browser"
+
+
 async def test_stopping_the_server_ends_the_open_desks(tmp_path: Path) -> None:
-    web_desk = silent_desk(Audit(), tmp_path / "desk.pid")
-    server = TestServer(web_desk.application(), host="127.0.0.1")
-    await server.start_server()
-    browser = await client(server)
-    try:
-        assert (await post_sign_in(browser, "lchen", "lin-secret"))[0] == 303
-        await browser.ws_connect("/ws")
-        pid = await desk_pid(tmp_path / "desk.pid")
+    async with a_silent_desk_open(tmp_path) as (server, _websocket, pid):
         await server.close()  # the browser is still there
         assert await ended(pid), "the desk process outlived the server"
-    finally:
-        await browser.close()

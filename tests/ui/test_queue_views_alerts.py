@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from pilot_helpers import wait_until
+from textual.pilot import Pilot
 from textual.widgets import DataTable, TabbedContent
 
 from deskui.domain.views import ViewSpec
@@ -40,6 +41,15 @@ def _active(app: DeskApp) -> str:
 
 def _label(app: DeskApp, pane: str) -> str:
     return str(app.screen.query_one(TabbedContent).get_tab(f"pane-{pane}").label)
+
+
+async def _queue_then_a_view_saved(app: DeskApp, pilot: Pilot[object]) -> QueueScreen:
+    """The queue once loaded, and then a breached view saved elsewhere (not yet refreshed)."""
+    await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
+    screen = app.screen
+    assert isinstance(screen, QueueScreen)
+    _save_breached_view(app)
+    return screen
 
 
 def _save_breached_view(app: DeskApp) -> ViewSpec:
@@ -202,10 +212,7 @@ async def test_a_view_saved_while_the_queue_is_open_joins_and_leaves(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
-        screen = app.screen
-        assert isinstance(screen, QueueScreen)
-        _save_breached_view(app)
+        screen = await _queue_then_a_view_saved(app, pilot)
         screen.refresh_data()  # what the change feed or the refresh timer does
         await wait_until(pilot, lambda: _table(app, "overdue").row_count > 0)
         await pilot.press("5")
@@ -227,10 +234,7 @@ async def test_two_refreshes_bringing_the_same_new_view_add_one_pane(
     whose messages were never processed again)."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: _table(app, "open").row_count > 0)
-        screen = app.screen
-        assert isinstance(screen, QueueScreen)
-        _save_breached_view(app)
+        screen = await _queue_then_a_view_saved(app, pilot)
         panes = panes_for(app.desk.views())
         await asyncio.gather(screen._set_panes(panes), screen._set_panes(panes))
         await pilot.pause()
